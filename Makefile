@@ -1,0 +1,65 @@
+# The README gives a new user two commands: `make run` and `make test`. Everything else
+# here is what they are made of.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8000
+export KB_PATH ?= var/knowledge.db
+export TRACKER_DB ?= var/tracker.db
+MODEL := models/assistant.tar.gz
+TRAINING_INPUTS := $(shell find bot data -type f 2>/dev/null)
+KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
+
+.PHONY: help install kb train run test validate test-stories clean
+
+help:
+	@echo "make run    set up everything and start the assistant (http://localhost:$(WEB_PORT)/)"
+	@echo "make test   set up everything and run all tests"
+
+# Idempotent: reinstalls only when a requirements file changed.
+$(INSTALLED): requirements/lock.txt requirements/rasa.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt -r requirements/dev.txt
+	# rasa 3.6.21 declares Requires-Python <3.11 but runs on 3.11; its dependencies come from the lock.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python -r requirements/rasa.txt
+	touch $@
+
+install: $(INSTALLED)
+
+# Rebuilt when a source file changes; a bad edit fails here and leaves the old database.
+$(KB_PATH): $(INSTALLED) $(KNOWLEDGE_INPUTS)
+	$(BIN)/python -m knowledge.build --db $@
+
+kb: $(KB_PATH)
+
+# Trained only when the configuration or the training data changed.
+$(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
+	$(BIN)/rasa train --config bot/config.yml --domain bot/domain --data data \
+		--out models --fixed-model-name assistant
+	touch $@
+
+train: $(MODEL)
+
+run: install kb train
+	$(BIN)/python -m scripts.serve
+
+validate: install
+	$(BIN)/rasa data validate --config bot/config.yml --domain bot/domain --data data --fail-on-warnings
+
+test-stories: train
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml \
+		--fail-on-prediction-errors --out var/results
+
+test: install kb train validate
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-stories
+
+clean:
+	rm -rf models .rasa var .pytest_cache

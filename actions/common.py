@@ -1,0 +1,91 @@
+"""What every answering action shares: the knowledge base accessor and reading the question."""
+
+from __future__ import annotations
+
+import abc
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.kb import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
+TOPIC_SLOTS = ("subsidy", "channel", "pathway")
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    """Opened on first use, once per process (read-only)."""
+    return KnowledgeBase()
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the latest user message asks, with entity values made canonical."""
+
+    text: str
+    intent: str | None
+    values: dict[str, list[str]]
+
+    def first(self, kind: str) -> str | None:
+        found = self.values.get(kind) or []
+        return found[0] if found else None
+
+
+def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    values: dict[str, list[str]] = {kind: [] for kind in ENTITY_KINDS}
+    # The model's entities first, then anything the vocabulary finds in the text that the
+    # model missed: users misspell and abbreviate in ways no training set covers.
+    for entity in message.get("entities") or []:
+        kind = entity.get("entity")
+        if kind in values:
+            canonical = kb.canonical(kind, str(entity.get("value") or "")) or kb.canonical(kind, _surface(text, entity))
+            if canonical and canonical not in values[kind]:
+                values[kind].append(canonical)
+    for kind in ENTITY_KINDS:
+        for canonical in kb.mentioned(kind, text):
+            if canonical not in values[kind]:
+                values[kind].append(canonical)
+    intent = (message.get("intent") or {}).get("name")
+    return Question(text=text, intent=intent, values=values)
+
+
+def _surface(text: str, entity: dict) -> str:
+    start, end = entity.get("start"), entity.get("end")
+    return text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+
+
+class KnowledgeAction(Action, metaclass=abc.ABCMeta):
+    """An action that answers from the knowledge base and remembers what it answered.
+
+    Abstract so that the SDK, which registers every concrete Action subclass, skips it.
+    """
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+    @abc.abstractmethod
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        """Utter the answer and return the events that record the topic."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        kb = knowledge_base()
+        return self.answer(read_question(tracker, kb), tracker, kb, dispatcher)
+
+
+def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:
+    """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about."""
+    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text)]
+    events += [SlotSet(slot, value) for slot, value in values.items()]
+    return events

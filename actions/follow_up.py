@@ -1,0 +1,35 @@
+"""Elliptical follow-ups ("那高职呢？", "2021年的呢") answered in the previous turn's context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import KnowledgeAction, Question
+from actions.statistics import answer_statistic
+from actions.topics import SELECTOR, answer_topic
+from knowledge.kb import KnowledgeBase
+
+
+class ActionAnswerFollowUp(KnowledgeAction):
+    def name(self) -> str:
+        return "action_answer_follow_up"
+
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        last_topic = tracker.get_slot("last_topic")
+        previous = tracker.get_slot("last_question") or ""
+        scope = question.first("scope")
+        if last_topic == "statistic":
+            # The new words first, so a year in the follow-up wins over one in the question before.
+            context = kb.without("scope", previous) if scope else previous
+            return answer_statistic(f"{question.text} {context}", kb, dispatcher, scope=scope)
+        if last_topic in SELECTOR:
+            selector = SELECTOR[last_topic]
+            value = (question.first(selector) or tracker.get_slot(selector)) if selector else None
+            scope = scope or tracker.get_slot("scope")
+            return answer_topic(last_topic, value, scope, f"{question.text} {previous}", kb, dispatcher)
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

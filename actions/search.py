@@ -1,0 +1,27 @@
+"""The fallback: a question no intent answered confidently is searched in the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import templates
+from actions.common import KnowledgeAction, Question
+from knowledge.kb import KnowledgeBase
+
+
+class ActionSearchKnowledge(KnowledgeAction):
+    def name(self) -> str:
+        return "action_search_knowledge"
+
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        hits = [hit for hit in kb.search(question.text) if not hit.unmatched]
+        if not hits:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        best = hits[0]
+        dispatcher.utter_message(text=templates.search_answer(best.body, best.title, kb.source(best.source_id)))
+        return []

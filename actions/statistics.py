@@ -1,0 +1,37 @@
+"""Answers about the numbers: schools, students, majors, enrollment, funding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import templates
+from actions.common import KnowledgeAction, Question, remember
+from knowledge.kb import KnowledgeBase
+
+# Below this the best statistic shares too little with the question to be the one asked for.
+MIN_MATCH_SCORE = 4.0
+
+
+def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
+                     scope: str | None = None) -> list[dict[str, Any]]:
+    match = kb.match_statistic(query, scope=scope)
+    statistic = match.statistic
+    if statistic is None or match.score < MIN_MATCH_SCORE or match.unmatched:
+        hint = "".join(match.unmatched[:2]) or None
+        dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.years))
+        return remember("statistic", query)
+    dispatcher.utter_message(
+        text=templates.statistic_answer(statistic, kb.source(statistic.source_id), match.asked_year, kb.years))
+    return remember("statistic", query)
+
+
+class ActionAnswerStatistic(KnowledgeAction):
+    def name(self) -> str:
+        return "action_answer_statistic"
+
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        return answer_statistic(question.text, kb, dispatcher)

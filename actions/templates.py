@@ -1,0 +1,57 @@
+"""Composed Chinese wording of answers. Fixed replies live in bot/domain/*.yml responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from knowledge.kb import Source, Statistic, Topic
+
+WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
+CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
+TO_BE_CONFIRMED = "（待核实）"
+
+
+def source_line(sources: Iterable[Source]) -> str:
+    unique = list(dict.fromkeys(sources))
+    return "来源：" + "；".join(source.citation() for source in unique)
+
+
+def statistic_answer(statistic: Statistic, source: Source, asked_year: int | None, years: Iterable[int]) -> str:
+    lines = []
+    if asked_year and statistic.year != asked_year:
+        have = "、".join(f"{y}年" for y in sorted(set(years)))
+        lines.append(f"我没有{asked_year}年的这项数据，我只有{have}的数据：")
+    year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
+    lines.append(f"{statistic.answer}{year}。".replace("。。", "。"))
+    lines.append(f"原文：“{statistic.passage}”")
+    lines.append(source_line([source]))
+    return "\n".join(lines)
+
+
+def statistic_unknown(topic_hint: str | None, years: Iterable[int]) -> str:
+    have = "、".join(f"{y}年" for y in sorted(set(years))[-1:]) or "2022年"
+    about = f"关于“{topic_hint}”的" if topic_hint else "这个"
+    return (f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
+            f"我手上的统计数据主要是{have}内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
+            + WHERE_TO_ASK)
+
+
+def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) -> str:
+    lines, cited = [], []
+    for topic in topics:
+        if len(topics) > 1:
+            lines.append(f"【{topic.name}】")
+        for statement in topic.statements:
+            flag = TO_BE_CONFIRMED if statement.confidence == "low" and TO_BE_CONFIRMED not in statement.text else ""
+            lines.append(f"· {statement.text}{flag}")
+            cited.append(sources[statement.source_id])
+        if topic.note:
+            lines.append(topic.note)
+    if remind:
+        lines.append(CHECK_ANNOUNCEMENT)
+    lines.append(source_line(cited))
+    return "\n".join(lines)
+
+
+def search_answer(body: str, title: str, source: Source) -> str:
+    return "\n".join([f"我在资料里找到这段相关内容（{title}）：", body, source_line([source])])

@@ -1,0 +1,71 @@
+"""Answers about pathways (3+2, 五年一贯制), admission channels, 职业本科 and subsidies.
+
+They differ only in which kind of topic they read and which entity selects it.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import templates
+from actions.common import KnowledgeAction, Question, remember
+from knowledge.kb import KnowledgeBase
+
+# Which slot selects a topic of each kind; 职业本科 has a single topic.
+SELECTOR = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
+# Kinds whose rules change from year to year: the answer reminds the user to check.
+CHANGES_YEARLY = {"admission", "subsidy"}
+
+
+def answer_topic(kind: str, value: str | None, scope: str | None, query: str, kb: KnowledgeBase,
+                 dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    topics = kb.topics(kind, value, scope)
+    if value is None and len(topics) > 1:
+        topics = [topic.first_statement_only() for topic in topics]
+    sources = {t.source_id: kb.source(t.source_id) for topic in topics for t in topic.statements}
+    dispatcher.utter_message(text=templates.topic_answer(topics, sources, remind=kind in CHANGES_YEARLY))
+    selector = SELECTOR[kind]
+    values = {selector: value} if selector else {}
+    return remember(kind, query, scope=scope, **values)
+
+
+class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
+    kind: str
+
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        selector = SELECTOR[self.kind]
+        value = question.first(selector) if selector else None
+        return answer_topic(self.kind, value, question.first("scope"), question.text, kb, dispatcher)
+
+
+class ActionAnswerPathway(TopicAction):
+    kind = "pathway"
+
+    def name(self) -> str:
+        return "action_answer_pathway"
+
+
+class ActionAnswerAdmission(TopicAction):
+    kind = "admission"
+
+    def name(self) -> str:
+        return "action_answer_admission"
+
+
+class ActionAnswerUndergraduate(TopicAction):
+    kind = "undergraduate"
+
+    def name(self) -> str:
+        return "action_answer_undergraduate"
+
+
+class ActionAnswerSubsidy(TopicAction):
+    kind = "subsidy"
+
+    def name(self) -> str:
+        return "action_answer_subsidy"

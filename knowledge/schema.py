@@ -1,0 +1,233 @@
+"""Reading and validating the human-editable source files.
+
+Every check here names the file and the entry, so a maintainer who makes a bad edit sees
+exactly what to fix. Nothing is written to the database unless every file validates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge import settings
+from knowledge.text import NUMBER, normalize, strip_whitespace
+
+ARTICLE_SOURCE = "article-2022"
+STATISTIC_KEYS = {"id", "metric", "scope", "subject", "value", "unit", "year", "period",
+                  "kind", "keywords", "answer", "passage"}
+STATISTIC_REQUIRED = {"id", "metric", "scope", "value", "unit", "answer", "passage"}
+ENTITY_KEYS = {"name", "type", "aliases", "description", "passage"}
+TOPIC_KINDS = {"pathway", "admission", "undergraduate", "subsidy"}
+CONFIDENCE = {"high", "medium", "low"}
+
+
+class SourceError(ValueError):
+    """A source file entry that cannot be loaded."""
+
+    def __init__(self, path: Path, entry: str, message: str):
+        self.path, self.entry = path, entry
+        super().__init__(f"{path.name}: {entry}: {message}")
+
+
+@dataclass
+class Sources:
+    """The validated contents of knowledge/sources/, ready to be written."""
+
+    sources: list[dict] = field(default_factory=list)
+    statistics: list[dict] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    policies: list[dict] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)
+    vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    article: str = ""
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(path, "-", "file not found") from None
+    except yaml.YAMLError as error:
+        raise SourceError(path, "-", f"not valid YAML: {error}") from None
+
+
+def passage_in_article(passage: str, article: str) -> bool:
+    return bool(passage) and strip_whitespace(passage) in strip_whitespace(article)
+
+
+def numbers_in(text: str) -> list[str]:
+    return NUMBER.findall(normalize(str(text)))
+
+
+def stray_numbers(text: str, evidence: str) -> list[str]:
+    """Numbers `text` states that `evidence` does not (whole numbers: 3 is not in 30)."""
+    known = set(numbers_in(strip_whitespace(evidence)))
+    return [n for n in numbers_in(text) if n not in known]
+
+
+def value_in_passage(value: str, passage: str) -> bool:
+    if NUMBER.fullmatch(value):
+        return value in numbers_in(strip_whitespace(passage))
+    return value in strip_whitespace(passage)  # a number written in characters: 第四位, 破千
+
+
+def _check_unique(path: Path, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for entry_id in ids:
+        if entry_id in seen:
+            raise SourceError(path, entry_id, "duplicate id")
+        seen.add(entry_id)
+
+
+def load_sources_table(path: Path, article: str) -> list[dict]:
+    rows = read_yaml(path)["sources"]
+    _check_unique(path, [row.get("id", "?") for row in rows])
+    for row in rows:
+        for key in ("id", "title", "issuer", "date"):
+            if not row.get(key):
+                raise SourceError(path, row.get("id", "?"), f"missing '{key}'")
+    return rows
+
+
+def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict]:
+    document = read_yaml(path)
+    source = document.get("source")
+    if source not in source_ids:
+        raise SourceError(path, "source", f"unknown source {source!r}")
+    facts = document.get("facts") or []
+    _check_unique(path, [fact.get("id", "?") for fact in facts])
+    rows = []
+    for fact in facts:
+        entry = str(fact.get("id", "?"))
+        unknown = set(fact) - STATISTIC_KEYS
+        if unknown:
+            raise SourceError(path, entry, f"unknown keys {sorted(unknown)}")
+        missing = [key for key in sorted(STATISTIC_REQUIRED) if fact.get(key) in (None, "")]
+        if missing:
+            raise SourceError(path, entry, f"missing {missing}")
+        value = str(fact["value"]).strip()
+        passage = strip_whitespace(fact["passage"])
+        if not passage_in_article(passage, article):
+            raise SourceError(path, entry, f"passage not found in the article: {passage[:40]}…")
+        if not value_in_passage(value, passage):
+            raise SourceError(path, entry, f"value {value!r} does not occur in its passage")
+        if value not in strip_whitespace(fact["answer"]):
+            raise SourceError(path, entry, f"answer does not state the value {value!r}")
+        foreign = stray_numbers(fact["answer"], passage)
+        if foreign:
+            raise SourceError(path, entry, f"answer states numbers not in the passage: {foreign}")
+        year = fact.get("year")
+        if year is not None and not (isinstance(year, int) and 1900 < year < 2100):
+            raise SourceError(path, entry, f"year must be a four-digit integer, got {year!r}")
+        rows.append({**fact, "value": value, "passage": passage, "source_id": source,
+                     "keywords": list(fact.get("keywords") or [])})
+    return rows
+
+
+def load_entities(path: Path, article: str, source_ids: set[str]) -> list[dict]:
+    document = read_yaml(path)
+    source = document.get("source")
+    if source not in source_ids:
+        raise SourceError(path, "source", f"unknown source {source!r}")
+    entities = document.get("entities") or []
+    _check_unique(path, [entity.get("name", "?") for entity in entities])
+    for entity in entities:
+        name = entity.get("name", "?")
+        unknown = set(entity) - ENTITY_KEYS
+        if unknown:
+            raise SourceError(path, name, f"unknown keys {sorted(unknown)}")
+        if not entity.get("type"):
+            raise SourceError(path, name, "missing 'type'")
+        if not passage_in_article(entity.get("passage", ""), article):
+            raise SourceError(path, name, "passage not found in the article")
+    return [{**e, "aliases": list(e.get("aliases") or []), "source_id": source} for e in entities]
+
+
+def load_policies(path: Path) -> list[dict]:
+    facts = read_yaml(path)
+    _check_unique(path, [fact.get("id", "?") for fact in facts])
+    for fact in facts:
+        entry = fact.get("id", "?")
+        for key in ("fact", "source_title", "issuer", "confidence"):
+            if not fact.get(key):
+                raise SourceError(path, entry, f"missing '{key}'")
+        if fact["confidence"] not in CONFIDENCE:
+            raise SourceError(path, entry, f"confidence must be one of {sorted(CONFIDENCE)}")
+    return facts
+
+
+def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[str, dict]) -> list[dict]:
+    topics = read_yaml(path)["topics"]
+    _check_unique(path, [topic.get("id", "?") for topic in topics])
+    for topic in topics:
+        entry = topic.get("id", "?")
+        if topic.get("kind") not in TOPIC_KINDS:
+            raise SourceError(path, entry, f"kind must be one of {sorted(TOPIC_KINDS)}")
+        if not topic.get("name") or not topic.get("values"):
+            raise SourceError(path, entry, "missing 'name' or 'values'")
+        if numbers_in(topic.get("note", "")):
+            raise SourceError(path, entry, "a note gives advice and states no number")
+        if not topic.get("statements"):
+            raise SourceError(path, entry, "a topic needs at least one statement")
+        for position, statement in enumerate(topic["statements"], 1):
+            _check_statement(path, f"{entry} statement {position}", statement, article,
+                             source_ids, policies)
+    return topics
+
+
+def _check_statement(path: Path, entry: str, statement: dict, article: str,
+                     source_ids: set[str], policies: dict[str, dict]) -> None:
+    """A statement cites the article (with a quoted passage) or a policy fact by id, and may
+    state only numbers found in what it cites."""
+    text = statement.get("text", "")
+    if not text:
+        raise SourceError(path, entry, "missing 'text'")
+    if "policy" in statement:
+        fact = policies.get(statement["policy"])
+        if fact is None:
+            raise SourceError(path, entry, f"unknown policy fact {statement['policy']!r}")
+        evidence = " ".join(str(fact.get(k) or "") for k in ("fact", "value", "effective_date", "issue_date", "doc_number", "notes"))
+    elif statement.get("source") in source_ids:
+        evidence = statement.get("passage", "")
+        if statement["source"] == ARTICLE_SOURCE and not passage_in_article(evidence, article):
+            raise SourceError(path, entry, "passage not found in the article")
+    else:
+        raise SourceError(path, entry, "a statement needs 'policy' or a known 'source' (no fact without a source)")
+    foreign = stray_numbers(text, evidence)
+    if foreign:
+        raise SourceError(path, entry, f"states numbers not in its source: {foreign}")
+
+
+def load_vocabulary(path: Path) -> dict[str, dict[str, list[str]]]:
+    vocabulary = read_yaml(path)
+    for kind, values in vocabulary.items():
+        for canonical, aliases in values.items():
+            if not isinstance(aliases, list):
+                raise SourceError(path, f"{kind}.{canonical}", "aliases must be a list")
+    return vocabulary
+
+
+def load_all(directory: Path | None = None) -> Sources:
+    """Read and validate every source file; raises SourceError on the first bad entry."""
+    directory = directory or settings.SOURCES_DIR
+    article_path = directory / "article-2022.txt"
+    try:
+        article = article_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(article_path, "-", "file not found") from None
+    sources = load_sources_table(directory / "sources.yaml", article)
+    source_ids = {row["id"] for row in sources}
+    policies = load_policies(directory / "policy_facts.yaml")
+    return Sources(
+        sources=sources,
+        statistics=load_statistics(directory / "article_statistics.yaml", article, source_ids),
+        entities=load_entities(directory / "article_entities.yaml", article, source_ids),
+        policies=policies,
+        topics=load_topics(directory / "topics.yaml", article, source_ids,
+                           {fact["id"]: fact for fact in policies}),
+        vocabulary=load_vocabulary(directory / "vocabulary.yaml"),
+        article=article,
+    )

@@ -1,0 +1,42 @@
+"""Fixtures shared by the whole suite.
+
+The knowledge base used by tests is built from the real source files by the production
+builder, into a temporary directory, once per session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from knowledge.build import build
+from knowledge.kb import KnowledgeBase
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("kb") / "knowledge.db")
+
+
+@pytest.fixture(scope="session")
+def kb(built_db) -> KnowledgeBase:
+    return KnowledgeBase(built_db)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The running assistant, as `make run` starts it, on test ports with a fresh tracker."""
+    from scripts.serve import Stack, StackConfig
+
+    work = tmp_path_factory.mktemp("stack")
+    config = StackConfig(
+        rasa_port=int(os.getenv("TEST_RASA_PORT", "15005")),
+        action_port=int(os.getenv("TEST_ACTION_PORT", "15055")),
+        web_port=int(os.getenv("TEST_WEB_PORT", "18000")),
+        tracker_db=work / "tracker.db",
+        log_dir=Path("test-artifacts") / "logs",
+    )
+    with Stack(config) as running:
+        yield running
