@@ -23,8 +23,9 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
         hint = "".join(match.unmatched[:2]) or None
         dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.years))
         return remember("statistic", query)
+    years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
     dispatcher.utter_message(
-        text=templates.statistic_answer(statistic, kb.source(statistic.source_id), match.asked_year, kb.years))
+        text=templates.statistic_answer(statistic, kb.source(statistic.source_id), match.asked_year, years))
     return remember("statistic", query)
 
 

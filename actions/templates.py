@@ -22,7 +22,7 @@ def statistic_answer(statistic: Statistic, source: Source, asked_year: int | Non
         have = "、".join(f"{y}年" for y in sorted(set(years)))
         lines.append(f"我没有{asked_year}年的这项数据，我只有{have}的数据：")
     year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
-    lines.append(f"{statistic.answer}{year}。".replace("。。", "。"))
+    lines.append(f"{statistic.answer.rstrip('。')}{year}。")
     lines.append(f"原文：“{statistic.passage}”")
     lines.append(source_line([source]))
     return "\n".join(lines)
@@ -55,3 +55,56 @@ def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) 
 
 def search_answer(body: str, title: str, source: Source) -> str:
     return "\n".join([f"我在资料里找到这段相关内容（{title}）：", body, source_line([source])])
+
+
+ELIGIBILITY_DISCLAIMER = "具体以学校资助中心认定为准。"
+
+
+def _profile_summary(profile) -> str:
+    parts = [profile.stage, f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None,
+             profile.school_type, f"{profile.household}户口" if profile.household else None,
+             f"{profile.major_type}专业" if profile.major_type else None, profile.hardship,
+             profile.county or profile.league_city]
+    return "、".join(p for p in parts if p) or "未提供"
+
+
+def _finding_source(source) -> str:
+    parts = [f"《{source.title}》", source.issuer]
+    if source.doc_number and source.doc_number != "n/a" and "not found" not in source.doc_number:
+        parts.append(source.doc_number)
+    if source.issue_date and source.issue_date != "None":
+        parts.append(source.issue_date)
+    return "，".join(parts)
+
+
+def eligibility_answer(profile, result) -> str:
+    lines = [f"根据你说的情况（{_profile_summary(profile)}），查询结果如下："]
+    sources = []
+    if result.applies:
+        lines.append("【可以享受或申请】")
+        for finding in result.applies:
+            flag = "（择优评审，可申请）" if "择优" in finding.status else ""
+            lines.append(f"· {finding.subsidy}{flag}：{finding.standard}（{finding.effective_date}）")
+            if finding.other_requirements:
+                lines.append(f"  还需要：{'；'.join(finding.other_requirements)}")
+            lines.append(f"  怎么办：{finding.how_to_apply}")
+            sources += finding.sources
+    if result.undetermined:
+        lines.append("【还不确定】")
+        for finding in result.undetermined:
+            lines.append(f"· {finding.subsidy}：{'；'.join(finding.depends_on)}")
+            sources += finding.sources
+    # Only this stage's subsidies: a 中职 family needs no list of 高职 awards it cannot get.
+    refused = [f for f in result.does_not_apply if profile.stage is None or f.scope in profile.stage]
+    if refused:
+        lines.append("【不符合】")
+        for finding in refused:
+            lines.append(f"· {finding.subsidy}：{'；'.join(finding.reasons)}")
+    for note in result.notes:
+        lines.append(f"提示：{note.note or note.standard}")
+        sources += note.sources
+    if not result.applies and not result.undetermined:
+        lines.append("按你提供的情况，我没有找到适用的资助项目。" + WHERE_TO_ASK)
+    lines.append(ELIGIBILITY_DISCLAIMER + CHECK_ANNOUNCEMENT + "你刚才提供的家庭情况已清除。")
+    lines.append("来源：" + "；".join(dict.fromkeys(_finding_source(s) for s in sources)))
+    return "\n".join(lines)

@@ -42,6 +42,7 @@ def write_database(data: Sources, path: Path) -> None:
     db["meta"].insert_all([
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        {"key": "subsidy_rules", "value": data.subsidy_rules},
     ], pk="key")
     sources = [{"doc_number": "", "url": "", "kind": "article", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence, Union
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import yaml
 
@@ -68,13 +68,10 @@ class FieldIn:
 @dataclass(frozen=True)
 class Group:
     any_of: bool  # False: every part must hold
-    parts: tuple[Union[FieldIn, "Group"], ...]
+    parts: tuple[FieldIn | Group, ...]
 
     def fields(self) -> set[str]:
         return {f for part in self.parts for f in (part.fields() if isinstance(part, Group) else {part.field})}
-
-
-Condition = Union[FieldIn, Group]
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ class Rule:
     note: str = ""
 
     def in_force(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_until is None or on <= self.valid_until)
+        return (self.valid_from or date.min) <= on <= (self.valid_until or date.max)
 
 
 Source = NamedTuple("Source", [("title", str), ("issuer", str), ("doc_number", str), ("issue_date", str)])
@@ -145,13 +142,13 @@ def _show(field: str, value: Any) -> str:
     return f"{value}年级" if field == "grade" else str(value)
 
 
-def _describe(node: Condition) -> str:
+def _describe(node: FieldIn | Group) -> str:
     if isinstance(node, FieldIn):
         return node.group or f"{FIELDS[node.field][1]}为" + "或".join(_show(node.field, v) for v in node.values)
     return ("，或" if node.any_of else "且").join(_describe(part) for part in node.parts)
 
 
-def _evaluate(node: Condition, profile: StudentProfile, unsourced: tuple[str, ...] = ()) -> _Outcome:
+def _evaluate(node: FieldIn | Group, profile: StudentProfile, unsourced: tuple[str, ...] = ()) -> _Outcome:
     if isinstance(node, FieldIn):
         value, (allowed, label, _) = getattr(profile, node.field), FIELDS[node.field]
         if value is None:
@@ -183,8 +180,8 @@ STATUS = {"applies": "符合", "does_not_apply": "不符合", "undetermined": "�
 
 def _classify(profile: StudentProfile, rules: Sequence[Rule], on: date | None) -> list[tuple[Rule, _Outcome, str]]:
     """(rule, outcome, bucket) for each rule in force on `on` (default today) that is worth reporting."""
-    rows = []
-    for rule in (r for r in rules if r.in_force(on or date.today())):
+    on, rows = on or date.today(), []
+    for rule in (r for r in rules if r.in_force(on)):
         outcome = _evaluate(rule.conditions, profile, rule.unsourced_conditions)
         if rule.kind == "note":
             if outcome.state is True:  # a note meant for someone else is not worth a line
@@ -202,8 +199,9 @@ def _classify(profile: StudentProfile, rules: Sequence[Rule], on: date | None) -
 
 def _finding(rule: Rule, outcome: _Outcome, bucket: str, facts: Mapping[str, Mapping]) -> Finding:
     cited = [facts[fact_id] for fact_id in rule.facts]
-    sources = [Source(*(str(f.get(key)) for key in ("source_title", "issuer", "doc_number", "issue_date"))) for f in cited]
-    sources += [Source(s["title"], s["issuer"], "n/a", s["issue_date"]) for s in rule.other_sources]
+    keys = ("source_title", "issuer", "doc_number", "issue_date")
+    sources = [Source(*(str(f.get(key)) for key in keys)) for f in cited]
+    sources += [Source(s["title"], s["issuer"], "n/a", str(s["issue_date"])) for s in rule.other_sources]
     levels = [f["confidence"] for f in cited] + [s["confidence"] for s in rule.other_sources]
     if rule.valid_from:
         effective = f"{rule.valid_from.isoformat()}起"
@@ -270,7 +268,7 @@ def _parse_date(raw: Mapping, key: str) -> date | None:
 
 def _parse_condition(raw: Any, groups: Mapping[str, tuple]) -> Group:
     _require(isinstance(raw, Mapping) and raw, "conditions must be a non-empty mapping")
-    parts: list[Condition] = []
+    parts: list[FieldIn | Group] = []
     for key, value in raw.items():
         if key == "any_of":
             _require(isinstance(value, list) and len(value) >= 2, "any_of needs a list of at least two mappings")
@@ -287,7 +285,8 @@ def _parse_condition(raw: Any, groups: Mapping[str, tuple]) -> Group:
 
 
 def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, Mapping]) -> Rule:
-    _require(not set(raw) - REQUIRED_KEYS - OPTIONAL_KEYS, f"unknown keys {sorted(set(raw) - REQUIRED_KEYS - OPTIONAL_KEYS)}")
+    unknown_keys = set(raw) - REQUIRED_KEYS - OPTIONAL_KEYS
+    _require(not unknown_keys, f"unknown keys {sorted(unknown_keys)}")
     _require(REQUIRED_KEYS <= set(raw), f"missing keys {sorted(REQUIRED_KEYS - set(raw))}")
     kind = raw.get("kind", "entitlement")
     _require(kind in KINDS, f"kind {kind!r} not in {KINDS}")
@@ -303,17 +302,20 @@ def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, M
     for fact_id in fact_ids:
         _require(fact_id in facts, f"unknown fact id {fact_id!r}")
         level = facts[fact_id].get("confidence")
-        _require(level in ("high", "medium") or to_be_confirmed, f"fact {fact_id} is {level!r}: mark the rule to_be_confirmed")
+        _require(level in ("high", "medium") or to_be_confirmed,
+                 f"fact {fact_id} has confidence {level!r}: mark the rule to_be_confirmed")
     for source in other_sources:
-        _require(isinstance(source, Mapping) and set(source) == SOURCE_KEYS, f"other_sources need exactly {sorted(SOURCE_KEYS)}")
+        _require(isinstance(source, Mapping) and set(source) == SOURCE_KEYS,
+                 f"other_sources entries need exactly {sorted(SOURCE_KEYS)}")
         _require(source["confidence"] in CONFIDENCE_ORDER, f"other_sources confidence {source['confidence']!r}")
     condition = _parse_condition(raw["conditions"], groups)
     unsourced = tuple(raw.get("unsourced_conditions") or ())
     stray = set(unsourced) - condition.fields()
     _require(not stray, f"unsourced_conditions {sorted(stray)} are not used in conditions")
     as_tuples = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
-    return Rule(**{**as_tuples, "kind": kind, "conditions": condition, "facts": fact_ids, "other_sources": other_sources,
-                   "valid_from": valid_from, "valid_until": valid_until, "note": raw.get("note") or ""})
+    return Rule(**{**as_tuples, "kind": kind, "conditions": condition, "facts": fact_ids,
+                   "other_sources": other_sources, "valid_from": valid_from, "valid_until": valid_until,
+                   "note": raw.get("note") or ""})
 
 
 def load_rules(path: str | Path, facts: Mapping[str, Mapping] | None = None) -> tuple[Rule, ...]:
@@ -324,9 +326,14 @@ def load_rules(path: str | Path, facts: Mapping[str, Mapping] | None = None) -> 
     path = Path(path)
     if facts is None:
         facts = {f["id"]: f for f in yaml.safe_load(path.with_name("policy_facts.yaml").read_text(encoding="utf-8"))}
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)
+    return parse_rules(path.read_text(encoding="utf-8"), facts, path.name)
+
+
+def parse_rules(text: str, facts: Mapping[str, Mapping], name: str = "subsidy_rules.yaml") -> tuple[Rule, ...]:
+    """Rules from the text of a rules file (the knowledge base keeps the validated text)."""
+    document = yaml.load(text, Loader=_TextDatesLoader)
     _require(isinstance(document, Mapping) and set(document) <= {"value_groups", "rules"},
-             f"{path.name}: top level must be a mapping of value_groups and rules")
+             f"{name}: top level must be a mapping of value_groups and rules")
     groups = {name: tuple(values) for name, values in (document.get("value_groups") or {}).items()}
     rules: list[Rule] = []
     for raw in document.get("rules") or ():

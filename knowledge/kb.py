@@ -233,7 +233,8 @@ class KnowledgeBase:
     @staticmethod
     def _score(statistic: Statistic, text: str, words: list[str], scopes: set[str], year: int | None) -> float:
         score = 0.0
-        for keyword in (statistic.metric, *statistic.keywords):
+        stem = statistic.metric.removesuffix("数量").removesuffix("数")
+        for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords)):
             if normalize(keyword) in text:
                 score += 2 + len(keyword) / 2
         for word in words:
@@ -242,14 +243,34 @@ class KnowledgeBase:
             elif word in statistic.text:
                 score += 1
         if scopes:
-            score += 3 if statistic.scope in scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else 0)
+            # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
+            score += 3 if statistic.scope in scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
         if year and statistic.year == year:
             score += 1
         return score
 
     def statistics_like(self, statistic: Statistic) -> list[Statistic]:
         """Other figures for the same metric (another year or scope), for 'I only have …'."""
-        return [s for s in self.statistics if s.metric == statistic.metric and s.id != statistic.id]
+        same = (statistic.metric, statistic.subject, statistic.scope)
+        return [s for s in self.statistics if (s.metric, s.subject, s.scope) == same and s.id != statistic.id]
+
+    # -- policies and eligibility rules ------------------------------------------------
+
+    @cached_property
+    def policy_facts(self) -> dict[str, dict]:
+        """Policy facts by id, with their source, in the shape the eligibility rules read."""
+        rows = self._db.execute(
+            "select p.id, p.fact, p.value, p.unit, p.effective_date, p.confidence, p.notes, "
+            "s.title as source_title, s.issuer, s.doc_number, s.date as issue_date "
+            "from policies p join sources s on s.id = p.source_id")
+        return {row["id"]: dict(row) for row in rows}
+
+    @cached_property
+    def subsidy_rules(self):
+        from knowledge.eligibility import parse_rules
+
+        (text,) = self._db.execute("select value from meta where key = 'subsidy_rules'").fetchone()
+        return parse_rules(text, self.policy_facts)
 
     # -- topics ----------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ class Sources:
     topics: list[dict] = field(default_factory=list)
     vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     article: str = ""
+    subsidy_rules: str = ""  # validated text of subsidy_rules.yaml
 
 
 def read_yaml(path: Path) -> Any:
@@ -210,6 +211,20 @@ def load_vocabulary(path: Path) -> dict[str, dict[str, list[str]]]:
     return vocabulary
 
 
+def load_subsidy_rules(path: Path, policies: list[dict]) -> str:
+    from knowledge.eligibility import parse_rules
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(path, "-", "file not found") from None
+    try:
+        parse_rules(text, {fact["id"]: fact for fact in policies}, path.name)
+    except (ValueError, yaml.YAMLError) as error:
+        raise SourceError(path, "-", str(error)) from None
+    return text
+
+
 def load_all(directory: Path | None = None) -> Sources:
     """Read and validate every source file; raises SourceError on the first bad entry."""
     directory = directory or settings.SOURCES_DIR
@@ -219,8 +234,9 @@ def load_all(directory: Path | None = None) -> Sources:
     except FileNotFoundError:
         raise SourceError(article_path, "-", "file not found") from None
     sources = load_sources_table(directory / "sources.yaml", article)
-    source_ids = {row["id"] for row in sources}
     policies = load_policies(directory / "policy_facts.yaml")
+    subsidy_rules = load_subsidy_rules(directory / "subsidy_rules.yaml", policies)
+    source_ids = {row["id"] for row in sources}
     return Sources(
         sources=sources,
         statistics=load_statistics(directory / "article_statistics.yaml", article, source_ids),
@@ -230,4 +246,5 @@ def load_all(directory: Path | None = None) -> Sources:
                            {fact["id"]: fact for fact in policies}),
         vocabulary=load_vocabulary(directory / "vocabulary.yaml"),
         article=article,
+        subsidy_rules=subsidy_rules,
     )

@@ -1,0 +1,178 @@
+"""The subsidy eligibility check: a form that asks only what the rules still need.
+
+What the family already said fills the slots; each answer may fill several. The rules
+(knowledge/eligibility.py, data in the knowledge base) decide which question is worth
+asking next. Nothing identifying is asked, and the household slots are cleared when the
+check ends, whether it finished or was cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import templates
+from actions.common import knowledge_base
+from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields
+from knowledge.kb import KnowledgeBase
+
+# slot -> the vocabulary kind its answer is read with
+PROFILE_SLOTS = {
+    "elig_scope": "scope",
+    "elig_grade": "grade",
+    "elig_school_type": "school_type",
+    "elig_household": "household",
+    "elig_major_type": "major_type",
+    "elig_hardship": "hardship",
+    "elig_place": "place",
+}
+RETRIES_SLOT = "elig_retries"
+# What a slot holds when the family does not know or skipped the question.
+UNKNOWN = "不清楚"
+SKIP_WORDS = ("跳过", "不想说", "不方便说", "下一个")
+# Intents that are another question, not an answer: the form steps aside and comes back.
+INTERRUPTIONS = {"ask_statistic", "ask_pathway", "ask_admission", "ask_undergraduate", "ask_subsidy",
+                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank"}
+MAX_RETRIES = 2
+GRADES = {"一年级": 1, "二年级": 2, "三年级": 3}
+
+
+def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
+    def known(slot: str) -> str | None:
+        value = slots.get(slot)
+        return None if value in (None, UNKNOWN) else value
+
+    scope, grade = known("elig_scope"), known("elig_grade")
+    stage = None
+    if scope in ("中职", "高职") and grade:
+        stage = f"将读{scope}" if grade == "未入学" else f"{scope}在读"
+    place = known("elig_place")
+    county = place if place and place.endswith("旗") else None
+    return StudentProfile(
+        stage=stage,
+        grade=GRADES.get(grade or ""),
+        school_type=known("elig_school_type"),
+        household=known("elig_household"),
+        major_type=known("elig_major_type"),
+        hardship=known("elig_hardship"),
+        league_city=place if place and not county else None,
+        county=county,
+    )
+
+
+def slots_for_field(field: str) -> list[str]:
+    """The questions that settle a profile field."""
+    if field == "stage":
+        return ["elig_scope", "elig_grade"]
+    if field == "grade":
+        return ["elig_grade"]
+    if field in ("league_city", "county"):
+        return ["elig_place"]
+    return [f"elig_{field}"]
+
+
+def answers_in(message: dict[str, Any], kb: KnowledgeBase) -> dict[str, str]:
+    """Slot values a message gives: the model's entities, then the vocabulary on the text."""
+    text = message.get("text") or ""
+    found: dict[str, str] = {}
+    for entity in message.get("entities") or []:
+        slot = next((s for s, kind in PROFILE_SLOTS.items() if kind == entity.get("entity")), None)
+        canonical = slot and kb.canonical(PROFILE_SLOTS[slot], str(entity.get("value") or ""))
+        if canonical and canonical != "全部":
+            found.setdefault(slot, canonical)
+    for slot, kind in PROFILE_SLOTS.items():
+        if slot not in found:
+            values = [v for v in kb.mentioned(kind, text) if v != "全部"]
+            if values:
+                found[slot] = values[0]
+    return found
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_eligibility_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        # The SDK's run keeps only slots still listed as required; ours are computed from
+        # what is still missing, so the slots just answered would be dropped.
+        answers = await self.get_extraction_events(dispatcher, tracker, domain)
+        if not answers and not dispatcher.messages and tracker.get_slot("requested_slot"):
+            return []  # not an answer: Rasa rejects the form and another rule answers
+        tracker.add_slots(answers)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return answers + ([next_slot] if next_slot else [])
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        kb = knowledge_base()
+        profile = profile_from_slots(tracker.slots)
+        needed: list[str] = []
+        for field in missing_fields(profile, kb.subsidy_rules, date.today()):
+            for slot in slots_for_field(field):
+                if slot not in needed and tracker.slots.get(slot) is None:
+                    needed.append(slot)
+        return needed
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        requested = tracker.get_slot("requested_slot")
+        answers = answers_in(message, knowledge_base())
+        if intent in INTERRUPTIONS and requested not in answers:
+            return []  # another question: the form is rejected and the rules answer it
+        if requested and requested not in answers:
+            text = message.get("text") or ""
+            if intent == "dont_know" or any(word in text for word in SKIP_WORDS):
+                answers[requested] = UNKNOWN
+            elif requested == "elig_major_type" and intent in ("affirm", "deny"):
+                answers[requested] = "涉农" if intent == "affirm" else "非涉农"
+        if answers:
+            return [SlotSet(slot, value) for slot, value in answers.items()] + [SlotSet(RETRIES_SLOT, 0)]
+        if not requested:
+            return []
+        return self._bad_answer(requested, tracker, dispatcher)
+
+    @staticmethod
+    def _bad_answer(requested: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
+        retries = int(tracker.get_slot(RETRIES_SLOT) or 0) + 1
+        if retries > MAX_RETRIES:
+            dispatcher.utter_message(response="utter_eligibility_skipped")
+            return [SlotSet(requested, UNKNOWN), SlotSet(RETRIES_SLOT, 0)]
+        dispatcher.utter_message(response=f"utter_hint_{requested}")
+        if retries == MAX_RETRIES:
+            dispatcher.utter_message(response="utter_eligibility_offer_skip")
+        return [SlotSet(RETRIES_SLOT, retries)]
+
+
+def clear_profile() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT)]
+
+
+class ActionEligibilityResult(Action):
+    def name(self) -> str:
+        return "action_eligibility_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        kb = knowledge_base()
+        profile = profile_from_slots(tracker.slots)
+        result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
+        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+        return clear_profile()
+
+
+class ActionCancelEligibility(Action):
+    def name(self) -> str:
+        return "action_cancel_eligibility"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_eligibility_cancelled")
+        return clear_profile()

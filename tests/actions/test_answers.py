@@ -1,0 +1,125 @@
+"""Answering actions: which fact, which source, which events; not the exact wording."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.follow_up import ActionAnswerFollowUp
+from actions.search import ActionSearchKnowledge
+from actions.statistics import ActionAnswerStatistic
+from actions.topics import (ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy,
+                            ActionAnswerUndergraduate)
+from tests.actions.conftest import tracker
+
+DIGITS = re.compile(r"\d")
+
+
+async def run(action, track):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, track, {})
+    return dispatcher.messages, events
+
+
+def text_of(messages) -> str:
+    assert 1 == len(messages)
+    return messages[0].get("text") or ""
+
+
+def ends_with_source(answer: str) -> bool:
+    return answer.splitlines()[-1].startswith("来源：")
+
+
+async def test_school_count_is_answered_with_number_year_and_source():
+    messages, events = await run(ActionAnswerStatistic(), tracker("内蒙古现在一共有多少所职业院校？", "ask_statistic"))
+    answer = text_of(messages)
+    assert "237" in answer and "2022" in answer
+    assert ends_with_source(answer) and "内蒙古自治区教育厅" in answer.splitlines()[-1]
+    assert SlotSet("last_topic", "statistic") in events
+
+
+async def test_a_statistic_not_held_gets_no_number_and_where_to_ask():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("呼和浩特有多少所职业院校", "ask_statistic"))
+    answer = text_of(messages)
+    assert "237" not in answer and "来源：" not in answer
+    assert "教育厅" in answer
+
+
+async def test_a_year_not_held_says_which_year_it_has():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("2019年全区在校生有多少", "ask_statistic"))
+    answer = text_of(messages)
+    assert "2019" in answer and "只有2022年" in answer and "39.33" in answer
+
+
+@pytest.mark.parametrize("previous, follow_up, expected, absent", [
+    ("内蒙古一共有多少所职业院校", "那高职呢？", "37", "237"),
+    ("中职学校有多少所", "高职呢", "37", "200"),
+])
+async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
+    track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert expected in answer and absent not in answer.splitlines()[0]
+    assert ends_with_source(answer)
+
+
+async def test_a_subsidy_follow_up_keeps_the_subsidy_and_changes_the_scope():
+    track = tracker("那高职呢", "follow_up", last_topic="subsidy", last_question="中职国家助学金多少钱",
+                    subsidy="国家助学金", scope="中职")
+    messages, events = await run(ActionAnswerFollowUp(), track)
+    answer = text_of(messages)
+    assert "3700" in answer and "2300" not in answer
+    assert SlotSet("scope", "高职") in events
+
+
+async def test_an_admission_channel_named_after_another_is_answered():
+    track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
+                    last_topic="admission", channel="单招")
+    answer = text_of((await run(ActionAnswerAdmission(), track))[0])
+    assert "6161" in answer and "33962" not in answer
+
+
+@pytest.mark.parametrize("action, text, entities, expected", [
+    (ActionAnswerAdmission(), "单招考什么", [{"entity": "channel", "value": "单招"}], "文化素质"),
+    (ActionAnswerPathway(), "3+2是什么意思", [{"entity": "pathway", "value": "三二分段"}], "中高职"),
+    (ActionAnswerPathway(), "五年一贯制怎么读", [], "五年一贯制"),
+    (ActionAnswerUndergraduate(), "职业本科有哪些学校", [], "职业技术大学"),
+    (ActionAnswerSubsidy(), "中职免学费吗", [{"entity": "subsidy", "value": "免学费"}], "2000"),
+    (ActionAnswerSubsidy(), "大专国家奖学金多少钱", [], "10000"),
+    (ActionAnswerSubsidy(), "高职助学贷款能贷多少", [], "20000"),
+])
+async def test_topic_answers_state_the_fact_and_end_with_sources(action, text, entities, expected):
+    answer = text_of((await run(action, tracker(text, "x", entities)))[0])
+    assert expected in answer
+    assert ends_with_source(answer)
+
+
+async def test_a_changed_standard_is_given_with_its_dates():
+    answer = text_of((await run(ActionAnswerSubsidy(), tracker("中职国家助学金一年多少钱", "ask_subsidy")))[0])
+    assert "2300" in answer and "2025年春季学期" in answer and "2000" in answer
+    assert "以当年公告为准" in answer
+
+
+async def test_an_unknown_amount_is_said_to_be_unknown():
+    answer = text_of((await run(ActionAnswerSubsidy(), tracker("中职生活费补助一个月多少钱", "ask_subsidy")))[0])
+    assert "没有查到" in answer and "资助" in answer
+    stated = {n for line in answer.splitlines()[:-1] for n in re.findall(r"\d+", line)}
+    assert set() == stated
+
+
+async def test_low_confidence_statements_are_marked_to_be_confirmed():
+    answer = text_of((await run(ActionAnswerPathway(), tracker("3+2怎么转段", "ask_pathway",
+                                                               [{"entity": "pathway", "value": "三二分段"}])))[0])
+    assert "待核实" in answer
+
+
+async def test_the_search_fallback_answers_with_a_passage_and_source():
+    answer = text_of((await run(ActionSearchKnowledge(), tracker("莫旗中等职业学校有什么特色专业", "nlu_fallback")))[0])
+    assert "曲棍球" in answer and ends_with_source(answer)
+
+
+async def test_the_search_fallback_does_not_answer_unrelated_text():
+    messages, _ = await run(ActionSearchKnowledge(), tracker("今天天气怎么样", "nlu_fallback"))
+    assert "utter_out_of_scope" == messages[0]["response"]

@@ -1,0 +1,94 @@
+"""The query class: finding the statistic asked for, and refusing a neighbouring one."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.kb import KnowledgeBase, KnowledgeBaseError
+
+
+@pytest.mark.parametrize("question, value", [
+    ("内蒙古现在一共有多少所职业院校？", "237"),
+    ("中职学校有多少所", "200"),
+    ("高等职业院校有几所", "37"),
+    ("职业院校在校生一共多少人", "39.33"),
+    ("专业布点有多少个", "1466"),
+    ("覆盖多少个专业大类", "19"),
+    ("2022年单招录取了多少人", "33962"),
+    ("五年制高职转段有多少人", "5521"),
+    ("高职对口招生招了多少", "6161"),
+])
+def test_headline_statistics_are_found(kb, question, value):
+    match = kb.match_statistic(question)
+    assert value == match.statistic.value
+    assert () == match.unmatched
+
+
+@pytest.mark.parametrize("question, unexplained", [
+    ("内蒙古有多少所技工学校", "技工学校"),
+    ("呼和浩特有多少所职业院校", "呼和浩特"),
+    ("赤峰市中职学生有多少人", "赤峰"),
+])
+def test_a_question_about_something_else_is_not_matched(kb, question, unexplained):
+    match = kb.match_statistic(question)
+    assert any(unexplained in word or word in unexplained for word in match.unmatched)
+
+
+def test_a_year_not_held_is_reported(kb):
+    match = kb.match_statistic("2019年职业院校一共有多少所")
+    assert 2019 == match.asked_year
+    assert match.year_differs
+    assert 2022 == match.statistic.year
+
+
+def test_a_given_scope_overrides_the_words_of_the_question(kb):
+    assert "37" == kb.match_statistic("一共有多少所职业院校", scope="高职").statistic.value
+
+
+@pytest.mark.parametrize("kind, alias, canonical", [
+    ("scope", "大专", "高职"),
+    ("scope", "职高", "中职"),
+    ("subsidy", "国奖", "国家奖学金"),
+    ("channel", "单独招生", "单招"),
+    ("pathway", "3+2", "三二分段"),
+    ("pathway", "３＋２", "三二分段"),
+])
+def test_aliases_map_to_one_canonical_value(kb, kind, alias, canonical):
+    assert canonical == kb.canonical(kind, alias)
+
+
+def test_misspellings_are_understood(kb):
+    assert ["单招"] == kb.mentioned("channel", "单召考什么")
+    assert ["中职"] == kb.mentioned("scope", "中值学校")
+
+
+def test_a_subsidy_topic_is_chosen_by_scope(kb):
+    assert ["subsidy-grant-higher"] == [t.id for t in kb.topics("subsidy", "国家助学金", "高职")]
+    assert ["subsidy-grant-secondary"] == [t.id for t in kb.topics("subsidy", "国家助学金", "中职")]
+
+
+def test_every_statement_has_a_known_source(kb):
+    for topic in kb.topics():
+        for statement in topic.statements:
+            assert kb.source(statement.source_id).title
+
+
+def test_search_finds_a_passage_about_a_named_school(kb):
+    hits = kb.search("莫旗中等职业学校有什么特色专业")
+    assert hits and "曲棍球" in hits[0].body
+
+
+def test_search_finds_nothing_for_an_unrelated_question(kb):
+    assert [] == [hit for hit in kb.search("今天天气怎么样") if not hit.unmatched]
+
+
+def test_a_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match="make kb"):
+        KnowledgeBase(tmp_path / "missing.db")
+
+
+def test_a_corrupt_database_is_a_clear_error(tmp_path):
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(KnowledgeBaseError, match="unreadable"):
+        KnowledgeBase(corrupt)

@@ -1,0 +1,82 @@
+"""The running assistant over its REST channel, as a user or a school's page talks to it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+
+def post(stack, body: bytes | str | dict, content_type: str = "application/json") -> tuple[int, object]:
+    data = body if isinstance(body, bytes) else (json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body).encode()
+    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=data,
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def ask(stack, text: str, sender: str) -> str:
+    status, messages = post(stack, {"sender": sender, "message": text})
+    assert 200 == status
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def test_the_school_count_is_answered_with_237_and_a_source(stack):
+    answer = ask(stack, "内蒙古现在一共有多少所职业院校？", new_sender())
+    assert "237" in answer
+    assert answer.splitlines()[-1].startswith("来源：")
+
+
+def test_a_follow_up_is_answered_in_context(stack):
+    sender = new_sender()
+    ask(stack, "内蒙古现在一共有多少所职业院校？", sender)
+    answer = ask(stack, "那高职呢？", sender)
+    assert "37" in answer and "237" not in answer.splitlines()[0]
+
+
+def test_another_channel_after_single_enrollment(stack):
+    sender = new_sender()
+    assert "文化素质" in ask(stack, "单招考什么", sender)
+    assert "6161" in ask(stack, "对口招生呢？", sender)
+
+
+def test_an_out_of_scope_question_is_redirected_without_facts(stack):
+    answer = ask(stack, "今天呼和浩特天气怎么样", new_sender())
+    assert "来源" not in answer and answer
+
+
+@pytest.mark.parametrize("body", [
+    {"sender": "bad", "message": ""},
+    {"sender": "bad", "message": "问" * 10_000},
+    {"sender": "bad", "message": "😀😀😀"},
+    {"sender": "bad", "message": "What is the weather like?"},
+    {"sender": "bad", "message": 123},
+    {"sender": 5, "message": "你好"},
+    {"sender": "bad", "message": "你好", "metadata": "x"},
+    "[1, 2]", "null", "not json", b"\xff\xfe\x00",
+])
+def test_bad_input_gets_a_reply_or_a_4xx_and_the_server_keeps_serving(stack, body):
+    status, _ = post(stack, body)
+    assert status == 200 or 400 <= status < 500
+    assert "237" in ask(stack, "内蒙古现在一共有多少所职业院校？", new_sender())
+
+
+def test_the_conversation_is_stored_in_the_sqlite_tracker_store(stack):
+    sender = new_sender()
+    ask(stack, "你好", sender)
+    with sqlite3.connect(stack.config.tracker_db) as db:
+        (count,) = db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()
+    assert count > 0

@@ -1,0 +1,1 @@
+"""Embeddable chat widget for the Rasa assistant, and the small site that serves it."""
