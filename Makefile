@@ -17,7 +17,7 @@ MODEL := models/assistant.tar.gz
 TRAINING_INPUTS := $(shell find bot data -type f 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
-.PHONY: help install browser kb train run test validate test-stories clean
+.PHONY: help install browser kb train run test validate test-stories eval eval-cv clean
 
 help:
 	@echo "make run    set up everything and start the assistant (http://localhost:$(WEB_PORT)/)"
@@ -69,6 +69,15 @@ test-stories: train
 test: install browser kb train validate
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-stories
+
+# The held-out evaluation (docs/evaluation.md records its figures).
+eval: install kb train
+	$(BIN)/python -m scripts.evaluate
+
+# 5-fold cross-validation of the NLU pipeline on the training data (slow: five trainings).
+eval-cv: install
+	$(BIN)/rasa test nlu --config bot/config.yml --nlu data/nlu --cross-validation --folds 5 \
+		--out var/eval/cross-validation
 
 clean:
 	rm -rf models .rasa var .pytest_cache

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, Question
+from actions.common import ENTITY_KINDS, KnowledgeAction, Question
 from actions.statistics import answer_statistic
 from actions.topics import SELECTOR, answer_topic
 from knowledge.kb import KnowledgeBase
@@ -23,8 +23,16 @@ class ActionAnswerFollowUp(KnowledgeAction):
         previous = tracker.get_slot("last_question") or ""
         scope = question.first("scope")
         if last_topic == "statistic":
-            # The new words first, so a year in the follow-up wins over one in the question before.
-            context = kb.without("scope", previous) if scope else previous
+            before = kb.match_statistic(previous).statistic
+            sibling = kb.sibling(before, scope) if before and scope else None
+            if sibling:
+                return answer_statistic(previous, kb, dispatcher, statistic=sibling)
+            # What the follow-up names replaces what the question before named ("那对口招生呢"
+            # after 单招), and its words come first so its year wins.
+            context = previous
+            for kind in ENTITY_KINDS:
+                if question.values.get(kind):
+                    context = kb.without(kind, context)
             return answer_statistic(f"{question.text} {context}", kb, dispatcher, scope=scope)
         if last_topic in SELECTOR:
             selector = SELECTOR[last_topic]

@@ -9,15 +9,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, Question, remember
-from knowledge.kb import KnowledgeBase
+from knowledge.kb import KnowledgeBase, Statistic, StatisticMatch
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
 
 
 def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
-                     scope: str | None = None) -> list[dict[str, Any]]:
-    match = kb.match_statistic(query, scope=scope)
+                     scope: str | None = None, statistic: Statistic | None = None) -> list[dict[str, Any]]:
+    """Answer `query`, or give `statistic` when the caller already knows which one is meant."""
+    match = StatisticMatch(statistic, MIN_MATCH_SCORE) if statistic else kb.match_statistic(query, scope=scope)
     statistic = match.statistic
     if statistic is None or match.score < MIN_MATCH_SCORE or match.unmatched:
         hint = "".join(match.unmatched[:2]) or None

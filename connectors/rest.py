@@ -10,7 +10,6 @@ over-long message itself, politely, without running the model.
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from typing import Any, Awaitable, Callable
 
@@ -20,15 +19,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import action_guard
+from connectors.settings import max_message_chars
+
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 EMPTY_REPLY = "请输入你的问题，比如“3+2是什么？”“单招考什么？”“中职有哪些资助？”"
 TOO_LONG_REPLY = "你的消息有点长（超过{limit}个字），请精简到{limit}字以内再发，或者分几次问。"
-
-
-def max_message_chars() -> int:
-    return int(os.getenv("MESSAGE_MAX_CHARS", "500"))
+UNAVAILABLE_REPLY = "暂时无法回答，请稍后再试。"
 
 
 class PayloadError(ValueError):
@@ -45,7 +44,7 @@ def parse_payload(body: Any) -> tuple[str, str, dict | None]:
     sender = body.get("sender")
     if sender is None or sender == "":
         sender = uuid.uuid4().hex
-    if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+    if not is_valid_sender(sender):
         raise PayloadError(f"'sender' must be a printable string of at most {MAX_SENDER_CHARS} characters")
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
@@ -53,9 +52,13 @@ def parse_payload(body: Any) -> tuple[str, str, dict | None]:
     return sender, text, metadata
 
 
+def is_valid_sender(sender: Any) -> bool:
+    return isinstance(sender, str) and 0 < len(sender) <= MAX_SENDER_CHARS and sender.isprintable()
+
+
 def reply_without_model(text: str) -> str | None:
     """The reply to a message the model should not see, or None to let it through."""
-    if not text.strip():
+    if not any(ch.isalnum() for ch in text):  # empty, punctuation or emoji only
         return EMPTY_REPLY
     limit = max_message_chars()
     if len(text) > limit:
@@ -67,6 +70,11 @@ class ValidatedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict | None) -> "ValidatedRestInput":
+        action_guard.install()  # see connectors/action_guard.py for why here
+        return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -91,7 +99,7 @@ class ValidatedRestInput(RestInput):
             except Exception:
                 # Logged without the message text: it may hold what a family told us.
                 logger.exception("rest: handling a message failed (sender %s)", sender)
-                return response.json({"error": "暂时无法回答，请稍后再试。"}, status=503)
+                return response.json({"error": UNAVAILABLE_REPLY}, status=503)
             return response.json(collector.messages)
 
         return webhook

@@ -67,6 +67,18 @@ def _jieba():
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def _tagger():
+    from jieba.posseg import POSTokenizer
+
+    return POSTokenizer(_jieba())
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) pairs of `text` (normalised), without whitespace."""
+    return [(pair.word, pair.flag) for pair in _tagger().cut(normalize(text)) if pair.word.strip()]
+
+
 def segment(text: str) -> list[str]:
     """Words of `text` (normalised), without whitespace or punctuation."""
     words = _jieba().lcut(normalize(text))

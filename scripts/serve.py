@@ -5,6 +5,13 @@
 Each process runs in its own process group, so Ctrl-C (or SIGTERM) stops every process
 and its children: no stray server survives. The test suite starts the same stack through
 `Stack`, so what the tests talk to is what `make run` serves.
+
+Safe defaults: Rasa's HTTP API (conversations, trackers, model upload) stays off unless
+RASA_AUTH_TOKEN or RASA_JWT_SECRET is set; browsers may call Rasa only from CORS_ORIGINS;
+the action server listens on 127.0.0.1 only; request bodies are capped
+(SANIC_REQUEST_MAX_SIZE); Rasa's telemetry is off. Nothing starts unless the knowledge
+base opens, the model exists and the tracker store (and lock store) accept a connection
+(scripts/stores.py): Rasa itself would fall back to keeping conversations in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from knowledge import settings
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -38,11 +46,18 @@ class StackConfig:
     tracker_db: Path = field(default_factory=lambda: Path(os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db"))))
     endpoints: Path = field(default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
     log_dir: Path | None = None
+    # More Rasa servers sharing the action server and the stores (the scale profile).
+    extra_rasa_ports: tuple[int, ...] = ()
+    with_web: bool = True
 
     @property
     def cors_origins(self) -> list[str]:
         default = f"http://localhost:{self.web_port} http://127.0.0.1:{self.web_port}"
         return os.getenv("CORS_ORIGINS", default).split()
+
+    @property
+    def rasa_ports(self) -> tuple[int, ...]:
+        return (self.rasa_port, *self.extra_rasa_ports)
 
     @property
     def rasa_url(self) -> str:
@@ -57,10 +72,11 @@ class StackConfig:
         return f"http://127.0.0.1:{self.web_port}"
 
     def environment(self) -> dict[str, str]:
+        """The environment every process of the stack gets."""
         env = dict(os.environ)
         env.update({
             "ACTION_PORT": str(self.action_port),
-            "TRACKER_DB": str(self.tracker_db),
+            "TRACKER_DB": str(settings.REPO_ROOT / self.tracker_db),
             "KB_PATH": str(settings.knowledge_db_path()),
             "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.rasa_port}"),
             "WEB_HOST": self.web_host,
@@ -69,7 +85,42 @@ class StackConfig:
             # The action server reads its bind address from SANIC_HOST: loopback only.
             "SANIC_HOST": "127.0.0.1",
         })
+        # Rasa reports usage to Segment and errors to Sentry unless told not to.
+        env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         return env
+
+    def rasa_environment(self) -> dict[str, str]:
+        env = self.environment()
+        # Sanic reads SANIC_* settings from the environment: 413 above this many bytes.
+        env.setdefault("SANIC_REQUEST_MAX_SIZE", "65536")
+        return env
+
+    def action_environment(self) -> dict[str, str]:
+        env = self.environment()
+        # Rasa sends the action server the whole tracker and domain: the cap on what a
+        # browser may send must not apply to it (its default is 100 MB).
+        env.pop("SANIC_REQUEST_MAX_SIZE", None)
+        return env
+
+
+def rasa_api_arguments(environ: Mapping[str, str]) -> list[str]:
+    """`rasa run` arguments for the HTTP API: none (API off) unless a token or JWT secret is set.
+
+    The API reads and rewrites any conversation and replaces the model, so it is never
+    served without authentication. The values travel as arguments (`rasa run` has no
+    environment variable for them), so anyone who can list this machine's processes can
+    read them: give the API its own host or container in production.
+    """
+    token = environ.get("RASA_AUTH_TOKEN", "")
+    jwt_secret = environ.get("RASA_JWT_SECRET", "")
+    if not token and not jwt_secret:
+        return []
+    arguments = ["--enable-api"]
+    if token:
+        arguments += ["--auth-token", token]
+    if jwt_secret:
+        arguments += ["--jwt-secret", jwt_secret, "--jwt-method", environ.get("RASA_JWT_METHOD", "HS256")]
+    return arguments
 
 
 class StackError(RuntimeError):
@@ -91,19 +142,24 @@ class Stack:
     def web_url(self) -> str:
         return self.config.web_url
 
-    def commands(self) -> dict[str, tuple[list[str], str]]:
-        """name -> (command, URL that answers once it is ready)."""
+    def commands(self) -> dict[str, tuple[list[str], str, dict[str, str]]]:
+        """name -> (command, URL that answers once it is ready, environment)."""
         c = self.config
         commands = {
             "actions": ([str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(c.action_port)],
-                        f"{c.action_url}/health"),
-            "rasa": ([str(BIN / "rasa"), "run", "--model", str(c.model), "--endpoints", str(c.endpoints),
-                      "--credentials", str(settings.REPO_ROOT / "bot" / "credentials.yml"),
-                      "--interface", c.rasa_host, "--port", str(c.rasa_port), "--cors", *c.cors_origins],
-                     f"{c.rasa_url}/"),
+                        f"{c.action_url}/health", c.action_environment()),
         }
-        if (settings.REPO_ROOT / "web" / "server.py").exists():
-            commands["web"] = ([str(BIN / "python"), "-m", "web.server"], f"{c.web_url}/healthz")
+        rasa_env = c.rasa_environment()
+        for index, port in enumerate(c.rasa_ports):
+            name = "rasa" if index == 0 else f"rasa-{index + 1}"
+            commands[name] = (
+                [str(BIN / "rasa"), "run", "--model", str(c.model), "--endpoints", str(c.endpoints),
+                 "--credentials", str(settings.REPO_ROOT / "bot" / "credentials.yml"),
+                 "--interface", c.rasa_host, "--port", str(port), "--cors", *c.cors_origins,
+                 *rasa_api_arguments(rasa_env)],
+                f"http://127.0.0.1:{port}/", rasa_env)
+        if c.with_web and (settings.REPO_ROOT / "web" / "server.py").exists():
+            commands["web"] = ([str(BIN / "python"), "-m", "web.server"], f"{c.web_url}/healthz", c.environment())
         return commands
 
     def check_prerequisites(self) -> None:
@@ -113,25 +169,53 @@ class Stack:
             raise StackError(str(error)) from None
         if not self.config.model.exists():
             raise StackError(f"no trained model at {self.config.model}; run `make train`")
-        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            (settings.REPO_ROOT / self.config.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StackError(f"cannot create the directory of the tracker database: {error}") from None
+        # In a child with Rasa's own environment, so ${VARS} in the endpoints file expand
+        # exactly as they will for `rasa run`.
+        check = subprocess.run(
+            [str(BIN / "python"), "-m", "scripts.stores", "--endpoints", str(self.config.endpoints)],
+            cwd=settings.REPO_ROOT, env=self.config.rasa_environment(), capture_output=True, text=True)
+        if check.returncode != 0:
+            raise StackError((check.stderr.strip().splitlines() or [f"preflight exited with {check.returncode}"])[-1])
 
     def start(self, timeout: float = 180.0) -> "Stack":
         self.check_prerequisites()
-        env = self.config.environment()
         commands = self.commands()
-        for name, (command, _) in commands.items():
-            output = self._log_file(name)
-            self.processes[name] = subprocess.Popen(
-                command, cwd=settings.REPO_ROOT, env=env, start_new_session=True,
-                stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for name in commands:
+            self._spawn(name, commands[name])
         deadline = time.monotonic() + timeout
         try:
-            for name, (_, ready_url) in commands.items():
+            for name, (_, ready_url, _) in commands.items():
                 self._wait_ready(name, ready_url, deadline)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _spawn(self, name: str, command: tuple[list[str], str, dict[str, str]]) -> None:
+        argv, _, env = command
+        self.processes[name] = subprocess.Popen(
+            argv, cwd=settings.REPO_ROOT, env=env, start_new_session=True,
+            stdout=self._log_file(name), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def kill(self, name: str) -> None:
+        """Kill one process (and its children) at once, as a crash would."""
+        process = self.processes[name]
+        _signal_group(process, signal.SIGKILL)
+        process.wait()
+
+    def restart(self, name: str, timeout: float = 180.0) -> float:
+        """Start one process again (killing it first if it runs); seconds until it answered."""
+        if self.processes[name].poll() is None:
+            self.kill(name)
+        started = time.monotonic()
+        command = self.commands()[name]
+        self._spawn(name, command)
+        self._wait_ready(name, command[1], started + timeout)
+        return time.monotonic() - started
 
     def _log_file(self, name: str):
         if self.config.log_dir is None:
@@ -196,8 +280,9 @@ def main() -> int:
         print(f"could not start: {error}", file=sys.stderr)
         return 1
     c = stack.config
+    api = "on (token or JWT required)" if rasa_api_arguments(c.rasa_environment()) else "off (set RASA_AUTH_TOKEN to enable)"
     print(f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
-          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io\nCtrl-C stops everything.", flush=True)
+          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io\n  HTTP API:   {api}\nCtrl-C stops everything.", flush=True)
     try:
         while not stopping:
             for name, process in stack.processes.items():

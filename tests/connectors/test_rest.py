@@ -29,7 +29,7 @@ def test_a_good_payload_is_passed_through():
         {"sender": "s1", "message": "单招考什么", "metadata": {"page": "x"}})
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n"])
+@pytest.mark.parametrize("text", ["", "   ", "\n", "？？", "。。。", "😀👍"])
 def test_an_empty_message_is_answered_without_the_model(text):
     assert EMPTY_REPLY == reply_without_model(text)
 

@@ -1,0 +1,82 @@
+"""A custom action that cannot run answers "暂时无法查询，请稍后再试" within seconds.
+
+Rasa 3.6 gives a call to the action server 300 s (rasa.core.constants.
+DEFAULT_REQUEST_TIMEOUT, passed by RemoteAction.run) and has no setting to change it.
+When the call fails, the processor logs the exception, drops the action's events and
+carries on: the user gets no reply at all (the REST channel returns `[]`) and waits up
+to five minutes first if the action server hangs.
+
+`install()` wraps RemoteAction.run, the one place every custom action call goes through
+(answers, form validation, custom slot mappings), so that:
+
+- a call gets `ACTION_TIMEOUT_SECONDS` (4 s), enforced with asyncio.wait_for rather than
+  by rebinding Rasa's constant, so it holds whatever Rasa passes to aiohttp;
+- a failed call (refused, timed out, 5xx, malformed response) becomes the bot message
+  ACTION_UNAVAILABLE_REPLY, returned as the action's BotUttered event. Rasa then sends it
+  through whichever channel the user is on (REST, socket.io) and stores it in the
+  tracker, so the conversation record shows what the user saw. Deciding in the channel
+  instead ("no bot message came back") would need each channel to guess why, and would
+  not see a failure that happened after an earlier message of the same turn;
+- once a turn has apologised, its remaining custom actions (a form validates twice per
+  turn) are skipped instead of each waiting out the timeout again;
+- ActionExecutionRejection (the action server's deliberate 400) still propagates: the
+  form logic depends on it.
+
+Nothing is remembered between turns: when the action server is back, the next message is
+answered normally. Rasa offers no start-up hook for this, so our channels call
+`install()` from `from_credentials`, which `rasa run` calls for every channel in
+credentials.yml before it serves a request (the same under `make run`, the tests and a
+`rasa run` in Kubernetes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from connectors.settings import action_timeout_seconds
+
+logger = logging.getLogger(__name__)
+
+ACTION_UNAVAILABLE_REPLY = "暂时无法查询，请稍后再试。"
+
+_GUARDED = "_zhijiao_guarded"
+
+
+def install() -> None:
+    """Wrap RemoteAction.run once per process (later calls do nothing)."""
+    if getattr(RemoteAction.run, _GUARDED, False):
+        return
+    unguarded = RemoteAction.run
+
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
+        if apologised_this_turn(tracker):
+            return []
+        timeout = action_timeout_seconds()
+        try:
+            return await asyncio.wait_for(unguarded(self, output_channel, nlg, tracker, domain), timeout)
+        except ActionExecutionRejection:
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure must still get the user a reply
+            # The action name and the error only: never the user's message.
+            reason = f"no answer within {timeout:g} s" if isinstance(error, asyncio.TimeoutError) else repr(error)
+            logger.error("custom action %s could not run (%s); the user was asked to retry later",
+                         self.name(), reason)
+            return [BotUttered(ACTION_UNAVAILABLE_REPLY)]
+
+    setattr(run, _GUARDED, True)
+    RemoteAction.run = run
+
+
+def apologised_this_turn(tracker: Any) -> bool:
+    """Whether the bot already said ACTION_UNAVAILABLE_REPLY since the user's last message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.text == ACTION_UNAVAILABLE_REPLY:
+            return True
+    return False

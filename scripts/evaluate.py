@@ -1,0 +1,195 @@
+"""Evaluate the assistant on the held-out questions in tests/eval/questions.yaml.
+
+    python -m scripts.evaluate [--no-e2e] [--json var/eval/results.json]
+
+Prints intent accuracy and macro-F1, out-of-scope precision and recall, entity F1, and
+end-to-end answer accuracy over REST (the answer contains the expected fact and a 来源
+line; a question the knowledge base cannot answer gets no number), then every failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from knowledge import settings
+
+QUESTIONS = settings.REPO_ROOT / "tests" / "eval" / "questions.yaml"
+OUT_OF_SCOPE = "out_of_scope"
+# The model's fallback counts as "not in domain" when judging out-of-scope detection.
+NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
+# Entity types with a closed set of canonical values; `metric` is free text and is left out.
+SCORED_ENTITIES = ("scope", "subsidy", "channel", "pathway", "year", "place")
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass
+class Report:
+    intents: list[tuple[str, str]] = field(default_factory=list)  # (expected, predicted)
+    entity_counts: Counter = field(default_factory=Counter)  # tp, fp, fn
+    answers: list[bool] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def intent_accuracy(self) -> float:
+        return sum(e == p for e, p in self.intents) / len(self.intents)
+
+    def macro_f1(self) -> float:
+        labels = sorted({e for e, _ in self.intents})
+        scores = []
+        for label in labels:
+            tp = sum(e == p == label for e, p in self.intents)
+            fp = sum(p == label != e for e, p in self.intents)
+            fn = sum(e == label != p for e, p in self.intents)
+            scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        return sum(scores) / len(scores)
+
+    def out_of_scope(self) -> dict[str, float]:
+        def is_oos(intent: str) -> bool:
+            return intent in NOT_IN_DOMAIN
+        tp = sum(is_oos(e) and is_oos(p) for e, p in self.intents)
+        predicted = sum(is_oos(p) for _, p in self.intents)
+        actual = sum(is_oos(e) for e, _ in self.intents)
+        in_tp = sum(not is_oos(e) and not is_oos(p) for e, p in self.intents)
+        in_predicted = sum(not is_oos(p) for _, p in self.intents)
+        return {"precision": tp / predicted if predicted else 0.0, "recall": tp / actual if actual else 0.0,
+                "in_domain_precision": in_tp / in_predicted if in_predicted else 0.0}
+
+    def entity_f1(self) -> float:
+        tp, fp, fn = (self.entity_counts[k] for k in ("tp", "fp", "fn"))
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def load_questions() -> list[dict]:
+    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+
+
+def canonical_entities(entities, kb) -> set[tuple[str, str]]:
+    found = set()
+    for entity in entities:
+        kind, value = entity.get("entity"), str(entity.get("value"))
+        if kind not in SCORED_ENTITIES:
+            continue
+        if kind != "year":
+            value = kb.canonical(kind, value) or value
+        found.add((kind, re.sub(r"\D", "", value) if kind == "year" else value))
+    return found
+
+
+async def evaluate_nlu(questions: list[dict], model: Path, report: Report) -> None:
+    from rasa.core.agent import Agent
+
+    from knowledge.kb import KnowledgeBase
+
+    kb = KnowledgeBase()
+    agent = Agent.load(str(model))
+    for question in questions:
+        parsed = await agent.parse_message(question["text"])
+        predicted = parsed["intent"]["name"]
+        report.intents.append((question["intent"], predicted))
+        if predicted != question["intent"]:
+            report.failures.append(f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
+        expected = canonical_entities(question.get("entities") or [], kb)
+        got = canonical_entities(parsed.get("entities") or [], kb)
+        report.entity_counts.update({"tp": len(expected & got), "fp": len(got - expected), "fn": len(expected - got)})
+        if expected != got:
+            report.failures.append(f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
+
+
+def post(url: str, sender: str, text: str) -> str:
+    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
+
+
+def answer_ok(question: dict, answer: str) -> tuple[bool, str]:
+    lines = [line for line in answer.splitlines() if line.strip()]
+    cited = bool(lines) and lines[-1].startswith("来源：")
+    expected = question.get("answer_contains") or []
+    if question.get("expect") == "no_number":
+        stated = [n for n in re.findall(r"\d+(?:\.\d+)?", answer) if not YEAR.match(n)]
+        return (not stated and not cited), f"expected no number, got {stated or 'a 来源 line'}"
+    if expected:
+        missing = [e for e in expected if e not in answer]
+        return (not missing and cited), f"missing {missing}" if missing else "no 来源 line"
+    if question["intent"] == OUT_OF_SCOPE:
+        return not cited, "an out-of-scope question got a sourced answer"
+    return bool(answer.strip()), "empty answer"
+
+
+def evaluate_answers(questions: list[dict], rasa_url: str, report: Report) -> None:
+    for question in questions:
+        sender = f"eval-{uuid.uuid4().hex[:10]}"
+        for turn in question.get("context") or []:
+            post(rasa_url, sender, turn)
+        answer = post(rasa_url, sender, question["text"])
+        ok, why = answer_ok(question, answer)
+        report.answers.append(ok)
+        if not ok:
+            first = answer.splitlines()[0] if answer else ""
+            report.failures.append(f"answer  {question['id']}: {question['text']!r} {why}; answer began {first[:60]!r}")
+
+
+def summary(report: Report, questions: int) -> dict:
+    figures = {
+        "questions": questions,
+        "intent_accuracy": round(report.intent_accuracy(), 4),
+        "intent_macro_f1": round(report.macro_f1(), 4),
+        **{f"out_of_scope_{k}": round(v, 4) for k, v in report.out_of_scope().items()},
+        "entity_f1": round(report.entity_f1(), 4),
+    }
+    if report.answers:
+        figures["answer_accuracy"] = round(sum(report.answers) / len(report.answers), 4)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=settings.REPO_ROOT / "models" / "assistant.tar.gz")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end answers over REST")
+    parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
+    parser.add_argument("--json", type=Path, default=settings.REPO_ROOT / "var" / "eval" / "results.json")
+    args = parser.parse_args(argv)
+
+    questions = load_questions()
+    report = Report()
+    started = time.perf_counter()
+    asyncio.run(evaluate_nlu(questions, args.model, report))
+    if not args.no_e2e:
+        if args.rasa_url:
+            evaluate_answers(questions, args.rasa_url, report)
+        else:
+            from scripts.serve import Stack, StackConfig
+
+            config = StackConfig(rasa_port=25005, action_port=25055, web_port=28000,
+                                 tracker_db=settings.REPO_ROOT / "var" / "eval" / "tracker.db",
+                                 log_dir=settings.REPO_ROOT / "var" / "eval" / "logs")
+            config.tracker_db.unlink(missing_ok=True)
+            with Stack(config) as stack:
+                evaluate_answers(questions, stack.rasa_url, report)
+    figures = summary(report, len(questions))
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    for key, value in figures.items():
+        print(f"{key:32} {value}")
+    print(f"\n{len(report.failures)} failures:")
+    for failure in report.failures:
+        print("  " + failure)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"figures": figures, "failures": report.failures}, ensure_ascii=False, indent=2),
+                         encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

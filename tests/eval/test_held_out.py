@@ -1,0 +1,44 @@
+"""The evaluation questions stay unseen: none of them is a training example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from knowledge.text import normalize
+
+ROOT = Path(__file__).resolve().parents[2]
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def training_examples() -> set[str]:
+    examples = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
+                if text:
+                    examples.add(comparable(text))
+    return examples
+
+
+def comparable(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", normalize(text))
+
+
+def evaluation_questions() -> list[str]:
+    questions = yaml.safe_load((ROOT / "tests" / "eval" / "questions.yaml").read_text(encoding="utf-8"))["questions"]
+    return [q["text"] for q in questions] + [turn for q in questions for turn in q.get("context") or []]
+
+
+def test_no_evaluation_question_is_in_the_training_data():
+    seen = training_examples()
+    assert len(seen) > 500
+    assert [] == [q for q in evaluation_questions() if comparable(q) in seen]
+
+
+def test_the_comparison_would_catch_a_copied_question():
+    question = evaluation_questions()[0]
+    assert comparable(question) == comparable(f"  {question.upper()}  ")
