@@ -21,8 +21,15 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
     match = StatisticMatch(statistic, MIN_MATCH_SCORE) if statistic else kb.match_statistic(query, scope=scope)
     statistic = match.statistic
     if statistic is None or match.score < MIN_MATCH_SCORE or match.unmatched:
-        hint = "".join(match.unmatched[:2]) or None
-        dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.years))
+        # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
+        # every word of the question may answer it; otherwise say honestly it is not known.
+        hits = [hit for hit in kb.search(query) if not hit.unmatched and hit.kind == "topic"]
+        if hits:
+            dispatcher.utter_message(text=templates.search_answer(hits[0].body, hits[0].title,
+                                                                  kb.source(hits[0].source_id)))
+        else:
+            hint = "".join(match.unmatched[:2]) or None
+            dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.years))
         return remember("statistic", query)
     years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
     dispatcher.utter_message(

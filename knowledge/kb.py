@@ -132,15 +132,19 @@ def counted_words(question: str) -> list[str]:
     at = next((i for i, (word, _) in enumerate(words) if _QUANTITY.search(word)), None)
     if at is None:
         return []
-    phrase: list[str] = []
-    for step in (-1, 1):
+    # "多少所优质中职学校": the phrase after; "专任教师一共有多少人": the one before.
+    for step in (1, -1):
+        phrase: list[str] = []
         i = at + step
         while 0 <= i < len(words) and (words[i][0] in _BRIDGE or words[i][1] in ("m", "q", "c", "uj", "ul")):
             i += step
         while 0 <= i < len(words) and _is_nounish(*words[i]):
             phrase.append(words[i][0])
             i += step
-    return list(dict.fromkeys(w for w in phrase if w not in _FILLER and not w.isascii()))
+        phrase = [w for w in dict.fromkeys(phrase) if w not in _FILLER and not w.isascii()]
+        if phrase:
+            return phrase
+    return []
 
 
 def _is_nounish(word: str, tag: str) -> bool:
@@ -305,12 +309,16 @@ class KnowledgeBase:
     def _unexplained(self, asked: "_Asked", statistic: Statistic) -> tuple[str, ...]:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
-        places = [p for p in self.mentioned("place", asked.text) if p not in covered]
+        places = [p for p in self.mentioned("place", asked.text)
+                  if not any(alias in covered for alias in self._place_names(p))]
         counted = [w for w in asked.counted if w not in covered]
         unit = [asked.measure] if not _units_agree(asked.measure, statistic.unit) else []
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
             and statistic.scope not in asked.scopes else []
         return tuple(dict.fromkeys(places + counted + unit + scope))
+
+    def _place_names(self, place: str) -> list[str]:
+        return [place] + [alias for alias, canonical in self._aliases.get("place", []) if canonical == place]
 
     def _covered_text(self, statistic: Statistic) -> str:
         """The statistic's own words and every alias of the scope and entities it names."""

@@ -118,8 +118,13 @@ def answer_ok(question: dict, answer: str) -> tuple[bool, str]:
     cited = bool(lines) and lines[-1].startswith("来源：")
     expected = question.get("answer_contains") or []
     if question.get("expect") == "no_number":
-        stated = [n for n in re.findall(r"\d+(?:\.\d+)?", answer) if not YEAR.match(n)]
-        return (not stated and not cited), f"expected no number, got {stated or 'a 来源 line'}"
+        # Sourced context is fine ("生活费补助 exists; amount unknown"), and so is another
+        # year's figure after saying the asked year is not held ("我没有2019年的…，我只有2022年的").
+        if lines and re.match(r"我没有(?:19|20)\d\d年", lines[0]):
+            return True, ""
+        body = "\n".join(line for line in lines if not line.startswith("来源："))
+        stated = [n for n in re.findall(r"\d+(?:\.\d+)?", body) if not YEAR.match(n)]
+        return not stated, f"expected no number, got {stated}"
     if expected:
         missing = [e for e in expected if e not in answer]
         return (not missing and cited), f"missing {missing}" if missing else "no 来源 line"

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import urllib.error
-import urllib.request
-import uuid
 
 import pytest
 
+from tests.stack.conftest import ask, new_sender, post
+
 pytestmark = pytest.mark.stack
-
-
-def post(stack, body: bytes | str | dict, content_type: str = "application/json") -> tuple[int, object]:
-    data = body if isinstance(body, bytes) else (json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body).encode()
-    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=data,
-                                     headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
-
-
-def ask(stack, text: str, sender: str) -> str:
-    status, messages = post(stack, {"sender": sender, "message": text})
-    assert 200 == status
-    return "\n".join(m.get("text", "") for m in messages)
-
-
-def new_sender() -> str:
-    return f"test-{uuid.uuid4().hex[:8]}"
 
 
 def test_the_school_count_is_answered_with_237_and_a_source(stack):

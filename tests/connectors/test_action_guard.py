@@ -1,0 +1,65 @@
+"""Calls to an action server that is down or hangs, without a Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from connectors import action_guard
+from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
+
+
+@pytest.fixture(autouse=True)
+def guarded():
+    action_guard.install()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def run(url: str, events: list | None = None) -> list:
+    action = RemoteAction("action_answer_statistic", EndpointConfig(url))
+    tracker = DialogueStateTracker.from_events("s", events or [UserUttered("内蒙古有多少所职业院校")])
+    domain = Domain.empty()
+    return await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain)
+
+
+async def test_an_action_server_that_is_down_gets_the_user_an_apology():
+    assert [BotUttered(ACTION_UNAVAILABLE_REPLY)] == await run(f"http://127.0.0.1:{free_port()}/webhook")
+
+
+async def test_an_action_server_that_hangs_is_given_up_on_after_the_timeout(monkeypatch):
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0.5")
+    server = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)  # accepts, never answers
+    port = server.sockets[0].getsockname()[1]
+    started = time.monotonic()
+    try:
+        events = await run(f"http://127.0.0.1:{port}/webhook")
+    finally:
+        server.close()
+    assert [BotUttered(ACTION_UNAVAILABLE_REPLY)] == events
+    assert time.monotonic() - started < 2
+
+
+async def test_a_turn_apologises_once():
+    already = [UserUttered("内蒙古有多少所职业院校"), BotUttered(ACTION_UNAVAILABLE_REPLY)]
+    assert [] == await run(f"http://127.0.0.1:{free_port()}/webhook", already)
+
+
+def test_installing_twice_wraps_once():
+    wrapped = RemoteAction.run
+    action_guard.install()
+    assert wrapped is RemoteAction.run

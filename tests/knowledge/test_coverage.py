@@ -1,0 +1,16 @@
+"""Every reliable policy fact reaches users: a topic statement or an eligibility rule cites it."""
+
+from __future__ import annotations
+
+# Facts used otherwise, with the reason.
+USED_ELSEWHERE = {
+    "NM-12-MENGSHI": "the 12 盟市 are the place vocabulary (vocabulary.yaml)",
+}
+
+
+def test_every_high_or_medium_policy_fact_is_cited(kb):
+    cited = {s.source_id.removeprefix("policy:") for topic in kb.topics() for s in topic.statements}
+    cited |= {fact for rule in kb.subsidy_rules for fact in rule.facts}
+    reliable = {fid for fid, fact in kb.policy_facts.items() if fact["confidence"] in ("high", "medium")}
+    assert set() == reliable - cited - set(USED_ELSEWHERE)
+

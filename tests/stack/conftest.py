@@ -1,0 +1,32 @@
+"""Talking to the running assistant (the session fixture `stack` from tests/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+SCHOOL_COUNT_QUESTION = "内蒙古现在一共有多少所职业院校？"
+
+
+def post(stack, body: bytes | str | dict, content_type: str = "application/json",
+         path: str = "/webhooks/rest/webhook", rasa_url: str | None = None) -> tuple[int, object]:
+    data = body if isinstance(body, bytes) else (json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body).encode()
+    request = urllib.request.Request(f"{rasa_url or stack.rasa_url}{path}", data=data,
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def ask(stack, text: str, sender: str, rasa_url: str | None = None) -> str:
+    status, messages = post(stack, {"sender": sender, "message": text}, rasa_url=rasa_url)
+    assert 200 == status, messages
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"

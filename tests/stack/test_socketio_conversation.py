@@ -1,0 +1,116 @@
+"""The running assistant over socket.io (connectors/socketio.py), as a chat widget talks to it.
+
+The client uses long-polling: python-engineio's websocket client needs a newer aiohttp
+than Rasa 3.6 allows. The server side is the same either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import socketio
+
+from connectors.rest import EMPTY_REPLY
+from connectors.socketio import REFUSED_EVENT
+from tests.stack.conftest import SCHOOL_COUNT_QUESTION
+
+pytestmark = pytest.mark.stack
+
+WAIT = 15
+
+
+class Browser:
+    """One page with the widget: a socket.io connection and what it received, in order."""
+
+    def __init__(self) -> None:
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: asyncio.Queue = asyncio.Queue()
+        for event in ("session_confirm", "bot_uttered", REFUSED_EVENT):
+            self.client.on(event, lambda data, event=event: self.received.put_nowait((event, data)))
+        self.session_id: str | None = None
+
+    async def open(self, url: str, proposed: object = None) -> "Browser":
+        await self.client.connect(url, transports=["polling"])
+        await self.client.emit("session_request", {"session_id": proposed})
+        _, self.session_id = await self.next("session_confirm")
+        return self
+
+    async def say(self, payload: object) -> None:
+        await self.client.emit("user_uttered", payload)
+
+    async def next(self, *events: str) -> tuple[str, object]:
+        event, data = await asyncio.wait_for(self.received.get(), WAIT)
+        assert event in events, (event, data)
+        return event, data
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+@pytest.fixture
+async def browser(stack):
+    page = await Browser().open(stack.rasa_url)
+    yield page
+    await page.close()
+
+
+async def test_a_question_is_answered_with_237(browser):
+    await browser.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id})
+    _, reply = await browser.next("bot_uttered")
+    assert "237" in reply["text"]
+
+
+def malformed(session_id: str) -> list:
+    return [
+        None, 3, "内蒙古有多少所职业院校", [SCHOOL_COUNT_QUESTION], {},
+        {"message": SCHOOL_COUNT_QUESTION},                                   # no session
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": "default"},          # a shared id
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": "someone-else"},     # not this page's
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": ["x"]},
+        {"message": 5, "session_id": session_id},
+        {"message": None, "session_id": session_id},
+        {"message": {"text": "你好"}, "session_id": session_id},
+        {"message": "你好", "session_id": session_id, "metadata": "{not json"},
+        {"message": "你好", "session_id": session_id, "metadata": "[1, 2]"},
+        {"message": "你好", "session_id": session_id, "metadata": 7},
+    ]
+
+
+async def test_malformed_events_are_refused_to_the_sender_and_the_session_still_works(browser):
+    for payload in malformed(browser.session_id):
+        await browser.say(payload)
+        _, refusal = await browser.next(REFUSED_EVENT)
+        assert refusal["error"]
+    await browser.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id,
+                       "metadata": json.dumps({"page": "school"})})  # Rasa's JSON-string metadata
+    _, reply = await browser.next("bot_uttered")
+    assert "237" in reply["text"]
+
+
+async def test_empty_and_overlong_messages_get_the_rest_channels_replies(browser):
+    await browser.say({"message": "   ", "session_id": browser.session_id})
+    assert ("bot_uttered", {"text": EMPTY_REPLY}) == await browser.next("bot_uttered")
+    await browser.say({"message": "问" * 501, "session_id": browser.session_id})
+    _, reply = await browser.next("bot_uttered")
+    assert "500" in reply["text"]
+
+
+async def test_a_shared_session_id_is_replaced_by_a_fresh_one(stack):
+    page = await Browser().open(stack.rasa_url, proposed="default")
+    try:
+        assert page.session_id != "default" and len(page.session_id) == 32
+    finally:
+        await page.close()
+
+
+async def test_a_page_cannot_write_into_another_pages_conversation(stack, browser):
+    intruder = await Browser().open(stack.rasa_url)
+    try:
+        await intruder.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id})
+        await intruder.next(REFUSED_EVENT)
+        await asyncio.sleep(0.5)
+        assert browser.received.empty()
+    finally:
+        await intruder.close()
