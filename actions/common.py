@@ -42,18 +42,14 @@ class Question:
 def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    values: dict[str, list[str]] = {kind: [] for kind in ENTITY_KINDS}
-    # The model's entities first, then anything the vocabulary finds in the text that the
-    # model missed: users misspell and abbreviate in ways no training set covers.
+    # The vocabulary's longest match first ("交不起学费" is 绿色通道, not 免学费), then what
+    # the model found that the vocabulary did not: misspellings no alias list covers.
+    values: dict[str, list[str]] = {kind: kb.mentioned(kind, text) for kind in ENTITY_KINDS}
     for entity in message.get("entities") or []:
         kind = entity.get("entity")
         if kind in values:
             canonical = kb.canonical(kind, str(entity.get("value") or "")) or kb.canonical(kind, _surface(text, entity))
             if canonical and canonical not in values[kind]:
-                values[kind].append(canonical)
-    for kind in ENTITY_KINDS:
-        for canonical in kb.mentioned(kind, text):
-            if canonical not in values[kind]:
                 values[kind].append(canonical)
     intent = (message.get("intent") or {}).get("name")
     return Question(text=text, intent=intent, values=values)

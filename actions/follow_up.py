@@ -7,8 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ENTITY_KINDS, KnowledgeAction, Question
-from actions.statistics import answer_statistic
+from actions.common import KnowledgeAction, Question
+from actions.statistics import answer_statistic_in_context
 from actions.topics import SELECTOR, answer_topic
 from knowledge.kb import KnowledgeBase
 
@@ -23,17 +23,7 @@ class ActionAnswerFollowUp(KnowledgeAction):
         previous = tracker.get_slot("last_question") or ""
         scope = question.first("scope")
         if last_topic == "statistic":
-            before = kb.match_statistic(previous).statistic
-            sibling = kb.sibling(before, scope) if before and scope else None
-            if sibling:
-                return answer_statistic(previous, kb, dispatcher, statistic=sibling)
-            # What the follow-up names replaces what the question before named ("那对口招生呢"
-            # after 单招), and its words come first so its year wins.
-            context = previous
-            for kind in ENTITY_KINDS:
-                if question.values.get(kind):
-                    context = kb.without(kind, context)
-            return answer_statistic(f"{question.text} {context}", kb, dispatcher, scope=scope)
+            return answer_statistic_in_context(question, previous, kb, dispatcher)
         if last_topic in SELECTOR:
             selector = SELECTOR[last_topic]
             value = (question.first(selector) or tracker.get_slot(selector)) if selector else None

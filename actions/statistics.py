@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from actions.common import KnowledgeAction, Question, remember
+from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
 from knowledge.kb import KnowledgeBase, Statistic, StatisticMatch
 
 # Below this the best statistic shares too little with the question to be the one asked for.
@@ -37,10 +37,36 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
     return remember("statistic", query)
 
 
+def answer_statistic_in_context(question: Question, previous: str, kb: KnowledgeBase,
+                                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """A question that leans on the previous statistics question ("那高职呢？")."""
+    scope = question.first("scope")
+    before = kb.match_statistic(previous).statistic
+    sibling = kb.sibling(before, scope) if before and scope else None
+    if sibling:
+        return answer_statistic(previous, kb, dispatcher, statistic=sibling)
+    # What the follow-up names replaces what the question before named ("那对口招生呢"
+    # after 单招), and its words come first so its year wins.
+    context = previous
+    for kind in ENTITY_KINDS:
+        if question.values.get(kind):
+            context = kb.without(kind, context)
+    return answer_statistic(f"{question.text} {context}", kb, dispatcher, scope=scope)
+
+
 class ActionAnswerStatistic(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_statistic"
 
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        # A short question after a statistics answer ("以前是几所？") may lean on it.
+        previous = tracker.get_slot("last_question")
+        if tracker.get_slot("last_topic") == "statistic" and previous and not _stands_alone(question.text, kb):
+            return answer_statistic_in_context(question, previous, kb, dispatcher)
         return answer_statistic(question.text, kb, dispatcher)
+
+
+def _stands_alone(text: str, kb: KnowledgeBase) -> bool:
+    match = kb.match_statistic(text)
+    return match.statistic is not None and match.score >= MIN_MATCH_SCORE and not match.unmatched

@@ -429,8 +429,8 @@ class KnowledgeBase:
         """
         words = list(dict.fromkeys(w for w in segment(question)
                                    if w not in _FILLER and w in self._domain_words and not w.isdigit()))
-        if not words:
-            return []
+        if len(words) < 2:
+            return []  # one shared word is a coincidence, not an answer
         query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
         rows = self._db.execute(
             "select d.doc_id, d.kind, d.title, d.body, d.source_id, d.segmented, bm25(documents_fts) as rank "
