@@ -47,7 +47,7 @@ def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) 
             cited.append(sources[statement.source_id])
         if topic.note:
             lines.append(topic.note)
-    if remind:
+    if remind and not any("以当年公告为准" in line for line in lines):
         lines.append(CHECK_ANNOUNCEMENT)
     lines.append(source_line(cited))
     return "\n".join(lines)

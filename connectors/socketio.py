@@ -57,8 +57,11 @@ class ValidatedSocketIOInput(SocketIOInput):
         sio.eio.max_http_buffer_size = request_max_bytes()
 
         # Registering again for the same event replaces Rasa's handlers.
+        # Handlers take *args: a client may emit an event with no data or with several
+        # arguments, and a handler whose signature does not fit fails with a TypeError.
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, *args: Any) -> None:
+            data = args[0] if len(args) == 1 else None
             proposed = data.get("session_id") if isinstance(data, dict) else None
             # A proposed id is kept (a page reconnecting resumes its conversation) unless it
             # is malformed or one every page might propose.
@@ -69,9 +72,9 @@ class ValidatedSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, *args: Any) -> None:
             try:
-                sender, text, metadata = parse_payload(self._rest_shaped(sid, data))
+                sender, text, metadata = parse_payload(self._rest_shaped(sid, args[0] if len(args) == 1 else args))
             except PayloadError as error:
                 await sio.emit(REFUSED_EVENT, {"error": str(error)}, room=sid, namespace=namespace)
                 return

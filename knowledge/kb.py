@@ -8,7 +8,6 @@ the same thing.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,23 +15,9 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
-from knowledge.text import normalize, segment, tagged
-
-# Words that carry no information about which fact is meant.
-_FILLER = set("""
-内蒙古 内蒙 内蒙古自治区 自治区 全区 我们 咱们 这边 这里 本地 现在 目前 如今 一共 总共 总计 共 有 多少 多少个 多少所
-几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
-告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
-那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
-情况 规模 total how many
-""".split())
-_YEAR = re.compile(r"(20\d\d|19\d\d)")
-# Words of the question found in a statistic must add up to this before it can be the answer.
-MIN_CONTENT_SCORE = 3.0
-# "多少" and "几" mark what is being counted: the noun phrase next to them.
-_QUANTITY = re.compile(r"多少|几|百分之")
-_BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
-
+from knowledge.matching import FILLER, Asked, units_agree
+from knowledge.matching import score as fit
+from knowledge.text import normalize, segment
 
 class KnowledgeBaseError(RuntimeError):
     """The knowledge database is missing, corrupt or from another schema."""
@@ -125,79 +110,6 @@ class SearchHit:
     unmatched: tuple[str, ...]
 
 
-def counted_words(question: str) -> list[str]:
-    """The noun phrase beside the first 多少/几: in "有多少所技工学校" it is 技工学校, in
-    "专任教师一共有多少人" it is 专任教师. Filler words are left out."""
-    words = tagged(_YEAR.sub(" ", question))
-    at = next((i for i, (word, _) in enumerate(words) if _QUANTITY.search(word)), None)
-    if at is None:
-        return []
-    # "多少所优质中职学校": the phrase after; "专任教师一共有多少人": the one before.
-    for step in (1, -1):
-        phrase: list[str] = []
-        i = at + step
-        while 0 <= i < len(words) and (words[i][0] in _BRIDGE or words[i][1] in ("m", "q", "c", "uj", "ul")):
-            i += step
-        while 0 <= i < len(words) and _is_nounish(*words[i]):
-            phrase.append(words[i][0])
-            i += step
-        phrase = [w for w in dict.fromkeys(phrase) if w not in _FILLER and not w.isascii()]
-        if phrase:
-            return phrase
-    return []
-
-
-def _is_nounish(word: str, tag: str) -> bool:
-    return word not in _BRIDGE and (tag.startswith("n") or tag in ("vn", "j", "b", "l", "an"))
-
-
-# The measure word after 多少/几 says what kind of number is wanted.
-_MEASURE_KINDS = {"人": "people", "名": "people", "人次": "people", "所": "institutions", "家": "institutions",
-                  "钱": "money", "元": "money", "块": "money", "百分之": "ratio", "%": "ratio",
-                  "平方米": "area", "公里": "length"}
-
-
-def _unit_kind(text: str | None) -> str | None:
-    for key in sorted(_MEASURE_KINDS, key=len, reverse=True):
-        if text and key in text:
-            return _MEASURE_KINDS[key]
-    return None
-
-
-def _units_agree(measure: str | None, unit: str) -> bool:
-    asked, held = _unit_kind(measure), _unit_kind(unit)
-    return asked is None or held is None or asked == held
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """A statistics question taken apart once, to be scored against every statistic."""
-
-    text: str
-    words: tuple[str, ...]
-    scopes: frozenset[str]
-    year: int | None
-    counted: tuple[str, ...]
-    measure: str | None
-
-    @classmethod
-    def parse(cls, question: str, scope: str | None, kb: "KnowledgeBase") -> "_Asked":
-        text = normalize(question)
-        year = _YEAR.search(text)
-        scopes = {scope} if scope else set(kb.mentioned("scope", text)) - {"全部"}
-        words = [w for w in segment(_YEAR.sub(" ", text)) if w not in _FILLER and not w.isdigit()]
-        return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
-                   tuple(counted_words(text)), measure_word(text))
-
-
-def measure_word(question: str) -> str | None:
-    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几; None when not said."""
-    match = re.search(r"(?:多少|几)(个)?(人次|[所家人名元块钱])|(百分之)几|多少(钱)", normalize(question))
-    if not match:
-        return None
-    return next(group for group in match.groups()[1:] if group)
-
-
 class KnowledgeBase:
     def __init__(self, path: Path | None = None):
         self.path = Path(path or settings.knowledge_db_path())
@@ -224,6 +136,10 @@ class KnowledgeBase:
         for aliases in by_kind.values():
             aliases.sort(key=lambda pair: len(pair[0]), reverse=True)
         return by_kind
+
+    def aliases(self, kind: str) -> list[tuple[str, str]]:
+        """(alias, canonical) pairs of an entity kind, longest alias first."""
+        return list(self._aliases.get(kind, []))
 
     def canonical(self, kind: str, text: str | None) -> str | None:
         """The canonical value for an entity value or alias, e.g. ('scope', '大专') -> '高职'."""
@@ -272,7 +188,7 @@ class KnowledgeBase:
             words.update(text.split())
         for aliases in self._aliases.values():
             words.update(alias for alias, _ in aliases)
-        return frozenset(words - _FILLER)
+        return frozenset(words - FILLER)
 
     @cached_property
     def years(self) -> tuple[int, ...]:
@@ -295,24 +211,25 @@ class KnowledgeBase:
         A match whose `unmatched` is not empty must not be given as the answer: the user
         asked about something (a city, another kind of school) that this figure is not about.
         """
-        asked = _Asked.parse(question, scope or None, self)
+        scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
+        asked = Asked.parse(question, scopes)
         # On a tie the most recent figure wins ("生均校舍面积" is 2022's, not the 2012 baseline).
         best, best_score = None, 0.0
         for statistic in self.statistics:
-            score = self._score(statistic, asked)
+            score = fit(statistic, asked)
             if (score, statistic.year or 0) > (best_score, (best.year or 0) if best else 0):
                 best, best_score = statistic, score
         if best is None or best_score <= 0:
             return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
         return StatisticMatch(best, best_score, self._unexplained(asked, best), asked.year)
 
-    def _unexplained(self, asked: "_Asked", statistic: Statistic) -> tuple[str, ...]:
+    def _unexplained(self, asked: Asked, statistic: Statistic) -> tuple[str, ...]:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
         places = [p for p in self.mentioned("place", asked.text)
                   if not any(alias in covered for alias in self._place_names(p))]
         counted = [w for w in asked.counted if w not in covered]
-        unit = [asked.measure] if not _units_agree(asked.measure, statistic.unit) else []
+        unit = [asked.measure] if not units_agree(asked.measure, statistic.unit) else []
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
             and statistic.scope not in asked.scopes else []
         return tuple(dict.fromkeys(places + counted + unit + scope))
@@ -331,37 +248,6 @@ class KnowledgeBase:
     def _entity_aliases(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         rows = self._db.execute("select name, aliases from entities")
         return tuple((normalize(row["name"]), tuple(json.loads(row["aliases"]))) for row in rows)
-
-    @classmethod
-    def _score(cls, statistic: Statistic, asked: "_Asked") -> float:
-        score = cls._content_score(statistic, asked)
-        if score < MIN_CONTENT_SCORE:
-            return 0.0  # scope and year alone do not make a match
-        if not _units_agree(asked.measure, statistic.unit):
-            score -= 4
-        if asked.scopes:
-            # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
-            score += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
-        if asked.year and statistic.year == asked.year:
-            score += 1
-        return score
-
-    @staticmethod
-    def _content_score(statistic: Statistic, asked: "_Asked") -> float:
-        score = 0.0
-        stem = statistic.metric.removesuffix("数量").removesuffix("数")
-        for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords)):
-            if normalize(keyword) in asked.text:
-                score += 2 + len(keyword) / 2
-        for word in asked.words:
-            if word in statistic.vocabulary:
-                score += 2
-            elif word in statistic.text:
-                score += 1
-        # What is counted weighs most: "录取了多少学生" is the admissions, not the schools.
-        for word in asked.counted:
-            score += 2 if word in statistic.text else -1
-        return score
 
     def sibling(self, statistic: Statistic, scope: str) -> Statistic | None:
         """The same figure for another scope: "其中中职200所、高职37所" are siblings."""
@@ -428,7 +314,7 @@ class KnowledgeBase:
         leaves one out answers a neighbouring question, not this one.
         """
         words = list(dict.fromkeys(w for w in segment(question)
-                                   if w not in _FILLER and w in self._domain_words and not w.isdigit()))
+                                   if w not in FILLER and w in self._domain_words and not w.isdigit()))
         if len(words) < 2:
             return []  # one shared word is a coincidence, not an answer
         query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)

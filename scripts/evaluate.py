@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from knowledge import settings
+from knowledge.text import normalize
 
 QUESTIONS = settings.REPO_ROOT / "tests" / "eval" / "questions.yaml"
 OUT_OF_SCOPE = "out_of_scope"
@@ -38,6 +39,9 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 class Report:
     intents: list[tuple[str, str]] = field(default_factory=list)  # (expected, predicted)
     entity_counts: Counter = field(default_factory=Counter)  # tp, fp, fn
+    # The same counts for the rule-based extractors, to compare with the model's.
+    gazetteer_counts: Counter = field(default_factory=Counter)
+    spacy_counts: Counter = field(default_factory=Counter)
     answers: list[bool] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -65,8 +69,8 @@ class Report:
         return {"precision": tp / predicted if predicted else 0.0, "recall": tp / actual if actual else 0.0,
                 "in_domain_precision": in_tp / in_predicted if in_predicted else 0.0}
 
-    def entity_f1(self) -> float:
-        tp, fp, fn = (self.entity_counts[k] for k in ("tp", "fp", "fn"))
+    def entity_f1(self, counts: Counter | None = None) -> float:
+        tp, fp, fn = ((counts if counts is not None else self.entity_counts)[k] for k in ("tp", "fp", "fn"))
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
@@ -92,6 +96,7 @@ async def evaluate_nlu(questions: list[dict], model: Path, report: Report) -> No
     from knowledge.kb import KnowledgeBase
 
     kb = KnowledgeBase()
+    ruler = spacy_ruler(kb)
     agent = Agent.load(str(model))
     for question in questions:
         parsed = await agent.parse_message(question["text"])
@@ -103,9 +108,41 @@ async def evaluate_nlu(questions: list[dict], model: Path, report: Report) -> No
             report.failures.append(f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
         expected = canonical_entities(question.get("entities") or [], kb)
         got = canonical_entities(parsed.get("entities") or [], kb)
-        report.entity_counts.update({"tp": len(expected & got), "fp": len(got - expected), "fn": len(expected - got)})
+        count(report.entity_counts, expected, got)
+        count(report.gazetteer_counts, expected, gazetteer_entities(question["text"], kb))
+        count(report.spacy_counts, expected, ruler_entities(question["text"], ruler))
         if expected != got:
             report.failures.append(f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
+
+
+def count(counts: Counter, expected: set, got: set) -> None:
+    counts.update({"tp": len(expected & got), "fp": len(got - expected), "fn": len(expected - got)})
+
+
+def gazetteer_entities(text: str, kb) -> set[tuple[str, str]]:
+    """What the actions' vocabulary matching (substring, longest alias first) finds."""
+    found = {(kind, value) for kind in SCORED_ENTITIES if kind != "year" for value in kb.mentioned(kind, text)}
+    found |= {("year", m) for m in re.findall(r"(?:19|20)\d\d", normalize(text))}
+    return found
+
+
+def spacy_ruler(kb):
+    """A blank zh spaCy pipeline (jieba segmentation) with an EntityRuler built from the
+    same vocabulary: the spaCy alternative, matched on whole tokens."""
+    import spacy
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "TEXT"})
+    ruler.add_patterns([{"label": kind, "pattern": alias, "id": canonical}
+                        for kind in SCORED_ENTITIES if kind != "year"
+                        for alias, canonical in kb.aliases(kind)])
+    return nlp
+
+
+def ruler_entities(text: str, nlp) -> set[tuple[str, str]]:
+    document = nlp(normalize(text))
+    found = {(entity.label_, entity.ent_id_) for entity in document.ents}
+    return found | {("year", m) for m in re.findall(r"(?:19|20)\d\d", normalize(text))}
 
 
 def post(url: str, sender: str, text: str) -> str:
@@ -155,6 +192,8 @@ def summary(report: Report, questions: int) -> dict:
         "intent_macro_f1": round(report.macro_f1(), 4),
         **{f"out_of_scope_{k}": round(v, 4) for k, v in report.out_of_scope().items()},
         "entity_f1": round(report.entity_f1(), 4),
+        "entity_f1_vocabulary_gazetteer": round(report.entity_f1(report.gazetteer_counts), 4),
+        "entity_f1_spacy_entity_ruler": round(report.entity_f1(report.spacy_counts), 4),
     }
     if report.answers:
         figures["answer_accuracy"] = round(sum(report.answers) / len(report.answers), 4)

@@ -46,7 +46,8 @@ class Browser:
         return event, data
 
     async def close(self) -> None:
-        await self.client.disconnect()
+        # Without abort, a long-polling client waits for the server's next ping (25 s).
+        await self.client.eio.disconnect(abort=True)
 
 
 @pytest.fixture

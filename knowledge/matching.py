@@ -1,0 +1,132 @@
+"""Which statistic a question asks for: pure functions over the question's words.
+
+The knowledge base (kb.py) owns the data; this module decides how well a statistic
+fits a question, and which words of the question a statistic leaves unexplained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.text import normalize, segment, tagged
+
+# Words that carry no information about which fact is meant.
+FILLER = set("""
+内蒙古 内蒙 内蒙古自治区 自治区 全区 我们 咱们 这边 这里 本地 现在 目前 如今 一共 总共 总计 共 有 多少 多少个 多少所
+几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
+告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
+那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
+情况 规模 total how many
+""".split())
+_YEAR = re.compile(r"(20\d\d|19\d\d)")
+# Words of the question found in a statistic must add up to this before it can be the answer.
+MIN_CONTENT_SCORE = 3.0
+# "多少" and "几" mark what is being counted: the noun phrase next to them.
+_QUANTITY = re.compile(r"多少|几|百分之")
+_BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
+
+
+def counted_words(question: str) -> list[str]:
+    """The noun phrase beside the first 多少/几: in "有多少所技工学校" it is 技工学校, in
+    "专任教师一共有多少人" it is 专任教师. Filler words are left out."""
+    words = tagged(_YEAR.sub(" ", question))
+    at = next((i for i, (word, _) in enumerate(words) if _QUANTITY.search(word)), None)
+    if at is None:
+        return []
+    # "多少所优质中职学校": the phrase after; "专任教师一共有多少人": the one before.
+    for step in (1, -1):
+        phrase: list[str] = []
+        i = at + step
+        while 0 <= i < len(words) and (words[i][0] in _BRIDGE or words[i][1] in ("m", "q", "c", "uj", "ul")):
+            i += step
+        while 0 <= i < len(words) and _is_nounish(*words[i]):
+            phrase.append(words[i][0])
+            i += step
+        phrase = [w for w in dict.fromkeys(phrase) if w not in FILLER and not w.isascii()]
+        if phrase:
+            return phrase
+    return []
+
+
+def _is_nounish(word: str, tag: str) -> bool:
+    return word not in _BRIDGE and (tag.startswith("n") or tag in ("vn", "j", "b", "l", "an"))
+
+
+# The measure word after 多少/几 says what kind of number is wanted.
+_MEASURE_KINDS = {"人": "people", "名": "people", "人次": "people", "所": "institutions", "家": "institutions",
+                  "钱": "money", "元": "money", "块": "money", "百分之": "ratio", "%": "ratio",
+                  "平方米": "area", "公里": "length"}
+
+
+def unit_kind(text: str | None) -> str | None:
+    for key in sorted(_MEASURE_KINDS, key=len, reverse=True):
+        if text and key in text:
+            return _MEASURE_KINDS[key]
+    return None
+
+
+def units_agree(measure: str | None, unit: str) -> bool:
+    asked, held = unit_kind(measure), unit_kind(unit)
+    return asked is None or held is None or asked == held
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A statistics question taken apart once, to be scored against every statistic."""
+
+    text: str
+    words: tuple[str, ...]
+    scopes: frozenset[str]
+    year: int | None
+    counted: tuple[str, ...]
+    measure: str | None
+
+    @classmethod
+    def parse(cls, question: str, scopes: set[str]) -> "Asked":
+        text = normalize(question)
+        year = _YEAR.search(text)
+        words = [w for w in segment(_YEAR.sub(" ", text)) if w not in FILLER and not w.isdigit()]
+        return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
+                   tuple(counted_words(text)), measure_word(text))
+
+
+def measure_word(question: str) -> str | None:
+    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几; None when not said."""
+    match = re.search(r"(?:多少|几)(个)?(人次|[所家人名元块钱])|(百分之)几|多少(钱)", normalize(question))
+    if not match:
+        return None
+    return next(group for group in match.groups()[1:] if group)
+
+
+def score(statistic, asked: "Asked") -> float:
+    """How well a statistic answers the question; 0 when its words do not match at all."""
+    total = content_score(statistic, asked)
+    if total < MIN_CONTENT_SCORE:
+        return 0.0  # scope and year alone do not make a match
+    if not units_agree(asked.measure, statistic.unit):
+        total -= 4
+    if asked.scopes:
+        # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
+        total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
+    if asked.year and statistic.year == asked.year:
+        total += 1
+    return total
+
+
+def content_score(statistic, asked: "Asked") -> float:
+    """Points for the question's words found in the statistic's own words."""
+    score = 0.0
+    stem = statistic.metric.removesuffix("数量").removesuffix("数")
+    for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords)):
+        if normalize(keyword) in asked.text:
+            score += 2 + len(keyword) / 2
+    for word in asked.words:
+        if word in statistic.vocabulary:
+            score += 2
+        elif word in statistic.text:
+            score += 1
+    # What is counted weighs most: "录取了多少学生" is the admissions, not the schools.
+    for word in asked.counted:
+        score += 2 if word in statistic.text else -1
+    return score
