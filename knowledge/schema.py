@@ -93,13 +93,19 @@ def load_sources_table(path: Path, article: str) -> list[dict]:
     return rows
 
 
-def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict]:
+def _sourced_entries(path: Path, key: str, name: str, source_ids: set[str]) -> tuple[str, list[dict]]:
+    """A file of entries that all come from one source: (source id, entries with unique names)."""
     document = read_yaml(path)
     source = document.get("source")
     if source not in source_ids:
         raise SourceError(path, "source", f"unknown source {source!r}")
-    facts = document.get("facts") or []
-    _check_unique(path, [fact.get("id", "?") for fact in facts])
+    entries = document.get(key) or []
+    _check_unique(path, [entry.get(name, "?") for entry in entries])
+    return source, entries
+
+
+def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict]:
+    source, facts = _sourced_entries(path, "facts", "id", source_ids)
     rows = []
     for fact in facts:
         entry = str(fact.get("id", "?"))
@@ -129,12 +135,7 @@ def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict
 
 
 def load_entities(path: Path, article: str, source_ids: set[str]) -> list[dict]:
-    document = read_yaml(path)
-    source = document.get("source")
-    if source not in source_ids:
-        raise SourceError(path, "source", f"unknown source {source!r}")
-    entities = document.get("entities") or []
-    _check_unique(path, [entity.get("name", "?") for entity in entities])
+    source, entities = _sourced_entries(path, "entities", "name", source_ids)
     for entity in entities:
         name = entity.get("name", "?")
         unknown = set(entity) - ENTITY_KEYS
