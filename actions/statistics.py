@@ -28,8 +28,8 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
             dispatcher.utter_message(text=templates.search_answer(hits[0].body, hits[0].title,
                                                                   kb.source(hits[0].source_id)))
         else:
-            hint = "".join(match.unmatched[:2]) or None
-            dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.years))
+            hint = "、".join(match.unmatched[:2]) or None
+            dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.data_year))
         return remember("statistic", query)
     years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
     dispatcher.utter_message(

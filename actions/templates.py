@@ -28,11 +28,10 @@ def statistic_answer(statistic: Statistic, source: Source, asked_year: int | Non
     return "\n".join(lines)
 
 
-def statistic_unknown(topic_hint: str | None, years: Iterable[int]) -> str:
-    have = "、".join(f"{y}年" for y in sorted(set(years))[-1:]) or "2022年"
+def statistic_unknown(topic_hint: str | None, data_year: int) -> str:
     about = f"关于“{topic_hint}”的" if topic_hint else "这个"
     return (f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
-            f"我手上的统计数据主要是{have}内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
+            f"我手上的统计数据主要是{data_year}年内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
             + WHERE_TO_ASK)
 
 

@@ -152,14 +152,15 @@ class KnowledgeBase:
         return None
 
     def mentioned(self, kind: str, text: str) -> list[str]:
-        """Canonical values of `kind` named anywhere in `text`, longest alias first."""
-        remaining, found = normalize(text), []
+        """Canonical values of `kind` named in `text` (longest aliases matched first), in text order."""
+        original = remaining = normalize(text)
+        found: dict[str, int] = {}
         for alias, canonical in self._aliases.get(kind, []):
             if alias and alias in remaining:
-                remaining = remaining.replace(alias, " ")
-                if canonical not in found:
-                    found.append(canonical)
-        return found
+                # Blank it out with the same length so later positions stay comparable.
+                remaining = remaining.replace(alias, " " * len(alias))
+                found.setdefault(canonical, original.find(alias))
+        return sorted(found, key=found.get)  # in the order the user named them
 
     # -- sources ---------------------------------------------------------------------
 
@@ -191,9 +192,11 @@ class KnowledgeBase:
         return frozenset(words - FILLER)
 
     @cached_property
-    def years(self) -> tuple[int, ...]:
-        rows = self._db.execute("select distinct year from statistics where year is not null order by year desc")
-        return tuple(row[0] for row in rows)
+    def data_year(self) -> int:
+        """The year most statistics describe (2022 for the article)."""
+        (year,) = self._db.execute(
+            "select year from statistics where year is not null group by year order by count(*) desc limit 1").fetchone()
+        return year
 
     def without(self, kind: str, text: str) -> str:
         """`text` with the aliases of `kind` blanked out (a follow-up replaces the old scope).

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"(20\d\d|19\d\d)")
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
+_ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪年|多大|多高|多长")
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -81,6 +82,7 @@ class Asked:
     year: int | None
     counted: tuple[str, ...]
     measure: str | None
+    asks_number: bool
 
     @classmethod
     def parse(cls, question: str, scopes: set[str]) -> "Asked":
@@ -88,7 +90,7 @@ class Asked:
         year = _YEAR.search(text)
         words = [w for w in segment(_YEAR.sub(" ", text)) if w not in FILLER and not w.isdigit()]
         return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
-                   tuple(counted_words(text)), measure_word(text))
+                   tuple(counted_words(text)), measure_word(text), bool(_ASKS_NUMBER.search(text)))
 
 
 def measure_word(question: str) -> str | None:
@@ -101,7 +103,10 @@ def measure_word(question: str) -> str | None:
 
 def score(statistic, asked: "Asked") -> float:
     """How well a statistic answers the question; 0 when its words do not match at all."""
-    total = content_score(statistic, asked)
+    named = keyword_score(statistic, asked)
+    if not asked.asks_number and not named:
+        return 0.0  # no 多少/几 and no metric named: a question about something else
+    total = named + content_score(statistic, asked)
     if total < MIN_CONTENT_SCORE:
         return 0.0  # scope and year alone do not make a match
     if not units_agree(asked.measure, statistic.unit):
@@ -114,13 +119,16 @@ def score(statistic, asked: "Asked") -> float:
     return total
 
 
-def content_score(statistic, asked: "Asked") -> float:
-    """Points for the question's words found in the statistic's own words."""
-    score = 0.0
+def keyword_score(statistic, asked: "Asked") -> float:
+    """Points for the statistic's metric or keywords named in the question."""
     stem = statistic.metric.removesuffix("数量").removesuffix("数")
-    for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords)):
-        if normalize(keyword) in asked.text:
-            score += 2 + len(keyword) / 2
+    return sum(2 + len(keyword) / 2 for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords))
+               if normalize(keyword) in asked.text)
+
+
+def content_score(statistic, asked: "Asked") -> float:
+    """Points for the question's other words found in the statistic's own words."""
+    score = 0.0
     for word in asked.words:
         if word in statistic.vocabulary:
             score += 2
