@@ -13,11 +13,14 @@ export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8000
 export KB_PATH ?= var/knowledge.db
 export TRACKER_DB ?= var/tracker.db
+# Rasa sends usage telemetry and error reports to Segment and Sentry unless told not to.
+export RASA_TELEMETRY_ENABLED ?= false
 MODEL := models/assistant.tar.gz
-TRAINING_INPUTS := $(shell find bot data -type f 2>/dev/null)
+# What the model is trained from (not bot/endpoints*.yml or bot/credentials.yml).
+TRAINING_INPUTS := $(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
-.PHONY: help install browser kb train run test validate test-stories eval eval-cv clean
+.PHONY: help install browser kb train run test validate test-stories eval eval-cv purge clean test-scale bench
 
 help:
 	@echo "make run    set up everything and start the assistant (http://localhost:$(WEB_PORT)/)"
@@ -79,5 +82,25 @@ eval-cv: install
 	$(BIN)/rasa test nlu --config bot/config.yml --nlu data/nlu --cross-validation --folds 5 \
 		--out var/eval/cross-validation
 
+# Deletes conversations older than RETENTION_DAYS (30) from the tracker store; run daily.
+purge: install
+	$(BIN)/python -m scripts.purge
+
 clean:
 	rm -rf models .rasa var .pytest_cache
+
+# Scale-out: two Rasa servers sharing PostgreSQL and Redis (bot/endpoints-scale.yml), both
+# started on 127.0.0.1 in a temporary directory; installs them from Debian if missing.
+# Slow (a few minutes); docs/deployment.md records its figures.
+test-scale: install kb train
+	@if ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; fi
+	$(BIN)/python -m pytest -m scale
+
+# How fast the assistant answers under load, next to a minimal utter-only bot (the floor):
+# locust drives both over REST at 1, 20 and 50 concurrent conversations; also times
+# `rasa train`, the knowledge build and the cold start, and reads each server's peak RSS.
+# Writes docs/benchmarks.md (about 12 minutes on 2 cores). BENCH_SECONDS, BENCH_LEVELS,
+# BENCH_RASA_URL and the rest: see scripts/bench.py.
+bench: install kb train
+	$(BIN)/python -m scripts.bench

@@ -1,1 +1,4 @@
-"""Rasa input channels that check what a browser or a script sends before Rasa sees it."""
+"""What the Rasa server loads from this project: input channels that check what a browser
+or a script sends before Rasa sees it (rest, socketio), the guard that answers when the
+action server cannot (action_guard), and an atomic Redis lock store for several servers
+(lock_store)."""

@@ -99,8 +99,8 @@ def check_lock_store(path: str) -> str:
     config = _endpoint(path, "lock_store")
     if config is None or (config.type or "").lower() in ("", "in_memory"):
         return "in memory (one Rasa server only)"
-    if config.type.lower() != "redis":
-        raise StoreError(f"{path}: lock_store type {config.type!r} is not supported; use type: redis")
+    if config.type.lower() != "redis" and not _is_redis_lock_store(config.type):
+        raise StoreError(f"{path}: lock_store type {config.type!r} is not a Redis lock store")
     import redis
 
     options = config.kwargs
@@ -115,6 +115,17 @@ def check_lock_store(path: str) -> str:
     finally:
         client.close()
     return f"redis {host}:{port}"
+
+
+def _is_redis_lock_store(type_name: str) -> bool:
+    from rasa.core.lock_store import RedisLockStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    try:
+        store_class = class_from_module_path(type_name)
+    except (AttributeError, ImportError) as error:
+        raise StoreError(f"lock_store type {type_name!r} cannot be loaded: {error}") from None
+    return isinstance(store_class, type) and issubclass(store_class, RedisLockStore)
 
 
 def main(argv: list[str] | None = None) -> int:

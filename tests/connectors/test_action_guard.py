@@ -47,7 +47,7 @@ async def test_an_action_server_that_hangs_is_given_up_on_after_the_timeout(monk
     port = server.sockets[0].getsockname()[1]
     started = time.monotonic()
     try:
-        events = await run(f"http://127.0.0.1:{port}/webhook")
+        events = await asyncio.wait_for(run(f"http://127.0.0.1:{port}/webhook"), 10)  # Rasa alone waits 300 s
     finally:
         server.close()
     assert [BotUttered(ACTION_UNAVAILABLE_REPLY)] == events

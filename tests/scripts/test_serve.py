@@ -64,8 +64,13 @@ def serve(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess:
     try:
         out, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        out, err = process.communicate()
+        # It started instead of refusing: stop it as Ctrl-C would, so it stops what it started.
+        process.send_signal(signal.SIGINT)
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
         pytest.fail(f"serve started instead of refusing:\n{out}")
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
@@ -107,12 +112,19 @@ def test_serve_refuses_to_start_when_the_tracker_store_is_unreachable(tmp_path):
     assert "not-in-the-message" not in result.stderr
 
 
+def refused_start(stack: Stack) -> None:
+    try:
+        stack.start()
+    finally:
+        stack.stop()  # stops something only if the start was not refused
+
+
 def test_a_corrupt_tracker_database_stops_the_start(tmp_path):
     (tmp_path / "tracker.db").write_bytes(b"not a database" * 100)
     with pytest.raises(StackError, match="file is not a database"):
-        Stack(config(tmp_path)).start()
+        refused_start(Stack(config(tmp_path)))
 
 
 def test_a_missing_endpoints_file_stops_the_start(tmp_path):
     with pytest.raises(StackError, match="no endpoints file"):
-        Stack(config(tmp_path, endpoints=tmp_path / "nope.yml")).start()
+        refused_start(Stack(config(tmp_path, endpoints=tmp_path / "nope.yml")))

@@ -38,9 +38,11 @@ def test_browsers_may_call_rasa_only_from_the_configured_origins(stack):
 
 
 def test_no_message_text_reaches_the_logs(stack):
-    marker = f"我家孩子叫{uuid.uuid4().hex[:10]}，想问中职免学费"
-    ask(stack, marker, new_sender())
+    # Searched for by its ASCII part, which reads the same whether a log escapes the
+    # Chinese (Rasa's debug log writes \uXXXX) or not.
+    token = uuid.uuid4().hex[:12]
+    ask(stack, f"我家孩子叫{token}，想问中职免学费", new_sender())
     logs = {path.name: path.read_text(encoding="utf-8", errors="replace")
             for path in stack.config.log_dir.glob("*.log")}
     assert {"rasa.log", "actions.log"} <= set(logs)
-    assert [] == [name for name, text in logs.items() if marker in text]
+    assert [] == [name for name, text in logs.items() if token in text]

@@ -1,0 +1,415 @@
+"""How fast the assistant answers under load, next to a floor bot; writes docs/benchmarks.md.
+
+    python -m scripts.bench            # `make bench`
+
+It times the knowledge build (`python -m knowledge.build` into a temporary file) and
+`rasa train --force` (into a temporary directory, never models/), trains the floor bot
+(tests/bench/floor/: the same Rasa, tokenizer, featurizer and a small DIET, answering every
+message with an utter_ response), starts both on ports of their own and, for each level
+of concurrent conversations, drives first the assistant, then the floor over the REST
+channel with locust (tests/bench/locustfile.py): every simulated user holds the
+conversations of scripts/bench_conversations.py, each under a sender id of its own. Then it reads the peak RSS of
+every process and writes the figures, each next to the floor's and as a ratio to it,
+between the markers in docs/benchmarks.md (the prose around them is kept).
+
+Settings (environment):
+    BENCH_SECONDS        how long each level runs (60)
+    BENCH_LEVELS         concurrent conversations, space separated ("1 20 50")
+    BENCH_THINK_SECONDS  a user's pause between messages (0: the next message goes as
+                         soon as the answer is in, so a level is that many requests in flight)
+    BENCH_RASA_URL       drive this running assistant instead of starting one (its cold
+                         start and memory are then not measured)
+    BENCH_SKIP_TRAIN=1   do not time `rasa train` of the assistant (the floor is still trained)
+    BENCH_WHAT_IF=0      skip the what-if run (the middle level again with the action
+                         server's responses checked by a validator built once)
+    BENCH_DOC            the document to write (docs/benchmarks.md)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from knowledge import settings
+from scripts.bench_conversations import CONVERSATIONS, reply_problem
+from scripts.bench_report import (LevelFigures, Record, Report, format_value, level_figures, render,
+                                  replace_block)
+from scripts.serve import Stack, StackConfig
+
+REPO = settings.REPO_ROOT
+BIN = Path(sys.executable).parent
+FLOOR_DIR = REPO / "tests" / "bench" / "floor"
+LOCUSTFILE = REPO / "tests" / "bench" / "locustfile.py"
+WORK_DIR = REPO / "var" / "bench"
+
+# Ports of their own, apart from `make run` (5005), the tests (15005) and `make eval` (25005).
+ASSISTANT_PORTS = {"rasa_port": 26005, "action_port": 26055, "web_port": 29000}
+FLOOR_PORTS = {"rasa_port": 26105, "action_port": 26155, "web_port": 29100}
+
+
+def timed(argv: list[str], log: Path, env: dict[str, str] | None = None) -> float:
+    """Seconds `argv` took (its output goes to `log`); raises if it failed."""
+    started = time.perf_counter()
+    with open(log, "ab") as out:
+        subprocess.run(argv, cwd=REPO, env=env, check=True, stdout=out, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(session_id: int) -> float | None:
+    """Sum of the peak RSS (VmHWM) of the processes in a session (a server and its workers)."""
+    total_kb, found = 0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The session id is the 6th field after the parenthesised command name.
+            stat = (entry / "stat").read_text()
+            if int(stat[stat.rindex(")") + 2:].split()[3]) != session_id:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if match:
+            total_kb += int(match.group(1))
+            found = True
+    return total_kb / 1024 if found else None
+
+
+def post(url: str, sender: str, text: str, timeout: float = 60) -> tuple[int, object]:
+    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, json.loads(response.read())
+
+
+def first_answer(url: str, deadline: float) -> None:
+    """Wait until the REST channel answers a real question."""
+    while True:
+        try:
+            status, messages = post(url, f"bench-cold-{uuid.uuid4().hex[:8]}", CONVERSATIONS[0][1].text)
+            if status == 200 and messages:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} gave no answer in time")
+        time.sleep(0.1)
+
+
+def rehearse(url: str, check_answers: bool) -> list[str]:
+    """Every conversation once, one message at a time: problems found (also warms the caches)."""
+    problems = []
+    for number, conversation in enumerate(CONVERSATIONS, 1):
+        sender = f"bench-rehearsal-{uuid.uuid4().hex[:8]}"
+        for turn in conversation:
+            try:
+                status, messages = post(url, sender, turn.text)
+            except urllib.error.HTTPError as error:
+                status, messages = error.code, None
+            except OSError as error:
+                status, messages = 0, str(error)
+            problem = reply_problem(status, messages, turn, check_answers)
+            if problem:
+                problems.append(f"conversation {number}, {turn.text!r}: {problem}")
+    return problems
+
+
+def drive(url: str, users: int, seconds: int, think: float, check_answers: bool, work: Path,
+          label: str) -> LevelFigures:
+    """Run locust headless against `url`; the figures from every message it sent."""
+    record = work / f"{label}-{users}.tsv"
+    record.unlink(missing_ok=True)
+    env = dict(os.environ, BENCH_RECORD=str(record), BENCH_CHECK_ANSWERS="1" if check_answers else "0",
+               BENCH_THINK_SECONDS=str(think), PYTHONPATH=str(REPO))
+    argv = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", url,
+            "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+            "--stop-timeout", "0", "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
+    with open(work / f"{label}-{users}.locust.log", "wb") as log:
+        subprocess.run(argv, cwd=REPO, env=env, check=True, stdout=log, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=seconds + 120)
+    return level_figures(users, read_records(record))
+
+
+def read_records(path: Path) -> list[Record]:
+    records = []
+    if not path.exists():
+        return records
+    for line in path.read_text(encoding="utf-8").splitlines():
+        start, seconds, problem = (line.split("\t") + ["", ""])[:3]
+        try:
+            records.append(Record(float(start), float(seconds), problem))
+        except ValueError:  # a line cut short when locust stopped
+            continue
+    return records
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True).stdout.strip()
+        return head + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine() -> str:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} cores, load average {load} at the start, Python {platform.python_version()}, "
+            f"rasa {_version('rasa')}, locust {_version('locust')}")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def train(config: Path, domain: Path, data: Path, out: Path, name: str, log: Path) -> float:
+    # A cache of its own: --force skips the cache anyway, and the bench leaves .rasa/ alone.
+    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(out / "cache"), RASA_TELEMETRY_ENABLED="false")
+    return timed([str(BIN / "rasa"), "train", "--force", "--config", str(config), "--domain", str(domain),
+                  "--data", str(data), "--out", str(out), "--fixed-model-name", name], log, env)
+
+
+class MeasuredStack(Stack):
+    """A Stack that notes when its servers were spawned (right after the preflight)."""
+
+    spawned_at: float = 0.0
+
+    def check_prerequisites(self) -> None:
+        super().check_prerequisites()
+        self.spawned_at = time.monotonic()
+
+    def start_and_ask(self, timeout: float = 300) -> tuple[float, float]:
+        """Start, then ask one question: (seconds of preflight, seconds from spawning to the answer)."""
+        # A server left on one of these ports would answer the readiness checks and be measured instead.
+        c = self.config
+        for port in (*c.rasa_ports, c.action_port, *((c.web_port,) if c.with_web else ())):
+            if not port_is_free(port):
+                raise RuntimeError(f"port {port} is in use: stop what listens there before `make bench`")
+        started = time.monotonic()
+        self.start(timeout=timeout)
+        first_answer(self.rasa_url, self.spawned_at + timeout)
+        return self.spawned_at - started, time.monotonic() - self.spawned_at
+
+    def peak_rss_mb(self) -> dict[str, float | None]:
+        return {name: peak_rss_mb(process.pid) for name, process in self.processes.items()}
+
+    def exited(self) -> list[str]:
+        return [f"{name} (exit code {process.returncode})" for name, process in self.processes.items()
+                if process.poll() is not None]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class FloorStack(MeasuredStack):
+    """The Rasa server alone: the floor bot only utters, so it needs no action server."""
+
+    def commands(self):
+        return {name: command for name, command in super().commands().items() if name == "rasa"}
+
+
+class WhatIfStack(MeasuredStack):
+    """The assistant (without the web page) served by tests/bench/rasa_cached_validator.py."""
+
+    def commands(self):
+        commands = {name: command for name, command in super().commands().items() if name != "web"}
+        argv, ready, env = commands["rasa"]
+        commands["rasa"] = ([str(BIN / "python"), str(WHAT_IF_RASA), *argv[1:]], ready, env)
+        return commands
+
+
+ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
+WHAT_IF_RASA = REPO / "tests" / "bench" / "rasa_cached_validator.py"
+WHAT_IF_PORTS = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
+
+
+@dataclass(frozen=True)
+class Options:
+    seconds: int
+    levels: tuple[int, ...]
+    think: float
+    rasa_url: str
+    skip_train: bool
+    what_if: bool
+    doc: Path
+
+    @classmethod
+    def from_env(cls) -> "Options":
+        return cls(
+            seconds=int(os.getenv("BENCH_SECONDS", "60")),
+            levels=tuple(int(n) for n in os.getenv("BENCH_LEVELS", "1 20 50").split()),
+            think=float(os.getenv("BENCH_THINK_SECONDS", "0")),
+            rasa_url=os.getenv("BENCH_RASA_URL", "").rstrip("/"),
+            skip_train=os.getenv("BENCH_SKIP_TRAIN", "0") == "1",
+            what_if=os.getenv("BENCH_WHAT_IF", "1") == "1",
+            doc=Path(os.getenv("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))),
+        )
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Bench:
+    """One `make bench` run: builds and trainings first, then the servers under load."""
+
+    def __init__(self, options: Options, temp: Path):
+        self.options = options
+        self.temp = temp
+        self.logs = WORK_DIR / "logs"
+        self.report = Report(commit=commit(), date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                             machine=machine(), seconds_per_level=options.seconds, think_seconds=options.think)
+        self.stacks: list[MeasuredStack] = []
+
+    def run(self) -> Report:
+        try:
+            floor_model = self.build_and_train()
+            assistant = self.start_assistant()
+            assistant_url = assistant.rasa_url if assistant else self.options.rasa_url
+            say("starting the floor bot")
+            floor = self.start(FloorStack(StackConfig(
+                **FLOOR_PORTS, model=floor_model, endpoints=FLOOR_DIR / "endpoints.yml",
+                tracker_db=WORK_DIR / "floor-tracker.db", log_dir=self.logs / "floor", with_web=False)), FLOOR)
+            self.rehearse(assistant_url, floor.rasa_url)
+            for users in self.options.levels:
+                self.report.levels.append((self.drive(assistant_url, users, "assistant"),
+                                           self.drive(floor.rasa_url, users, "floor")))
+            self.read_memory(assistant, floor)
+            if assistant and self.options.what_if:
+                self.stop(assistant)
+                self.what_if(floor.rasa_url)
+        finally:
+            for stack in self.stacks:
+                stack.stop()
+        return self.report
+
+    def cost(self, key: str, column: int, value: float | None) -> None:
+        """Set the assistant's (column 0) or the floor's (column 1) figure for `key`."""
+        pair = list(self.report.costs.get(key, (None, None)))
+        pair[column] = value
+        self.report.costs[key] = (pair[0], pair[1])
+
+    def build_and_train(self) -> Path:
+        say("building the knowledge base into a temporary file")
+        seconds = timed([str(BIN / "python"), "-m", "knowledge.build", "--db", str(self.temp / "knowledge.db")],
+                        self.logs / "knowledge-build.log")
+        self.cost("knowledge_build_s", ASSISTANT, seconds)
+        say("training the floor bot")
+        floor_seconds = train(FLOOR_DIR / "config.yml", FLOOR_DIR / "domain.yml", FLOOR_DIR / "data",
+                              self.temp / "floor", "floor", self.logs / "train-floor.log")
+        if self.options.skip_train:
+            self.report.notes.append("`rasa train` of the assistant was not timed (BENCH_SKIP_TRAIN=1).")
+        else:
+            say("timing `rasa train --force` of the assistant (into a temporary directory)")
+            seconds = train(REPO / "bot" / "config.yml", REPO / "bot" / "domain", REPO / "data",
+                            self.temp / "assistant", "assistant", self.logs / "train-assistant.log")
+            self.cost("train_s", ASSISTANT, seconds)
+            self.cost("train_s", FLOOR, floor_seconds)
+            shutil.rmtree(self.temp / "assistant", ignore_errors=True)
+        return self.temp / "floor" / "floor.tar.gz"
+
+    def start(self, stack: MeasuredStack, column: int | None = None) -> MeasuredStack:
+        self.stacks.append(stack)
+        preflight, cold = stack.start_and_ask()
+        if column is not None:
+            self.cost("preflight_s", column, preflight)
+            self.cost("cold_start_s", column, cold)
+        return stack
+
+    def stop(self, stack: MeasuredStack) -> None:
+        stack.stop()
+        self.stacks.remove(stack)
+
+    def start_assistant(self) -> MeasuredStack | None:
+        if self.options.rasa_url:
+            self.report.notes.append(f"The assistant was the one already running at {self.options.rasa_url}: "
+                                     "its cold start and memory were not measured.")
+            return None
+        say("starting the assistant")
+        return self.start(MeasuredStack(StackConfig(
+            **ASSISTANT_PORTS, tracker_db=WORK_DIR / "assistant-tracker.db", log_dir=self.logs / "assistant")), ASSISTANT)
+
+    def read_memory(self, assistant: MeasuredStack | None, floor: MeasuredStack) -> None:
+        """Peak RSS of every server, read while they still run; and whether any of them died."""
+        for stack, name in ((assistant, "assistant"), (floor, "floor")):
+            if stack is not None and stack.exited():
+                self.report.notes.append(f"During the load the {name}'s {', '.join(stack.exited())} exited.")
+        rss = assistant.peak_rss_mb() if assistant else {}
+        self.cost("rss_actions_mb", ASSISTANT, rss.get("actions"))
+        self.cost("rss_rasa_mb", ASSISTANT, rss.get("rasa"))
+        self.cost("rss_web_mb", ASSISTANT, rss.get("web"))
+        self.cost("rss_rasa_mb", FLOOR, floor.peak_rss_mb().get("rasa"))
+
+    def rehearse(self, assistant_url: str, floor_url: str) -> None:
+        for url, name in ((assistant_url, "assistant"), (floor_url, "floor")):
+            problems = rehearse(url, check_answers=name == "assistant")
+            say(f"rehearsal of the {name}: {len(problems)} problems")
+            self.report.notes += [f"Before the load, the {name} answered wrongly: {p}" for p in problems]
+
+    def drive(self, url: str, users: int, name: str, label: str = "") -> LevelFigures:
+        say(f"{users} conversations against the {name} for {self.options.seconds} s")
+        figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR,
+                        label or name)
+        say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
+        return figures
+
+    def what_if(self, floor_url: str) -> None:
+        """The middle level again, with the action server's responses checked by a validator built once."""
+        users = self.options.levels[len(self.options.levels) // 2]
+        say("starting the assistant with the action-response validator built once (what-if)")
+        stack = self.start(WhatIfStack(StackConfig(
+            **WHAT_IF_PORTS, tracker_db=WORK_DIR / "what-if-tracker.db", log_dir=self.logs / "what-if")))
+        problems = rehearse(stack.rasa_url, check_answers=True)
+        self.report.notes += [f"Before the load, the what-if assistant answered wrongly: {p}" for p in problems]
+        self.report.what_if = (self.drive(stack.rasa_url, users, "what-if"),
+                               self.drive(floor_url, users, "floor", "floor-again"))
+
+
+def main() -> int:
+    options = Options.from_env()
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    (WORK_DIR / "logs").mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="bench-") as temp:
+        report = Bench(options, Path(temp)).run()
+    (WORK_DIR / "results.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=2), encoding="utf-8")
+    doc = options.doc
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(replace_block(doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n", render(report)),
+                   encoding="utf-8")
+    say(f"wrote {doc}")
+    print(render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
