@@ -69,9 +69,12 @@ test-stories: train
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml \
 		--fail-on-prediction-errors --out var/results
 
+# Everything, the scale-out test included (about a minute and a half once PostgreSQL and
+# Redis are installed), so CI, which runs `make test`, runs it too.
 test: install browser kb train validate
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-stories
+	$(MAKE) --no-print-directory test-scale
 
 # The held-out evaluation (docs/evaluation.md records its figures).
 eval: install kb train
@@ -91,7 +94,7 @@ clean:
 
 # Scale-out: two Rasa servers sharing PostgreSQL and Redis (bot/endpoints-scale.yml), both
 # started on 127.0.0.1 in a temporary directory; installs them from Debian if missing.
-# Slow (a few minutes); docs/deployment.md records its figures.
+# Part of `make test`; docs/deployment.md records its figures.
 test-scale: install kb train
 	@if ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; fi
