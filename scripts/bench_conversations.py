@@ -25,6 +25,24 @@ class Turn:
     forbid: str = ""
 
 
+# The parts every visitor goes through, in a different order each.
+SCHOOL_COUNT = (
+    Turn("内蒙古现在一共有多少所职业院校？", expect="237"),
+    Turn("那高职呢？", expect="37"),
+)
+ADMISSION = (
+    Turn("单招考什么", expect="文化素质"),
+    Turn("对口招生呢？", expect="来源："),
+)
+ELIGIBILITY_CHECK = (
+    Turn("帮我查一下孩子能享受哪些资助", expect="中职"),
+    Turn("中职", expect="几年级"),
+    Turn("一年级", expect="公办"),
+    Turn("公办", expect="户口"),
+    Turn("农村户口", expect="涉农"),
+    Turn("低保户", expect="免学费"),
+)
+
 # Three visitors: a counselor who starts with the figures, a parent who checks what the
 # family can get, a student comparing admission routes. Each asks statistics with a
 # follow-up, policy questions, the eligibility check step by step and one question the
@@ -32,50 +50,30 @@ class Turn:
 CONVERSATIONS: tuple[tuple[Turn, ...], ...] = (
     (
         Turn("你好"),
-        Turn("内蒙古现在一共有多少所职业院校？", expect="237"),
-        Turn("那高职呢？", expect="37"),
-        Turn("单招考什么", expect="文化素质"),
-        Turn("对口招生呢？", expect="来源："),
+        *SCHOOL_COUNT,
+        *ADMISSION,
         Turn("3+2是什么", expect="来源："),
         Turn("中职国家助学金多少钱", expect="来源："),
-        Turn("帮我查一下孩子能享受哪些资助", expect="中职"),
-        Turn("中职", expect="几年级"),
-        Turn("一年级", expect="公办"),
-        Turn("公办", expect="户口"),
-        Turn("农村户口", expect="涉农"),
-        Turn("低保户", expect="免学费"),
+        *ELIGIBILITY_CHECK,
         Turn("今天呼和浩特天气怎么样", forbid="来源："),
         Turn("谢谢"),
     ),
     (
-        Turn("帮我查一下孩子能享受哪些资助", expect="中职"),
-        Turn("中职", expect="几年级"),
-        Turn("一年级", expect="公办"),
-        Turn("公办", expect="户口"),
-        Turn("农村户口", expect="涉农"),
-        Turn("低保户", expect="免学费"),
+        *ELIGIBILITY_CHECK,
         Turn("中职国家助学金多少钱", expect="来源："),
         Turn("3+2是什么", expect="来源："),
-        Turn("内蒙古现在一共有多少所职业院校？", expect="237"),
-        Turn("那高职呢？", expect="37"),
+        *SCHOOL_COUNT,
         Turn("能帮我写一篇作文吗", forbid="来源："),
         Turn("谢谢"),
     ),
     (
         Turn("你好"),
-        Turn("单招考什么", expect="文化素质"),
-        Turn("对口招生呢？", expect="来源："),
+        *ADMISSION,
         Turn("3+2是什么", expect="来源："),
         Turn("中职国家助学金多少钱", expect="来源："),
-        Turn("内蒙古现在一共有多少所职业院校？", expect="237"),
-        Turn("那高职呢？", expect="37"),
+        *SCHOOL_COUNT,
         Turn("今天呼和浩特天气怎么样", forbid="来源："),
-        Turn("帮我查一下孩子能享受哪些资助", expect="中职"),
-        Turn("中职", expect="几年级"),
-        Turn("一年级", expect="公办"),
-        Turn("公办", expect="户口"),
-        Turn("农村户口", expect="涉农"),
-        Turn("低保户", expect="免学费"),
+        *ELIGIBILITY_CHECK,
         Turn("谢谢"),
     ),
 )
