@@ -305,9 +305,6 @@ class KnowledgeBase:
             found = narrowed or found
         return found
 
-    def topic(self, topic_id: str) -> Topic:
-        return next(t for t in self._topics if t.id == topic_id)
-
     # -- search ----------------------------------------------------------------------
 
     def search(self, question: str, limit: int = 3) -> list[SearchHit]:
