@@ -9,18 +9,23 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
-from knowledge.kb import KnowledgeBase, Statistic, StatisticMatch
+from knowledge.kb import KnowledgeBase, StatisticMatch
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
 
 
+def answers(match: StatisticMatch) -> bool:
+    """Whether the matched statistic may be given as the answer."""
+    return match.statistic is not None and match.score >= MIN_MATCH_SCORE and not match.unmatched
+
+
 def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
-                     scope: str | None = None, statistic: Statistic | None = None) -> list[dict[str, Any]]:
-    """Answer `query`, or give `statistic` when the caller already knows which one is meant."""
-    match = StatisticMatch(statistic, MIN_MATCH_SCORE) if statistic else kb.match_statistic(query, scope=scope)
+                     scope: str | None = None, match: StatisticMatch | None = None) -> list[dict[str, Any]]:
+    """Answer `query`, or give `match` when the caller has already matched it."""
+    match = match or kb.match_statistic(query, scope=scope)
     statistic = match.statistic
-    if statistic is None or match.score < MIN_MATCH_SCORE or match.unmatched:
+    if not answers(match):
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
         # every word of the question may answer it; otherwise say honestly it is not known.
         hits = [hit for hit in kb.search(query) if not hit.unmatched and hit.kind == "topic"]
@@ -44,7 +49,7 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     before = kb.match_statistic(previous).statistic
     sibling = kb.sibling(before, scope) if before and scope else None
     if sibling:
-        return answer_statistic(previous, kb, dispatcher, statistic=sibling)
+        return answer_statistic(previous, kb, dispatcher, match=StatisticMatch(sibling, MIN_MATCH_SCORE))
     # What the follow-up names replaces what the question before named ("那对口招生呢"
     # after 单招), and its words come first so its year wins.
     context = previous
@@ -62,11 +67,7 @@ class ActionAnswerStatistic(KnowledgeAction):
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")
-        if tracker.get_slot("last_topic") == "statistic" and previous and not _stands_alone(question.text, kb):
+        match = kb.match_statistic(question.text)
+        if tracker.get_slot("last_topic") == "statistic" and previous and not answers(match):
             return answer_statistic_in_context(question, previous, kb, dispatcher)
-        return answer_statistic(question.text, kb, dispatcher)
-
-
-def _stands_alone(text: str, kb: KnowledgeBase) -> bool:
-    match = kb.match_statistic(text)
-    return match.statistic is not None and match.score >= MIN_MATCH_SCORE and not match.unmatched
+        return answer_statistic(question.text, kb, dispatcher, match=match)
