@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from knowledge.kb import Source, Statistic, Topic
+from knowledge.kb import Source, Statistic, Topic, cite
 
 WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
@@ -67,15 +67,6 @@ def _profile_summary(profile) -> str:
     return "、".join(p for p in parts if p) or "未提供"
 
 
-def _finding_source(source) -> str:
-    parts = [f"《{source.title}》", source.issuer]
-    if source.doc_number and source.doc_number != "n/a" and "not found" not in source.doc_number:
-        parts.append(source.doc_number)
-    if source.issue_date and source.issue_date != "None":
-        parts.append(source.issue_date)
-    return "，".join(parts)
-
-
 def eligibility_answer(profile, result) -> str:
     lines = [f"根据你说的情况（{_profile_summary(profile)}），查询结果如下："]
     sources = []
@@ -105,5 +96,5 @@ def eligibility_answer(profile, result) -> str:
     if not result.applies and not result.undetermined:
         lines.append("按你提供的情况，我没有找到适用的资助项目。" + WHERE_TO_ASK)
     lines.append(ELIGIBILITY_DISCLAIMER + CHECK_ANNOUNCEMENT + "你刚才提供的家庭情况已清除。")
-    lines.append("来源：" + "；".join(dict.fromkeys(_finding_source(s) for s in sources)))
+    lines.append("来源：" + "；".join(dict.fromkeys(cite(s.title, s.issuer, s.doc_number, s.issue_date) for s in sources)))
     return "\n".join(lines)

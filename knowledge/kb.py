@@ -33,12 +33,17 @@ class Source:
     url: str = ""
 
     def citation(self) -> str:
-        parts = [f"《{self.title}》" if not self.title.startswith("《") else self.title, self.issuer]
-        if self.doc_number and self.doc_number not in ("n/a",) and "not found" not in self.doc_number:
-            parts.append(self.doc_number)
-        if self.date:
-            parts.append(self.date)
-        return "，".join(parts)
+        return cite(self.title, self.issuer, self.doc_number, self.date)
+
+
+def cite(title: str, issuer: str, doc_number: str = "", date: str = "") -> str:
+    """《title》，issuer，document number，date: the parts a 来源 line names, unknown ones left out."""
+    parts = [title if title.startswith("《") else f"《{title}》", issuer]
+    if doc_number and doc_number != "n/a" and "not found" not in doc_number:
+        parts.append(doc_number)
+    if date and date != "None":
+        parts.append(date)
+    return "，".join(parts)
 
 
 @dataclass(frozen=True)
