@@ -19,7 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import action_guard
+from connectors import action_guard, tracker_guard
 from connectors.settings import max_message_chars
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,14 @@ def reply_without_model(text: str) -> str | None:
     return None
 
 
+def install_guards() -> None:
+    """Rasa has no start-up hook, but calls every channel's `from_credentials` before it
+    loads the agent or serves a request (under `make run`, the tests and a plain `rasa run`
+    alike): our channels install the guards there."""
+    action_guard.install()
+    tracker_guard.install()
+
+
 class ValidatedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -73,7 +81,7 @@ class ValidatedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict | None) -> "ValidatedRestInput":
-        action_guard.install()  # see connectors/action_guard.py for why here
+        install_guards()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

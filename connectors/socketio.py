@@ -30,8 +30,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from connectors import action_guard
-from connectors.rest import UNAVAILABLE_REPLY, PayloadError, is_valid_sender, parse_payload, reply_without_model
+from connectors.rest import (UNAVAILABLE_REPLY, PayloadError, install_guards, is_valid_sender, parse_payload,
+                             reply_without_model)
 from connectors.settings import request_max_bytes
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class ValidatedSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict | None) -> SocketIOInput:
-        action_guard.install()  # see connectors/action_guard.py for why here
+        install_guards()
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -55,6 +55,12 @@ class Services:
                 "DB_PASSWORD": self.db_password, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port),
                 "REDIS_PASSWORD": self.redis_password, "REDIS_DB": "1"}
 
+    def stop_postgres(self) -> None:
+        as_postgres(postgres_bin("pg_ctl"), "-D", str(self.data_dir / "pg"), "-m", "fast", "-w", "stop")
+
+    def start_postgres(self) -> None:
+        _start_postgres(self.data_dir, self.db_port)
+
 
 @pytest.fixture(scope="session")
 def services():
@@ -72,8 +78,7 @@ def services():
     try:
         as_postgres(postgres_bin("initdb"), "-D", str(data), "-U", "rasa", f"--pwfile={password_file}",
                     "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8")
-        as_postgres(postgres_bin("pg_ctl"), "-D", str(data), "-l", str(work / "postgres.log"), "-w", "start",
-                    "-o", f"-p {db_port} -c listen_addresses=127.0.0.1 -k {work}")
+        _start_postgres(work, db_port)
         subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(db_port), "-U", "rasa", "-d", "postgres",
                         "-c", "CREATE DATABASE rasa"], check=True, env={**os.environ, "PGPASSWORD": db_password},
                        stdout=subprocess.DEVNULL)
@@ -91,6 +96,11 @@ def services():
             subprocess.run(["runuser", "-u", "postgres", "--", postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast",
                             "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _start_postgres(work: Path, port: int) -> None:
+    as_postgres(postgres_bin("pg_ctl"), "-D", str(work / "pg"), "-l", str(work / "postgres.log"), "-w", "start",
+                "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {work}")
 
 
 def _wait_for_port(port: int, timeout: float = 10) -> None:

@@ -29,6 +29,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from connectors.rest import UNAVAILABLE_REPLY
 from knowledge import settings
 from scripts import purge
 from scripts.serve import Stack, StackConfig
@@ -184,6 +185,25 @@ def test_a_conversation_continues_after_its_server_is_killed_and_restarted(serve
     follow_up = ask(servers, "那高职呢？", sender, rasa_url=second)
     assert "37" in follow_up and "237" not in follow_up.splitlines()[0]
     assert_stored_as_answered(database, sender, [("内蒙古一共有多少所职业院校", asked), ("那高职呢？", follow_up)])
+
+
+def test_with_postgresql_down_turns_fail_loudly_and_the_conversation_survives(services, servers, database):
+    """Rasa alone would answer from an empty conversation and keep the turn in memory only,
+    on one server (connectors/tracker_guard.py)."""
+    first, second = urls(servers)
+    sender = new_sender()
+    opening = ask(servers, SCRIPT[0][0], sender, rasa_url=first)
+    services.stop_postgres()
+    try:
+        refused = [post(servers, {"sender": sender, "message": "那高职呢？"}, rasa_url=url) for url in (first, second)]
+    finally:
+        services.start_postgres()
+        database.dispose()  # this test's own pooled connections died with the server
+    assert [(503, {"error": UNAVAILABLE_REPLY})] * 2 == [(status, json.loads(body)) for status, body in refused]
+
+    follow_up = ask(servers, "那高职呢？", sender, rasa_url=second)  # the first message after the restart
+    assert "37" in follow_up and "237" not in follow_up.splitlines()[0]
+    assert_stored_as_answered(database, sender, [(SCRIPT[0][0], opening), ("那高职呢？", follow_up)])
 
 
 async def test_purge_deletes_old_conversations_from_postgresql(servers, database, capsys):
