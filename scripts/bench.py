@@ -20,8 +20,6 @@ Settings (environment):
     BENCH_RASA_URL       drive this running assistant instead of starting one (its cold
                          start and memory are then not measured)
     BENCH_SKIP_TRAIN=1   do not time `rasa train` of the assistant (the floor is still trained)
-    BENCH_WHAT_IF=0      skip the what-if run (the middle level again with the action
-                         server's responses checked by a validator built once)
     BENCH_DOC            the document to write (docs/benchmarks.md)
 """
 
@@ -238,19 +236,7 @@ class FloorStack(MeasuredStack):
         return {name: command for name, command in super().commands().items() if name == "rasa"}
 
 
-class WhatIfStack(MeasuredStack):
-    """The assistant (without the web page) served by tests/bench/rasa_cached_validator.py."""
-
-    def commands(self):
-        commands = {name: command for name, command in super().commands().items() if name != "web"}
-        argv, ready, env = commands["rasa"]
-        commands["rasa"] = ([str(BIN / "python"), str(WHAT_IF_RASA), *argv[1:]], ready, env)
-        return commands
-
-
 ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
-WHAT_IF_RASA = REPO / "tests" / "bench" / "rasa_cached_validator.py"
-WHAT_IF_PORTS = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
 
 
 @dataclass(frozen=True)
@@ -260,7 +246,6 @@ class Options:
     think: float
     rasa_url: str
     skip_train: bool
-    what_if: bool
     doc: Path
 
     @classmethod
@@ -271,7 +256,6 @@ class Options:
             think=float(os.getenv("BENCH_THINK_SECONDS", "0")),
             rasa_url=os.getenv("BENCH_RASA_URL", "").rstrip("/"),
             skip_train=os.getenv("BENCH_SKIP_TRAIN", "0") == "1",
-            what_if=os.getenv("BENCH_WHAT_IF", "1") == "1",
             doc=Path(os.getenv("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))),
         )
 
@@ -305,9 +289,6 @@ class Bench:
                 self.report.levels.append((self.drive(assistant_url, users, "assistant"),
                                            self.drive(floor.rasa_url, users, "floor")))
             self.read_memory(assistant, floor)
-            if assistant and self.options.what_if:
-                self.stop(assistant)
-                self.what_if(floor.rasa_url)
         finally:
             for stack in self.stacks:
                 stack.stop()
@@ -346,10 +327,6 @@ class Bench:
             self.cost("cold_start_s", column, cold)
         return stack
 
-    def stop(self, stack: MeasuredStack) -> None:
-        stack.stop()
-        self.stacks.remove(stack)
-
     def start_assistant(self) -> MeasuredStack | None:
         if self.options.rasa_url:
             self.report.notes.append(f"The assistant was the one already running at {self.options.rasa_url}: "
@@ -376,23 +353,12 @@ class Bench:
             say(f"rehearsal of the {name}: {len(problems)} problems")
             self.report.notes += [f"Before the load, the {name} answered wrongly: {p}" for p in problems]
 
-    def drive(self, url: str, users: int, name: str, label: str = "") -> LevelFigures:
+    def drive(self, url: str, users: int, name: str) -> LevelFigures:
         say(f"{users} conversations against the {name} for {self.options.seconds} s")
         figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR,
-                        label or name)
+                        name)
         say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
         return figures
-
-    def what_if(self, floor_url: str) -> None:
-        """The middle level again, with the action server's responses checked by a validator built once."""
-        users = self.options.levels[len(self.options.levels) // 2]
-        say("starting the assistant with the action-response validator built once (what-if)")
-        stack = self.start(WhatIfStack(StackConfig(
-            **WHAT_IF_PORTS, tracker_db=WORK_DIR / "what-if-tracker.db", log_dir=self.logs / "what-if")))
-        problems = rehearse(stack.rasa_url, check_answers=True)
-        self.report.notes += [f"Before the load, the what-if assistant answered wrongly: {p}" for p in problems]
-        self.report.what_if = (self.drive(stack.rasa_url, users, "what-if"),
-                               self.drive(floor_url, users, "floor", "floor-again"))
 
 
 def main() -> int:

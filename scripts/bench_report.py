@@ -84,8 +84,6 @@ class Report:
     levels: list[tuple[LevelFigures, LevelFigures]] = field(default_factory=list)  # (assistant, floor)
     # figure -> (assistant, floor); None where not measured or without a floor counterpart
     costs: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
-    # The middle level again with tests/bench/rasa_cached_validator.py: (assistant, floor)
-    what_if: tuple[LevelFigures, LevelFigures] | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -164,23 +162,17 @@ def render(report: Report) -> str:
     for target in targets(report):
         holds = "not measured" if target.holds is None else "yes" if target.holds else "**no**"
         lines.append(f"| {target.name} | {target.figure} | {holds} |")
-    if report.what_if:
-        lines += ["", "### What-if: action-server responses checked by a validator built once", "",
-                  "The assistant served by `tests/bench/rasa_cached_validator.py` (see *Cheap wins* below), "
-                  "then the floor again, right after each other:", ""]
-        lines += level_table([report.what_if], names=("what-if", "floor"))
     if report.notes:
         lines += [""] + [f"- {note}" for note in report.notes]
     lines.append(END)
     return "\n".join(lines)
 
 
-def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]],
-                names: tuple[str, str] = ("assistant", "floor")) -> list[str]:
+def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]]) -> list[str]:
     lines = ["| conversations | bot | answered | messages/s | p50 ms | p95 ms | p99 ms | errors |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for assistant, floor in levels:
-        for name, figures in zip(names, (assistant, floor)):
+        for name, figures in (("assistant", assistant), ("floor", floor)):
             errors = str(figures.errors)
             if figures.errors_by_kind:
                 errors += " (" + ", ".join(f"{kind}: {n}" for kind, n in figures.errors_by_kind.items()) + ")"

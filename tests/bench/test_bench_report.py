@@ -154,21 +154,3 @@ def test_every_conversation_asks_statistics_policy_eligibility_and_something_out
                                                                     "公办", "农村户口", "低保户"]
         assert any(turn.forbid == "来源：" for turn in conversation)
 
-
-def test_the_what_if_validator_checks_responses_without_checking_the_schema_each_time(monkeypatch):
-    import jsonschema
-    from rasa.core.actions.action import RemoteAction
-
-    from tests.bench.rasa_cached_validator import install
-
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
-    install()
-    action = RemoteAction("action_answer_statistic", None)
-    valid = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "内蒙古共有职业院校237所"}]}
-    with monkeypatch.context() as patched:
-        per_call_checks = []  # Rasa's own path: jsonschema.validate, meta-schema check included
-        patched.setattr(jsonschema, "validate", lambda *args, **kwargs: per_call_checks.append(args))
-        assert action._validate_action_result(valid)
-        assert [] == per_call_checks
-    with pytest.raises(jsonschema.ValidationError):
-        action._validate_action_result({"events": "not a list"})

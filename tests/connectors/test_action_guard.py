@@ -63,3 +63,18 @@ def test_installing_twice_wraps_once():
     wrapped = RemoteAction.run
     action_guard.install()
     assert wrapped is RemoteAction.run
+
+
+def test_responses_are_checked_by_a_validator_built_once(monkeypatch):
+    """Rasa's own check (jsonschema.validate) checks the schema itself on every call first."""
+    import jsonschema
+
+    action = RemoteAction("action_answer_statistic", None)
+    valid = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "内蒙古共有职业院校237所"}]}
+    per_call_checks = []
+    monkeypatch.setattr(jsonschema, "validate", lambda *args, **kwargs: per_call_checks.append(args))
+    assert action._validate_action_result(valid)
+    assert [] == per_call_checks
+    monkeypatch.undo()
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": "not a list"})
