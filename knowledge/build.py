@@ -19,9 +19,9 @@ import sqlite_utils
 
 from knowledge import settings
 from knowledge.schema import Sources, SourceError, load_all
-from knowledge.text import segment
+from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _policy_source(fact: dict) -> dict:
@@ -94,6 +94,8 @@ def write_database(data: Sources, path: Path) -> None:
          for alias in {canonical, *aliases}),
         pk=("kind", "alias"), replace=True,
     )
+    db["word_tags"].insert_all(({"word": word, "tag": tag} for word, tag in dictionary_tags()),
+                               pk="word", batch_size=10_000)
     db["documents"].insert_all(_search_documents(data), pk="doc_id")
     db["documents"].enable_fts(["segmented"], fts_version="FTS5")
     db.conn.commit()

@@ -17,7 +17,7 @@ from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
 from knowledge.matching import FILLER, Asked, units_agree
 from knowledge.matching import score as fit
-from knowledge.text import normalize, segment
+from knowledge.text import dictionary_words, normalize, segment, tag_of
 
 class KnowledgeBaseError(RuntimeError):
     """The knowledge database is missing, corrupt or from another schema."""
@@ -213,6 +213,14 @@ class KnowledgeBase:
                 text = text.replace(alias, " ")
         return text
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) pairs of `text`, tagged from the knowledge base's word table."""
+        found = dictionary_words(text)
+        stored = dict(self._db.execute(
+            "select word, tag from word_tags where word in (select value from json_each(?))",
+            (json.dumps(found, ensure_ascii=False),)).fetchall())
+        return [(word, tag_of(word, stored)) for word in found]
+
     def match_statistic(self, question: str, scope: str | None = None) -> StatisticMatch:
         """The statistic a question asks for, with the question words it leaves unexplained.
 
@@ -220,7 +228,7 @@ class KnowledgeBase:
         asked about something (a city, another kind of school) that this figure is not about.
         """
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
-        asked = Asked.parse(question, scopes)
+        asked = Asked.parse(question, scopes, self.tagged)
         # On a tie the most recent figure wins ("生均校舍面积" is 2022's, not the 2012 baseline).
         best, best_score = None, 0.0
         for statistic in self.statistics:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-from knowledge.text import normalize, segment, tagged
+from knowledge.text import BRIDGE_TAGS, is_noun_tag, normalize, segment
 
 # Words that carry no information about which fact is meant.
 FILLER = set("""
@@ -28,10 +29,10 @@ _ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
-def counted_words(question: str) -> list[str]:
-    """The noun phrase beside the first 多少/几: in "有多少所技工学校" it is 技工学校, in
-    "专任教师一共有多少人" it is 专任教师. Filler words are left out."""
-    words = tagged(_YEAR.sub(" ", question))
+def counted_words(words: list[tuple[str, str]]) -> list[str]:
+    """The noun phrase beside the first 多少/几 of a question's (word, part of speech): in
+    "有多少所技工学校" it is 技工学校, in "专任教师一共有多少人" it is 专任教师. Filler
+    words are left out."""
     at = next((i for i, (word, _) in enumerate(words) if _QUANTITY.search(word)), None)
     if at is None:
         return []
@@ -39,7 +40,7 @@ def counted_words(question: str) -> list[str]:
     for step in (1, -1):
         phrase: list[str] = []
         i = at + step
-        while 0 <= i < len(words) and (words[i][0] in _BRIDGE or words[i][1] in ("m", "q", "c", "uj", "ul")):
+        while 0 <= i < len(words) and (words[i][0] in _BRIDGE or words[i][1] in BRIDGE_TAGS):
             i += step
         while 0 <= i < len(words) and _is_nounish(*words[i]):
             phrase.append(words[i][0])
@@ -51,7 +52,7 @@ def counted_words(question: str) -> list[str]:
 
 
 def _is_nounish(word: str, tag: str) -> bool:
-    return word not in _BRIDGE and (tag.startswith("n") or tag in ("vn", "j", "b", "l", "an"))
+    return word not in _BRIDGE and is_noun_tag(tag)
 
 
 # The measure word after 多少/几 says what kind of number is wanted.
@@ -85,12 +86,14 @@ class Asked:
     asks_number: bool
 
     @classmethod
-    def parse(cls, question: str, scopes: set[str]) -> "Asked":
+    def parse(cls, question: str, scopes: set[str], tag: Callable[[str], list[tuple[str, str]]]) -> "Asked":
+        """`tag` gives a text's (word, part of speech) pairs (KnowledgeBase.tagged)."""
         text = normalize(question)
         year = _YEAR.search(text)
-        words = [w for w in segment(_YEAR.sub(" ", text)) if w not in FILLER and not w.isdigit()]
+        without_year = _YEAR.sub(" ", text)
+        words = [w for w in segment(without_year) if w not in FILLER and not w.isdigit()]
         return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
-                   tuple(counted_words(text)), measure_word(text), bool(_ASKS_NUMBER.search(text)))
+                   tuple(counted_words(tag(without_year))), measure_word(text), bool(_ASKS_NUMBER.search(text)))
 
 
 def measure_word(question: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from knowledge import settings
 
@@ -67,16 +68,53 @@ def _jieba():
     return tokenizer
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    from jieba.posseg import POSTokenizer
+def dictionary_words(text: str) -> list[str]:
+    """Words of `text` (normalised) as the dictionaries have them, without whitespace,
+    punctuation kept. A run of characters the dictionaries do not know stays single
+    characters (no HMM guessing), so each can be tagged from the dictionary (tag_of)."""
+    return [w for w in _jieba().lcut(normalize(text), HMM=False) if w.strip()]
 
-    return POSTokenizer(_jieba())
+
+# Parts of speech (jieba's tag set) that matching.counted_words tells apart from nouns:
+# numerals, measure words, conjunctions and particles bridge 多少 to the noun it counts.
+BRIDGE_TAGS = frozenset({"m", "q", "c", "uj", "ul"})
+_NOUN_TAGS = ("vn", "j", "b", "l", "an")  # and every tag starting with n
+_NUMBER_WORD = re.compile(r"\d+(?:\.\d+)?%?")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def tagged(text: str) -> list[tuple[str, str]]:
-    """(word, part of speech) pairs of `text` (normalised), without whitespace."""
-    return [(pair.word, pair.flag) for pair in _tagger().cut(normalize(text)) if pair.word.strip()]
+def is_noun_tag(tag: str) -> bool:
+    return tag.startswith("n") or tag in _NOUN_TAGS
+
+
+def dictionary_tags():
+    """(word, part of speech) of every word of jieba's dictionary and ours that is not a noun.
+
+    The knowledge base stores these (knowledge/build.py) so that serving needs neither
+    jieba's part-of-speech tagger nor its 350,000-word tag table in memory (~95 MB, most
+    of the action server's): a Chinese word found there is what it says, any other is a
+    noun (tag_of), which is what the tagger makes of most words it does not know, too."""
+    import jieba
+
+    main_dict = Path(_jieba().dictionary or Path(jieba.__file__).parent / "dict.txt")
+    tags: dict[str, str] = {}
+    for path in (main_dict, settings.JIEBA_DICT):
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return ((word, tag) for word, tag in tags.items() if not is_noun_tag(tag))
+
+
+def tag_of(word: str, stored: dict[str, str]) -> str:
+    """A word's part of speech, given the non-noun tags the knowledge base holds for it."""
+    if word in stored:
+        return stored[word]
+    if _NUMBER_WORD.fullmatch(word):
+        return "m"
+    return "n" if _HAN.search(word) else "eng" if word.isascii() and word.isalnum() else "x"
 
 
 def segment(text: str) -> list[str]:

@@ -13,8 +13,8 @@ from knowledge.matching import counted_words, measure_word, units_agree
     ("自治区计划建设多少所优质中职学校", ["优质", "中职", "学校"]),
     ("单招是什么", []),
 ])
-def test_the_counted_noun_phrase_is_found(question, counted):
-    assert counted == counted_words(question)
+def test_the_counted_noun_phrase_is_found(kb, question, counted):
+    assert counted == counted_words(kb.tagged(question))
 
 
 @pytest.mark.parametrize("question, measure", [
