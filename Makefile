@@ -16,8 +16,10 @@ export TRACKER_DB ?= var/tracker.db
 # Rasa sends usage telemetry and error reports to Segment and Sentry unless told not to.
 export RASA_TELEMETRY_ENABLED ?= false
 MODEL := models/assistant.tar.gz
-# What the model is trained from (not bot/endpoints*.yml or bot/credentials.yml).
-TRAINING_INPUTS := $(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null)
+# What the model is trained from (not bot/endpoints*.yml or bot/credentials.yml): the
+# entity extractor (nlu/) stores the vocabulary of the knowledge sources in the model.
+TRAINING_INPUTS := $(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null) \
+	$(wildcard nlu/*.py) knowledge/sources/vocabulary.yaml knowledge/text.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
 .PHONY: help install browser kb train run test validate test-stories eval eval-cv purge clean test-scale bench

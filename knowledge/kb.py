@@ -17,7 +17,7 @@ from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
 from knowledge.matching import FILLER, Asked, units_agree
 from knowledge.matching import score as fit
-from knowledge.text import dictionary_words, normalize, segment, tag_of
+from knowledge.text import dictionary_words, find_aliases, longest_first, normalize, segment, tag_of
 
 class KnowledgeBaseError(RuntimeError):
     """The knowledge database is missing, corrupt or from another schema."""
@@ -137,10 +137,8 @@ class KnowledgeBase:
     def _aliases(self) -> dict[str, list[tuple[str, str]]]:
         by_kind: dict[str, list[tuple[str, str]]] = {}
         for row in self._db.execute("select kind, alias, canonical from vocabulary"):
-            by_kind.setdefault(row["kind"], []).append((normalize(row["alias"]), row["canonical"]))
-        for aliases in by_kind.values():
-            aliases.sort(key=lambda pair: len(pair[0]), reverse=True)
-        return by_kind
+            by_kind.setdefault(row["kind"], []).append((row["alias"], row["canonical"]))
+        return {kind: longest_first(aliases) for kind, aliases in by_kind.items()}
 
     def aliases(self, kind: str) -> list[tuple[str, str]]:
         """(alias, canonical) pairs of an entity kind, longest alias first."""
@@ -158,14 +156,7 @@ class KnowledgeBase:
 
     def mentioned(self, kind: str, text: str) -> list[str]:
         """Canonical values of `kind` named in `text` (longest aliases matched first), in text order."""
-        original = remaining = normalize(text)
-        found: dict[str, int] = {}
-        for alias, canonical in self._aliases.get(kind, []):
-            if alias and alias in remaining:
-                # Blank it out with the same length so later positions stay comparable.
-                remaining = remaining.replace(alias, " " * len(alias))
-                found.setdefault(canonical, original.find(alias))
-        return sorted(found, key=found.get)  # in the order the user named them
+        return [canonical for canonical, _, _ in find_aliases(text, self._aliases.get(kind, []))]
 
     # -- sources ---------------------------------------------------------------------
 

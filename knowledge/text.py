@@ -52,6 +52,28 @@ def normalize(text: str) -> str:
     return _REWRITE_PATTERN.sub(lambda m: _REWRITES[m.group(0)], text)
 
 
+def longest_first(aliases) -> list[tuple[str, str]]:
+    """(alias, canonical) pairs, aliases normalised, longest first: the order find_aliases needs."""
+    return sorted(((normalize(alias), canonical) for alias, canonical in aliases), key=lambda p: len(p[0]), reverse=True)
+
+
+def find_aliases(text: str, aliases: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(canonical, start, end) of the values `text` (normalised) names, in text order.
+
+    `aliases` come from longest_first: a longer alias wins over the shorter ones inside it
+    ("交不起学费" is 绿色通道, not 免学费), and each part of the text is used once. Each
+    value is reported once, where it is first named."""
+    original = remaining = normalize(text)
+    found: dict[str, tuple[int, int]] = {}
+    for alias, canonical in aliases:
+        if alias and alias in remaining:
+            start = original.find(alias)
+            # Blank it out with the same length so later positions stay comparable.
+            remaining = remaining.replace(alias, " " * len(alias))
+            found.setdefault(canonical, (start, start + len(alias)))
+    return sorted(((canonical, *span) for canonical, span in found.items()), key=lambda f: f[1])
+
+
 def strip_whitespace(text: str) -> str:
     """The article is PDF-extracted: spaces and line breaks fall anywhere, even in numbers."""
     return _WHITESPACE.sub("", text or "")

@@ -1,0 +1,1 @@
+"""This project's Rasa NLU components (named by module path in bot/config.yml)."""
