@@ -13,6 +13,7 @@ export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8000
 export KB_PATH ?= var/knowledge.db
 export TRACKER_DB ?= var/tracker.db
+export LOCK_DB ?= var/locks.db
 # Rasa sends usage telemetry and error reports to Segment and Sentry unless told not to.
 export RASA_TELEMETRY_ENABLED ?= false
 MODEL := models/assistant.tar.gz

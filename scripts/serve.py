@@ -44,6 +44,7 @@ class StackConfig:
     web_port: int = field(default_factory=lambda: int(os.getenv("WEB_PORT", "8000")))
     model: Path = field(default_factory=lambda: Path(os.getenv("MODEL", str(settings.REPO_ROOT / "models" / "assistant.tar.gz"))))
     tracker_db: Path = field(default_factory=lambda: Path(os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db"))))
+    lock_db: Path = field(default_factory=lambda: Path(os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db"))))
     endpoints: Path = field(default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
     log_dir: Path | None = None
     # More Rasa servers sharing the action server and the stores (the scale profile).
@@ -77,6 +78,7 @@ class StackConfig:
         env.update({
             "ACTION_PORT": str(self.action_port),
             "TRACKER_DB": str(settings.REPO_ROOT / self.tracker_db),
+            "LOCK_DB": str(settings.REPO_ROOT / self.lock_db),
             "KB_PATH": str(settings.knowledge_db_path()),
             "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.rasa_port}"),
             "WEB_HOST": self.web_host,
@@ -93,6 +95,9 @@ class StackConfig:
         env = self.environment()
         # Sanic reads SANIC_* settings from the environment: 413 above this many bytes.
         env.setdefault("SANIC_REQUEST_MAX_SIZE", "65536")
+        # One Sanic worker unless told: socket.io long-polling needs every request of a
+        # session on the worker that opened it (docs/deployment.md, "More workers").
+        env.setdefault("SANIC_WORKERS", "1")
         return env
 
     def action_environment(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -83,6 +84,9 @@ def check_tracker_store(path: str) -> str:
     try:
         events_table().metadata.create_all(engine)
         with engine.connect() as connection:
+            if engine.url.get_backend_name() == "sqlite":
+                # Kept by the file: the Rasa server's workers read while another one writes.
+                connection.exec_driver_sql("pragma journal_mode = wal")
             transaction = connection.begin()
             connection.execute(events_table().insert().values(
                 sender_id="preflight", type_name="preflight", timestamp=time.time()))
@@ -99,7 +103,11 @@ def check_lock_store(path: str) -> str:
     config = _endpoint(path, "lock_store")
     if config is None or (config.type or "").lower() in ("", "in_memory"):
         return "in memory (one Rasa server only)"
-    if config.type.lower() != "redis" and not _is_redis_lock_store(config.type):
+    from connectors.lock_store import SQLiteLockStore
+
+    if _lock_store_class(config.type) is SQLiteLockStore:
+        return check_sqlite_lock_store(config)
+    if not _is_redis_lock_store(config.type):
         raise StoreError(f"{path}: lock_store type {config.type!r} is not a Redis lock store")
     import redis
 
@@ -117,14 +125,38 @@ def check_lock_store(path: str) -> str:
     return f"redis {host}:{port}"
 
 
-def _is_redis_lock_store(type_name: str) -> bool:
-    from rasa.core.lock_store import RedisLockStore
+def check_sqlite_lock_store(config: Any) -> str:
+    """Open the file (creating it and its table) and take and give back a ticket."""
+    from rasa.core.lock_store import LockError
+
+    from connectors.lock_store import SQLiteLockStore
+
+    path = config.kwargs.get("db")
+    try:
+        store = SQLiteLockStore(config)
+        store.cleanup("preflight", store.issue_ticket("preflight"))
+    except (LockError, OSError, sqlite3.Error, ValueError) as error:
+        raise StoreError(f"lock store sqlite {path} is unusable: {error}") from None
+    return f"sqlite {path}"
+
+
+def _lock_store_class(type_name: str) -> Any:
     from rasa.shared.utils.common import class_from_module_path
 
+    if type_name.lower() == "redis":
+        from rasa.core.lock_store import RedisLockStore
+
+        return RedisLockStore
     try:
-        store_class = class_from_module_path(type_name)
+        return class_from_module_path(type_name)
     except (AttributeError, ImportError) as error:
         raise StoreError(f"lock_store type {type_name!r} cannot be loaded: {error}") from None
+
+
+def _is_redis_lock_store(type_name: str) -> bool:
+    from rasa.core.lock_store import RedisLockStore
+
+    store_class = _lock_store_class(type_name)
     return isinstance(store_class, type) and issubclass(store_class, RedisLockStore)
 
 

@@ -36,6 +36,7 @@ def stack(tmp_path_factory):
         action_port=int(os.getenv("TEST_ACTION_PORT", "15055")),
         web_port=int(os.getenv("TEST_WEB_PORT", "18000")),
         tracker_db=work / "tracker.db",
+        lock_db=work / "locks.db",
         log_dir=Path("test-artifacts") / "logs",
     )
     with Stack(config) as running:

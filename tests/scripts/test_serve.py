@@ -16,7 +16,7 @@ from scripts.serve import Stack, StackConfig, StackError, rasa_api_arguments
 
 def config(tmp_path: Path, **overrides) -> StackConfig:
     return StackConfig(rasa_port=45005, action_port=45055, web_port=48000, tracker_db=tmp_path / "tracker.db",
-                       **overrides)
+                       lock_db=tmp_path / "locks.db", **overrides)
 
 
 @pytest.mark.parametrize("environ, expected", [
@@ -123,6 +123,19 @@ def test_a_corrupt_tracker_database_stops_the_start(tmp_path):
     (tmp_path / "tracker.db").write_bytes(b"not a database" * 100)
     with pytest.raises(StackError, match="file is not a database"):
         refused_start(Stack(config(tmp_path)))
+
+
+def test_a_corrupt_lock_database_stops_the_start(tmp_path):
+    (tmp_path / "locks.db").write_bytes(b"not a database" * 100)
+    with pytest.raises(StackError, match="lock store sqlite .*locks.db is unusable: file is not a database"):
+        refused_start(Stack(config(tmp_path)))
+
+
+def test_rasa_runs_one_worker_unless_told(tmp_path, monkeypatch):
+    monkeypatch.delenv("SANIC_WORKERS", raising=False)
+    assert "1" == config(tmp_path).rasa_environment()["SANIC_WORKERS"]
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    assert "2" == config(tmp_path).rasa_environment()["SANIC_WORKERS"]
 
 
 def test_a_missing_endpoints_file_stops_the_start(tmp_path):
