@@ -20,6 +20,8 @@ Settings (environment):
     BENCH_RASA_URL       drive this running assistant instead of starting one (its cold
                          start and memory are then not measured)
     BENCH_SKIP_TRAIN=1   do not time `rasa train` of the assistant (the floor is still trained)
+    BENCH_WORKERS        after the levels, the middle level again with the assistant on this
+                         many Sanic workers (2; 1 skips it)
     BENCH_DOC            the document to write (docs/benchmarks.md)
 """
 
@@ -237,6 +239,8 @@ class FloorStack(MeasuredStack):
 
 
 ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
+WORKERS_PORTS = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
+WORKERS_SETTLE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,7 @@ class Options:
     think: float
     rasa_url: str
     skip_train: bool
+    workers: int
     doc: Path
 
     @classmethod
@@ -256,6 +261,7 @@ class Options:
             think=float(os.getenv("BENCH_THINK_SECONDS", "0")),
             rasa_url=os.getenv("BENCH_RASA_URL", "").rstrip("/"),
             skip_train=os.getenv("BENCH_SKIP_TRAIN", "0") == "1",
+            workers=int(os.getenv("BENCH_WORKERS", "2")),
             doc=Path(os.getenv("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))),
         )
 
@@ -289,6 +295,9 @@ class Bench:
                 self.report.levels.append((self.drive(assistant_url, users, "assistant"),
                                            self.drive(floor.rasa_url, users, "floor")))
             self.read_memory(assistant, floor)
+            if assistant and self.options.workers > 1:
+                self.stop(assistant)
+                self.with_workers(floor.rasa_url)
         finally:
             for stack in self.stacks:
                 stack.stop()
@@ -327,6 +336,24 @@ class Bench:
             self.cost("cold_start_s", column, cold)
         return stack
 
+    def stop(self, stack: MeasuredStack) -> None:
+        stack.stop()
+        self.stacks.remove(stack)
+
+    def with_workers(self, floor_url: str) -> None:
+        """The middle level again, the assistant on BENCH_WORKERS Sanic workers, then the floor."""
+        users, workers = self.options.levels[len(self.options.levels) // 2], self.options.workers
+        say(f"starting the assistant with {workers} Sanic workers")
+        stack = self.start(MeasuredStack(StackConfig(
+            **WORKERS_PORTS, tracker_db=WORK_DIR / "workers-tracker.db", lock_db=WORK_DIR / "workers-locks.db",
+            log_dir=self.logs / "workers", with_web=False, sanic_workers=workers)))
+        time.sleep(WORKERS_SETTLE_SECONDS)  # the first worker answers while the others still load
+        problems = rehearse(stack.rasa_url, check_answers=True)
+        self.report.notes += [f"Before the load, the assistant on {workers} workers answered wrongly: {p}"
+                              for p in problems]
+        self.report.workers_variant = (workers, (self.drive(stack.rasa_url, users, "assistant", f"{workers}-workers"),
+                                                 self.drive(floor_url, users, "floor", "floor-again")))
+
     def start_assistant(self) -> MeasuredStack | None:
         if self.options.rasa_url:
             self.report.notes.append(f"The assistant was the one already running at {self.options.rasa_url}: "
@@ -353,10 +380,10 @@ class Bench:
             say(f"rehearsal of the {name}: {len(problems)} problems")
             self.report.notes += [f"Before the load, the {name} answered wrongly: {p}" for p in problems]
 
-    def drive(self, url: str, users: int, name: str) -> LevelFigures:
+    def drive(self, url: str, users: int, name: str, label: str = "") -> LevelFigures:
         say(f"{users} conversations against the {name} for {self.options.seconds} s")
         figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR,
-                        name)
+                        label or name)
         say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
         return figures
 

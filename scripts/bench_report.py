@@ -84,6 +84,8 @@ class Report:
     levels: list[tuple[LevelFigures, LevelFigures]] = field(default_factory=list)  # (assistant, floor)
     # figure -> (assistant, floor); None where not measured or without a floor counterpart
     costs: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    # The middle level again with more Sanic workers (REST only): (workers, (assistant, floor))
+    workers_variant: tuple[int, tuple[LevelFigures, LevelFigures]] | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -162,17 +164,24 @@ def render(report: Report) -> str:
     for target in targets(report):
         holds = "not measured" if target.holds is None else "yes" if target.holds else "**no**"
         lines.append(f"| {target.name} | {target.figure} | {holds} |")
+    if report.workers_variant:
+        workers, pair = report.workers_variant
+        lines += ["", f"### With SANIC_WORKERS={workers} (REST only; not the default)", "",
+                  f"The assistant served by {workers} Sanic workers sharing the SQLite lock store, then the "
+                  "floor (one worker, as always) again, right after each other:", ""]
+        lines += level_table([pair], names=(f"assistant, {workers} workers", "floor"))
     if report.notes:
         lines += [""] + [f"- {note}" for note in report.notes]
     lines.append(END)
     return "\n".join(lines)
 
 
-def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]]) -> list[str]:
+def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]],
+                names: tuple[str, str] = ("assistant", "floor")) -> list[str]:
     lines = ["| conversations | bot | answered | messages/s | p50 ms | p95 ms | p99 ms | errors |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for assistant, floor in levels:
-        for name, figures in (("assistant", assistant), ("floor", floor)):
+        for name, figures in zip(names, (assistant, floor)):
             errors = str(figures.errors)
             if figures.errors_by_kind:
                 errors += " (" + ", ".join(f"{kind}: {n}" for kind, n in figures.errors_by_kind.items()) + ")"

@@ -47,6 +47,8 @@ class StackConfig:
     lock_db: Path = field(default_factory=lambda: Path(os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db"))))
     endpoints: Path = field(default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
     log_dir: Path | None = None
+    # Sanic workers of each Rasa server; None: SANIC_WORKERS from the environment, or 1.
+    sanic_workers: int | None = None
     # More Rasa servers sharing the action server and the stores (the scale profile).
     extra_rasa_ports: tuple[int, ...] = ()
     with_web: bool = True
@@ -98,6 +100,8 @@ class StackConfig:
         # One Sanic worker unless told: socket.io long-polling needs every request of a
         # session on the worker that opened it (docs/deployment.md, "More workers").
         env.setdefault("SANIC_WORKERS", "1")
+        if self.sanic_workers is not None:
+            env["SANIC_WORKERS"] = str(self.sanic_workers)
         return env
 
     def action_environment(self) -> dict[str, str]:

@@ -97,6 +97,17 @@ def test_the_document_shows_each_figure_next_to_the_floor_and_the_ratio():
     assert "abc1234" in text
 
 
+def test_the_workers_variant_is_shown_apart_from_the_default_levels():
+    found = report(figures(20, 600, 60, 300), figures(20, 1200, 60, 100))
+    found.workers_variant = (2, (figures(20, 1080, 60, 110), figures(20, 1200, 60, 100)))
+    text = render(found)
+    assert "### With SANIC_WORKERS=2 (REST only; not the default)" in text
+    assert "| 20 | assistant, 2 workers | 1080 | 18.0 | 55.0 | 110 | 165 | 0 |" in text
+    assert "| 20 | **ratio** | | **0.90×** | **1.10×** | **1.10×** | **1.10×** | |" in text
+    # The targets are judged on the default levels only.
+    assert "| throughput at 20 conversations ≥ 0.9× the floor's | 0.50× | **no** |" in text
+
+
 def test_the_generated_block_replaces_the_old_one_and_keeps_the_prose():
     document = f"# Benchmarks\n\nHow.\n\n{BEGIN}\nold figures\n{END}\n\n## Cheap wins\n\nText.\n"
     updated = replace_block(document, f"{BEGIN}\nnew figures\n{END}")
