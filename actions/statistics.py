@@ -38,7 +38,7 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
         return remember("statistic", query)
     years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
     dispatcher.utter_message(
-        text=templates.statistic_answer(statistic, kb.source(statistic.source_id), match.asked_year, years))
+        text=templates.statistic_answer(match, kb.source(statistic.source_id), years))
     return remember("statistic", query)
 
 

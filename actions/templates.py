@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from knowledge.kb import Source, Statistic, Topic, cite
+from knowledge.kb import Source, StatisticMatch, Topic, cite
 
 WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
@@ -16,11 +16,12 @@ def source_line(sources: Iterable[Source]) -> str:
     return "来源：" + "；".join(source.citation() for source in unique)
 
 
-def statistic_answer(statistic: Statistic, source: Source, asked_year: int | None, years: Iterable[int]) -> str:
+def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int]) -> str:
+    statistic = match.statistic
     lines = []
-    if asked_year and statistic.year != asked_year:
+    if match.year_differs:
         have = "、".join(f"{y}年" for y in sorted(set(years)))
-        lines.append(f"我没有{asked_year}年的这项数据，我只有{have}的数据：")
+        lines.append(f"我没有{match.asked_year}年的这项数据，我只有{have}的数据：")
     year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
     lines.append(f"{statistic.answer.rstrip('。')}{year}。")
     lines.append(f"原文：“{statistic.passage}”")
