@@ -149,6 +149,9 @@ class SQLiteLockStore(AtomicTickets, LockStore):
                     raise
                 time.sleep(0.05)
 
+    def close(self) -> None:
+        self._db.close()
+
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         with self._turn:
             row = self._db.execute("select lock from locks where conversation_id = ?", (conversation_id,)).fetchone()
@@ -179,7 +182,8 @@ class SQLiteLockStore(AtomicTickets, LockStore):
                 self._db.execute("commit")
                 return result
             except BaseException:
-                self._db.execute("rollback")
+                if self._db.in_transaction:  # SQLite may have rolled back already (disk full, I/O)
+                    self._db.execute("rollback")
                 raise
-        except sqlite3.Error as error:
+        except (sqlite3.Error, ValueError) as error:  # ValueError: a lock row that is not a lock
             raise LockError(f"Error while changing the lock of {conversation_id}. Error:\n{error}") from error

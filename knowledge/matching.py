@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from knowledge.text import BRIDGE_TAGS, is_noun_tag, normalize, segment
+from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, segment
 
 # Words that carry no information about which fact is meant.
 FILLER = set("""
@@ -20,7 +20,6 @@ FILLER = set("""
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
 情况 规模 total how many
 """.split())
-_YEAR = re.compile(r"(20\d\d|19\d\d)")
 # Words of the question found in a statistic must add up to this before it can be the answer.
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
@@ -89,8 +88,8 @@ class Asked:
     def parse(cls, question: str, scopes: set[str], tag: Callable[[str], list[tuple[str, str]]]) -> "Asked":
         """`tag` gives a text's (word, part of speech) pairs (KnowledgeBase.tagged)."""
         text = normalize(question)
-        year = _YEAR.search(text)
-        without_year = _YEAR.sub(" ", text)
+        year = YEAR.search(text)
+        without_year = YEAR.sub(" ", text)
         words = [w for w in segment(without_year) if w not in FILLER and not w.isdigit()]
         return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
                    tuple(counted_words(tag(without_year))), measure_word(text), bool(_ASKS_NUMBER.search(text)))

@@ -11,6 +11,9 @@ from knowledge import settings
 
 _WHITESPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A year: four digits from 1900 to 2099, not part of a longer number (13920221234) and not
+# an amount or a count (学费2000元, 1900人).
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d|\s*[元块万亿人名所个%])")
 
 # Characters users type in traditional script or as near-homophones of domain words.
 # Kept small and explicit: each entry is a mistake seen in how students write.
@@ -48,8 +51,20 @@ _REWRITE_PATTERN = re.compile("|".join(sorted(map(re.escape, _REWRITES), key=len
 
 def normalize(text: str) -> str:
     """Full-width to half-width (NFKC), lower case, common misspellings rewritten."""
-    text = unicodedata.normalize("NFKC", text or "").lower().strip()
-    return _REWRITE_PATTERN.sub(lambda m: _REWRITES[m.group(0)], text)
+    return normalize_keeping_positions(text)[0].strip()
+
+
+def normalize_keeping_positions(text: str) -> tuple[str, list[int]]:
+    """normalize(), unstripped, with the index in `text` of each character of the result
+    (NFKC may turn one character into several: …… into ......, ㎡ into m2)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text or ""):
+        for normal in unicodedata.normalize("NFKC", char).lower():
+            chars.append(normal)
+            origin.append(index)
+    # Every rewrite keeps the length (单召 → 单招, 三加二 → 3+2), so the positions still hold.
+    return _REWRITE_PATTERN.sub(lambda m: _REWRITES[m.group(0)], "".join(chars)), origin
 
 
 def longest_first(aliases) -> list[tuple[str, str]]:
@@ -58,17 +73,19 @@ def longest_first(aliases) -> list[tuple[str, str]]:
 
 
 def find_aliases(text: str, aliases: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
-    """(canonical, start, end) of the values `text` (normalised) names, in text order.
+    """(canonical, start, end) of the values `text` names, in text order; start and end
+    index normalize_keeping_positions(text)[0].
 
     `aliases` come from longest_first: a longer alias wins over the shorter ones inside it
     ("交不起学费" is 绿色通道, not 免学费), and each part of the text is used once. Each
     value is reported once, where it is first named."""
-    original = remaining = normalize(text)
+    remaining = normalize_keeping_positions(text)[0]
     found: dict[str, tuple[int, int]] = {}
     for alias, canonical in aliases:
-        if alias and alias in remaining:
-            start = original.find(alias)
-            # Blank it out with the same length so later positions stay comparable.
+        start = remaining.find(alias) if alias else -1
+        if start >= 0:
+            # Blank it out with the same length so later positions stay comparable, and a
+            # shorter alias cannot be found inside it.
             remaining = remaining.replace(alias, " " * len(alias))
             found.setdefault(canonical, (start, start + len(alias)))
     return sorted(((canonical, *span) for canonical, span in found.items()), key=lambda f: f[1])

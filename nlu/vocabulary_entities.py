@@ -19,8 +19,8 @@ vocabulary changes).
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,10 +34,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge import settings
 from knowledge.schema import load_vocabulary
-from knowledge.text import find_aliases, longest_first, normalize
+from knowledge.text import YEAR, find_aliases, longest_first, normalize_keeping_positions
 
 ALIASES_FILE = "aliases.json"
-YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -53,6 +52,15 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self.aliases = aliases or {}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa reuses a cached trained component unless its config, training data or code
+        changed: the vocabulary and the normalisation are inputs too."""
+        digest = hashlib.sha256()
+        for path in (settings.SOURCES_DIR / "vocabulary.yaml", settings.REPO_ROOT / "knowledge" / "text.py"):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -89,11 +97,15 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     def entities(self, text: str) -> list[dict[str, Any]]:
-        """Rasa entities for `text`; start and end index the normalised text, which keeps
-        the length of the original for Chinese, full-width digits and the rewritten misspellings."""
-        entities = [{"entity": kind, "value": canonical, "start": start, "end": end, "confidence_entity": 1.0}
-                    for kind, aliases in self.aliases.items()
-                    for canonical, start, end in find_aliases(text, aliases)]
-        entities += [{"entity": "year", "value": match.group(), "start": match.start(), "end": match.end(),
-                      "confidence_entity": 1.0} for match in YEAR.finditer(normalize(text))]
-        return sorted(entities, key=lambda entity: entity["start"])
+        """Rasa entities for `text`, with start and end in `text` itself."""
+        normalized, origin = normalize_keeping_positions(text)
+
+        def entity(kind: str, value: str, start: int, end: int) -> dict[str, Any]:
+            # Back from the normalised text to the original (NFKC may lengthen: ㎡ → m2).
+            return {"entity": kind, "value": value, "start": origin[start], "end": origin[end - 1] + 1,
+                    "confidence_entity": 1.0}
+
+        found = [entity(kind, canonical, start, end) for kind, aliases in self.aliases.items()
+                 for canonical, start, end in find_aliases(text, aliases)]
+        found += [entity("year", match.group(1), match.start(1), match.end(1)) for match in YEAR.finditer(normalized)]
+        return sorted(found, key=lambda e: e["start"])

@@ -289,7 +289,8 @@ class Bench:
             say("starting the floor bot")
             floor = self.start(FloorStack(StackConfig(
                 **FLOOR_PORTS, model=floor_model, endpoints=FLOOR_DIR / "endpoints.yml",
-                tracker_db=WORK_DIR / "floor-tracker.db", log_dir=self.logs / "floor", with_web=False)), FLOOR)
+                tracker_db=WORK_DIR / "floor-tracker.db", log_dir=self.logs / "floor", with_web=False,
+                sanic_workers=1)), FLOOR)
             self.rehearse(assistant_url, floor.rasa_url)
             for users in self.options.levels:
                 self.report.levels.append((self.drive(assistant_url, users, "assistant"),
@@ -361,7 +362,8 @@ class Bench:
             return None
         say("starting the assistant")
         return self.start(MeasuredStack(StackConfig(
-            **ASSISTANT_PORTS, tracker_db=WORK_DIR / "assistant-tracker.db", log_dir=self.logs / "assistant")), ASSISTANT)
+            **ASSISTANT_PORTS, tracker_db=WORK_DIR / "assistant-tracker.db", log_dir=self.logs / "assistant",
+            sanic_workers=1)), ASSISTANT)
 
     def read_memory(self, assistant: MeasuredStack | None, floor: MeasuredStack) -> None:
         """Peak RSS of every server, read while they still run; and whether any of them died."""

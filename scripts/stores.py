@@ -134,7 +134,10 @@ def check_sqlite_lock_store(config: Any) -> str:
     path = config.kwargs.get("db")
     try:
         store = SQLiteLockStore(config)
-        store.cleanup("preflight", store.issue_ticket("preflight"))
+        try:
+            store.cleanup("preflight", store.issue_ticket("preflight"))
+        finally:
+            store.close()
     except (LockError, OSError, sqlite3.Error, ValueError) as error:
         raise StoreError(f"lock store sqlite {path} is unusable: {error}") from None
     return f"sqlite {path}"

@@ -58,3 +58,26 @@ def test_positions_point_at_the_alias(extractor):
     assert [("3+2", "pathway"), ("单招", "channel")] == [
         (message.get("text")[e["start"]:e["end"]], e["entity"]) for e in message.get("entities")]
     assert {"VocabularyEntityExtractor"} == {e["extractor"] for e in message.get("entities")}
+
+
+def test_positions_point_into_the_original_when_normalising_lengthens_it(extractor):
+    text = "我想问……大专学费2000元"  # NFKC turns each … into three dots
+    [message] = extractor.process([Message.build(text)])
+    assert [("大专", "scope", "高职"), ("学费", "subsidy", "免学费")] == [
+        (text[e["start"]:e["end"]], e["entity"], e["value"]) for e in message.get("entities")]
+
+
+def test_a_number_is_a_year_only_on_its_own(extractor):
+    assert [("year", "2022")] == entities(extractor, "2022年招了1900人，电话13920221234，每年2000元")
+
+
+def test_the_model_is_retrained_when_the_vocabulary_changes(tmp_path, monkeypatch):
+    """Rasa reuses a cached component unless its fingerprint changes."""
+    from knowledge import settings
+
+    before = VocabularyEntityExtractor.fingerprint_addon({})
+    changed = tmp_path / "vocabulary.yaml"
+    changed.write_text((settings.SOURCES_DIR / "vocabulary.yaml").read_text(encoding="utf-8") + "\n# edited\n",
+                       encoding="utf-8")
+    monkeypatch.setattr(settings, "SOURCES_DIR", tmp_path)
+    assert before != VocabularyEntityExtractor.fingerprint_addon({})

@@ -1,0 +1,23 @@
+"""Normalisation and alias finding shared by the knowledge base and the entity extractor."""
+
+from __future__ import annotations
+
+from knowledge.text import _REWRITES, find_aliases, longest_first, normalize, normalize_keeping_positions
+
+
+def test_every_rewrite_keeps_the_length_so_positions_still_hold():
+    assert [] == [(wrong, right) for wrong, right in _REWRITES.items() if len(wrong) != len(right)]
+
+
+def test_normalised_characters_know_where_they_came_from():
+    normalized, origin = normalize_keeping_positions("３＋２…單招")
+    assert "3+2...单招" == normalized
+    assert [0, 1, 2, 3, 3, 3, 4, 5] == origin
+    assert normalize("  ３＋２ ") == "3+2"
+
+
+def test_an_alias_inside_a_longer_one_already_found_is_not_found_again():
+    aliases = longest_first([("交不起学费", "绿色通道"), ("学费", "免学费")])
+    # The second 学费 is free to match; the one inside 交不起学费 is not.
+    assert [("绿色通道", 0, 5), ("免学费", 6, 8)] == find_aliases("交不起学费，学费免吗", aliases)
+    assert [("绿色通道", 0, 5)] == find_aliases("交不起学费", aliases)
