@@ -103,11 +103,14 @@ def check_lock_store(path: str) -> str:
     config = _endpoint(path, "lock_store")
     if config is None or (config.type or "").lower() in ("", "in_memory"):
         return "in memory (one Rasa server only)"
+    from rasa.core.lock_store import RedisLockStore
+
     from connectors.lock_store import SQLiteLockStore
 
-    if _lock_store_class(config.type) is SQLiteLockStore:
+    store_class = _lock_store_class(config.type)
+    if store_class is SQLiteLockStore:
         return check_sqlite_lock_store(config)
-    if not _is_redis_lock_store(config.type):
+    if not (isinstance(store_class, type) and issubclass(store_class, RedisLockStore)):
         raise StoreError(f"{path}: lock_store type {config.type!r} is not a Redis lock store")
     import redis
 
@@ -154,13 +157,6 @@ def _lock_store_class(type_name: str) -> Any:
         return class_from_module_path(type_name)
     except (AttributeError, ImportError) as error:
         raise StoreError(f"lock_store type {type_name!r} cannot be loaded: {error}") from None
-
-
-def _is_redis_lock_store(type_name: str) -> bool:
-    from rasa.core.lock_store import RedisLockStore
-
-    store_class = _lock_store_class(type_name)
-    return isinstance(store_class, type) and issubclass(store_class, RedisLockStore)
 
 
 def main(argv: list[str] | None = None) -> int:
