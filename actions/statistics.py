@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -13,6 +14,10 @@ from knowledge.kb import KnowledgeBase, StatisticMatch
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
+# Where one question ends and the next begins in a message that asks two ("设了多少赛项？多少支代表队参赛？").
+QUESTION_END = re.compile(r"[？?；;。！!]+|[，,]\s*(?:另外|还有|顺便问?一?下?)")
+# At most this many figures in one reply: a message listing more is a survey, not a question.
+MAX_FIGURES = 3
 
 
 def answers(match: StatisticMatch) -> bool:
@@ -36,10 +41,32 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
             hint = "、".join(match.unmatched[:2]) or None
             dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.data_year))
         return remember("statistic", query)
-    years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
-    dispatcher.utter_message(
-        text=templates.statistic_answer(match, kb.source(statistic.source_id), years))
+    utter_statistic(match, kb, dispatcher)
     return remember("statistic", query)
+
+
+def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: CollectingDispatcher) -> None:
+    statistic = match.statistic
+    years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
+    dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years))
+
+
+def later_questions(query: str, first: StatisticMatch, kb: KnowledgeBase) -> list[StatisticMatch]:
+    """The statistics a message's later questions ask for, besides the one already answered.
+
+    A later question often leaves its subject to the first one ("…选拔赛设了多少赛项？多少支
+    代表队参赛？"): when it does not find a statistic on its own, it is read with the first.
+    """
+    questions = [part.strip() for part in QUESTION_END.split(query) if part.strip()]
+    found, seen = [], {first.statistic.id}
+    for later in questions[1:]:
+        match = kb.match_statistic(later)
+        if not answers(match):
+            match = kb.match_statistic(f"{later} {questions[0]}")
+        if answers(match) and match.statistic.id not in seen and len(found) < MAX_FIGURES - 1:
+            seen.add(match.statistic.id)
+            found.append(match)
+    return found
 
 
 def answer_statistic_in_context(question: Question, previous: str, kb: KnowledgeBase,
@@ -70,4 +97,8 @@ class ActionAnswerStatistic(KnowledgeAction):
         match = kb.match_statistic(question.text)
         if tracker.get_slot("last_topic") == "statistic" and previous and not answers(match):
             return answer_statistic_in_context(question, previous, kb, dispatcher)
-        return answer_statistic(question.text, kb, dispatcher, match=match)
+        events = answer_statistic(question.text, kb, dispatcher, match=match)
+        if answers(match):
+            for later in later_questions(question.text, match, kb):
+                utter_statistic(later, kb, dispatcher)
+        return events

@@ -17,7 +17,8 @@ from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
 from knowledge.matching import FILLER, Asked, units_agree
 from knowledge.matching import score as fit
-from knowledge.text import dictionary_words, find_aliases, longest_first, normalize, segment, tag_of
+from knowledge.text import (dictionary_words, find_aliases, is_noun_tag, longest_first, normalize, segment,
+                            tag_of)
 
 class KnowledgeBaseError(RuntimeError):
     """The knowledge database is missing, corrupt or from another schema."""
@@ -207,10 +208,13 @@ class KnowledgeBase:
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """(word, part of speech) pairs of `text`, tagged from the knowledge base's word table."""
         found = dictionary_words(text)
-        stored = dict(self._db.execute(
-            "select word, tag from word_tags where word in (select value from json_each(?))",
-            (json.dumps(found, ensure_ascii=False),)).fetchall())
+        stored = self._stored_tags(found)
         return [(word, tag_of(word, stored)) for word in found]
+
+    def _stored_tags(self, words: list[str]) -> dict[str, str]:
+        return dict(self._db.execute(
+            "select word, tag from word_tags where word in (select value from json_each(?))",
+            (json.dumps(words, ensure_ascii=False),)).fetchall())
 
     def match_statistic(self, question: str, scope: str | None = None) -> StatisticMatch:
         """The statistic a question asks for, with the question words it leaves unexplained.
@@ -314,8 +318,9 @@ class KnowledgeBase:
     def search(self, question: str, limit: int = 3) -> list[SearchHit]:
         """Best passages for a free question (FTS5 over jieba-segmented text, bm25 ranked).
 
-        Each hit says which of the question's domain words it does not contain: a hit that
-        leaves one out answers a neighbouring question, not this one.
+        Each hit says which of the question's domain nouns it does not contain: a hit that
+        leaves one out answers a neighbouring question, not this one. Verbs and time words
+        (建, 升, 一年) are left to the ranking: a passage says 申建 or 达到 where users say 建 or 升.
         """
         words = list(dict.fromkeys(w for w in segment(question)
                                    if w not in FILLER and w in self._domain_words and not w.isdigit()))
@@ -327,8 +332,10 @@ class KnowledgeBase:
             "from documents_fts join documents d on d.rowid = documents_fts.rowid "
             "where documents_fts match ? order by rank limit ?",
             (query, limit))
+        stored = self._stored_tags(words)
+        nouns = [w for w in words if is_noun_tag(tag_of(w, stored))]
         return [SearchHit(row["doc_id"], row["kind"], row["title"], row["body"], row["source_id"], -row["rank"],
-                          tuple(w for w in words if w not in row["segmented"].split()))
+                          tuple(w for w in nouns if w not in row["segmented"].split()))
                 for row in rows]
 
     def close(self) -> None:

@@ -1,8 +1,10 @@
-"""Evaluate the assistant on the held-out questions in tests/eval/questions.yaml.
+"""Evaluate the assistant on the evaluation sets in tests/eval/.
 
-    python -m scripts.evaluate [--no-e2e] [--json var/eval/results.json]
+    python -m scripts.evaluate [--set tests/eval/questions_set2.yaml] [--no-e2e] [--json var/eval/results.json]
 
-Prints intent accuracy and macro-F1, out-of-scope precision and recall, entity F1, and
+Set 1 (questions.yaml) is the development set: its results have been read. Set 2
+(questions_set2.yaml) is the held-out set the targets are judged on. For each set it
+prints intent accuracy and macro-F1, out-of-scope precision and recall, entity F1, and
 end-to-end answer accuracy over REST (the answer contains the expected fact and a 来源
 line; a question the knowledge base cannot answer gets no number), then every failure.
 """
@@ -26,7 +28,9 @@ import yaml
 from knowledge import settings
 from knowledge.text import normalize
 
-QUESTIONS = settings.REPO_ROOT / "tests" / "eval" / "questions.yaml"
+EVAL_DIR = settings.REPO_ROOT / "tests" / "eval"
+# Development set first, then the held-out set.
+SETS = (EVAL_DIR / "questions.yaml", EVAL_DIR / "questions_set2.yaml")
 OUT_OF_SCOPE = "out_of_scope"
 # The model's fallback counts as "not in domain" when judging out-of-scope detection.
 NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
@@ -74,8 +78,8 @@ class Report:
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def load_questions() -> list[dict]:
-    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+def load_questions(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
 def canonical_entities(entities, kb) -> set[tuple[str, str]]:
@@ -90,7 +94,7 @@ def canonical_entities(entities, kb) -> set[tuple[str, str]]:
     return found
 
 
-async def evaluate_nlu(questions: list[dict], model: Path, report: Report) -> None:
+async def evaluate_nlu(sets: dict[Path, list[dict]], model: Path, reports: dict[Path, Report]) -> None:
     from rasa.core.agent import Agent
 
     from knowledge.kb import KnowledgeBase
@@ -98,21 +102,25 @@ async def evaluate_nlu(questions: list[dict], model: Path, report: Report) -> No
     kb = KnowledgeBase()
     ruler = spacy_ruler(kb)
     agent = Agent.load(str(model))
-    for question in questions:
-        parsed = await agent.parse_message(question["text"])
-        # Below the confidence threshold the assistant treats a message as not in its
-        # domain, exactly as it treats out_of_scope: score the two as one class.
-        predicted = OUT_OF_SCOPE if parsed["intent"]["name"] == "nlu_fallback" else parsed["intent"]["name"]
-        report.intents.append((question["intent"], predicted))
-        if predicted != question["intent"]:
-            report.failures.append(f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
-        expected = canonical_entities(question.get("entities") or [], kb)
-        got = canonical_entities(parsed.get("entities") or [], kb)
-        count(report.entity_counts, expected, got)
-        count(report.gazetteer_counts, expected, gazetteer_entities(question["text"], kb))
-        count(report.spacy_counts, expected, ruler_entities(question["text"], ruler))
-        if expected != got:
-            report.failures.append(f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
+    for path, questions in sets.items():
+        for question in questions:
+            evaluate_parse(question, await agent.parse_message(question["text"]), kb, ruler, reports[path])
+
+
+def evaluate_parse(question: dict, parsed: dict, kb, ruler, report: Report) -> None:
+    # Below the confidence threshold the assistant treats a message as not in its
+    # domain, exactly as it treats out_of_scope: score the two as one class.
+    predicted = OUT_OF_SCOPE if parsed["intent"]["name"] == "nlu_fallback" else parsed["intent"]["name"]
+    report.intents.append((question["intent"], predicted))
+    if predicted != question["intent"]:
+        report.failures.append(f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
+    expected = canonical_entities(question.get("entities") or [], kb)
+    got = canonical_entities(parsed.get("entities") or [], kb)
+    count(report.entity_counts, expected, got)
+    count(report.gazetteer_counts, expected, gazetteer_entities(question["text"], kb))
+    count(report.spacy_counts, expected, ruler_entities(question["text"], ruler))
+    if expected != got:
+        report.failures.append(f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
 
 
 def count(counts: Counter, expected: set, got: set) -> None:
@@ -202,19 +210,21 @@ def summary(report: Report, questions: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", dest="sets", type=Path, action="append",
+                        help="an evaluation set (repeatable; default: both sets in tests/eval/)")
     parser.add_argument("--model", type=Path, default=settings.REPO_ROOT / "models" / "assistant.tar.gz")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end answers over REST")
     parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
     parser.add_argument("--json", type=Path, default=settings.REPO_ROOT / "var" / "eval" / "results.json")
     args = parser.parse_args(argv)
 
-    questions = load_questions()
-    report = Report()
+    sets = {path: load_questions(path) for path in args.sets or SETS}
+    reports = {path: Report() for path in sets}
     started = time.perf_counter()
-    asyncio.run(evaluate_nlu(questions, args.model, report))
+    asyncio.run(evaluate_nlu(sets, args.model, reports))
     if not args.no_e2e:
         if args.rasa_url:
-            evaluate_answers(questions, args.rasa_url, report)
+            ask_every_set(sets, args.rasa_url, reports)
         else:
             from scripts.serve import Stack, StackConfig
 
@@ -223,18 +233,28 @@ def main(argv: list[str] | None = None) -> int:
                                  log_dir=settings.REPO_ROOT / "var" / "eval" / "logs")
             config.tracker_db.unlink(missing_ok=True)
             with Stack(config) as stack:
-                evaluate_answers(questions, stack.rasa_url, report)
-    figures = summary(report, len(questions))
-    figures["seconds"] = round(time.perf_counter() - started, 1)
-    for key, value in figures.items():
-        print(f"{key:32} {value}")
-    print(f"\n{len(report.failures)} failures:")
-    for failure in report.failures:
-        print("  " + failure)
+                ask_every_set(sets, stack.rasa_url, reports)
+    results = {}
+    for path, questions in sets.items():
+        report = reports[path]
+        figures = summary(report, len(questions))
+        print(f"== {path.name}")
+        for key, value in figures.items():
+            print(f"{key:32} {value}")
+        print(f"\n{len(report.failures)} failures:")
+        for failure in report.failures:
+            print("  " + failure)
+        print()
+        results[path.name] = {"figures": figures, "failures": report.failures}
+    print(f"{'seconds':32} {time.perf_counter() - started:.1f}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"figures": figures, "failures": report.failures}, ensure_ascii=False, indent=2),
-                         encoding="utf-8")
+    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
+
+
+def ask_every_set(sets: dict[Path, list[dict]], rasa_url: str, reports: dict[Path, Report]) -> None:
+    for path, questions in sets.items():
+        evaluate_answers(questions, rasa_url, reports[path])
 
 
 if __name__ == "__main__":

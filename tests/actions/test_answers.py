@@ -54,6 +54,24 @@ async def test_a_year_not_held_says_which_year_it_has():
     assert "2019" in answer and "只有2022年" in answer and "39.33" in answer
 
 
+async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic"))
+    assert 2 == len(messages)
+    assert "37" in messages[0]["text"] and "39.33" in messages[1]["text"]
+    assert all(ends_with_source(m["text"]) for m in messages)
+
+
+async def test_a_later_question_without_its_own_subject_borrows_the_first_ones():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic"))
+    assert 2 == len(messages)
+    assert "24个赛项" in messages[0]["text"] and "95支代表队" in messages[1]["text"]
+
+
+async def test_a_later_question_that_is_not_a_statistic_adds_nothing():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("中职学校有多少所？学费贵不贵", "ask_statistic"))
+    assert "200" in text_of(messages)
+
+
 @pytest.mark.parametrize("previous, follow_up, expected, absent", [
     ("内蒙古一共有多少所职业院校", "那高职呢？", "37", "237"),
     ("中职学校有多少所", "高职呢", "37", "200"),
