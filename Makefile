@@ -79,7 +79,8 @@ test: install browser kb train validate
 	$(MAKE) --no-print-directory test-stories
 	$(MAKE) --no-print-directory test-scale
 
-# The held-out evaluation (docs/evaluation.md records its figures).
+# The evaluation sets in tests/eval/: the development set and the held-out set
+# (docs/evaluation.md records their figures).
 eval: install kb train
 	$(BIN)/python -m scripts.evaluate
 

@@ -62,7 +62,7 @@ def later_questions(query: str, first: StatisticMatch, kb: KnowledgeBase) -> lis
     for later in questions[1:]:
         match = kb.match_statistic(later)
         if not answers(match):
-            match = kb.match_statistic(f"{later} {questions[0]}")
+            match = kb.match_statistic(f"{later}，{questions[0]}")
         if answers(match) and match.statistic.id not in seen and len(found) < MAX_FIGURES - 1:
             seen.add(match.statistic.id)
             found.append(match)
