@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
 from knowledge.kb import KnowledgeBase, StatisticMatch
+from knowledge.text import YEAR, normalize
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
-# Where one question ends and the next begins in a message that asks two ("设了多少赛项？多少支代表队参赛？").
-QUESTION_END = re.compile(r"[？?；;。！!]+|[，,]\s*(?:另外|还有|顺便问?一?下?)")
+# Where one question may end and the next begin in a message that asks several.
+QUESTION_END = re.compile(r"[？?；;。！!，,]+")
 # At most this many figures in one reply: a message listing more is a survey, not a question.
 MAX_FIGURES = 3
 
@@ -51,22 +52,40 @@ def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: Collec
     dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years))
 
 
-def later_questions(query: str, first: StatisticMatch, kb: KnowledgeBase) -> list[StatisticMatch]:
-    """The statistics a message's later questions ask for, besides the one already answered.
+def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> list[StatisticMatch]:
+    """The statistics a message asks for: one per question when it holds several
+    ("全区单招录多少人，对口招生又录了多少"), else the one the whole message matches.
 
-    A later question often leaves its subject to the first one ("…选拔赛设了多少赛项？多少支
-    代表队参赛？"): when it does not find a statistic on its own, it is read with the first.
+    A later question must name something a figure is about. It keeps the place, year and
+    level the first one named ("2012年中职生均校舍面积多少，设备值多少" asks for 2012's),
+    and when it finds no statistic with them it is read with the whole first question
+    ("…选拔赛设了多少赛项？多少支代表队参赛？").
     """
-    questions = [part.strip() for part in QUESTION_END.split(query) if part.strip()]
-    found, seen = [], {first.statistic.id}
-    for later in questions[1:]:
-        match = kb.match_statistic(later)
+    if not answers(whole):
+        return []
+    first, *later = [part.strip() for part in QUESTION_END.split(query) if part.strip()] or [query]
+    found = {}
+    match = kb.match_statistic(first)
+    if answers(match):
+        found[match.statistic.id] = match
+    for question in later:
+        if kb.match_statistic(question).statistic is None:
+            continue  # nothing of its own that a figure is about: "顺便问下加起来多少"
+        match = kb.match_statistic(f"{question} {qualifiers(first, question, kb)}")
         if not answers(match):
-            match = kb.match_statistic(f"{later}，{questions[0]}")
-        if answers(match) and match.statistic.id not in seen and len(found) < MAX_FIGURES - 1:
-            seen.add(match.statistic.id)
-            found.append(match)
-    return found
+            match = kb.match_statistic(f"{question}，{first}")
+        if answers(match):
+            found.setdefault(match.statistic.id, match)
+    return list(found.values())[:MAX_FIGURES] if len(found) > 1 else [whole]
+
+
+def qualifiers(first: str, later: str, kb: KnowledgeBase) -> str:
+    """The place, level and year `first` names that `later` does not name itself."""
+    kept = [value for kind in ("place", "scope") if not kb.mentioned(kind, later) for value in kb.mentioned(kind, first)]
+    year = YEAR.search(normalize(first))
+    if year and not YEAR.search(normalize(later)):
+        kept.append(f"{year.group(1)}年")
+    return " ".join(kept)
 
 
 def answer_statistic_in_context(question: Question, previous: str, kb: KnowledgeBase,
@@ -95,10 +114,11 @@ class ActionAnswerStatistic(KnowledgeAction):
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")
         match = kb.match_statistic(question.text)
-        if tracker.get_slot("last_topic") == "statistic" and previous and not answers(match):
+        asked = statistics_asked(question.text, match, kb)
+        if not asked and tracker.get_slot("last_topic") == "statistic" and previous:
             return answer_statistic_in_context(question, previous, kb, dispatcher)
-        events = answer_statistic(question.text, kb, dispatcher, match=match)
-        if answers(match):
-            for later in later_questions(question.text, match, kb):
-                utter_statistic(later, kb, dispatcher)
-        return events
+        if len(asked) < 2:
+            return answer_statistic(question.text, kb, dispatcher, match=match)
+        for each in asked:
+            utter_statistic(each, kb, dispatcher)
+        return remember("statistic", question.text)

@@ -116,6 +116,10 @@ class SearchHit:
     unmatched: tuple[str, ...]
 
 
+# Statistic scopes whose figures are about one school (or its library, team or student), not a level.
+PARTICULAR_SCOPES = ("学校",)
+
+
 class KnowledgeBase:
     def __init__(self, path: Path | None = None):
         self.path = Path(path or settings.knowledge_db_path())
@@ -227,6 +231,10 @@ class KnowledgeBase:
         # On a tie the most recent figure wins ("生均校舍面积" is 2022's, not the 2012 baseline).
         best, best_score = None, 0.0
         for statistic in self.statistics:
+            # A figure about one school, place or person ("莫旗中等职业学校 had 100 students
+            # in 2015") is no answer to a question that does not name it ("中职在校生多少").
+            if not self._names_subject(asked.text, statistic):
+                continue
             score = fit(statistic, asked)
             if (score, statistic.year or 0) > (best_score, (best.year or 0) if best else 0):
                 best, best_score = statistic, score
@@ -244,6 +252,16 @@ class KnowledgeBase:
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
             and statistic.scope not in asked.scopes else []
         return tuple(dict.fromkeys(places + counted + unit + scope))
+
+    def _names_subject(self, text: str, statistic: Statistic) -> bool:
+        """Whether a question names what a figure about one school, place or person is about."""
+        if statistic.scope not in PARTICULAR_SCOPES:
+            return True
+        subject = statistic.subject
+        names = [subject] + [alias for name, aliases in self._entity_aliases if name == subject for alias in aliases]
+        places = {canonical for alias, canonical in self._aliases.get("place", []) if alias in subject or canonical in subject}
+        names += [alias for alias, canonical in self._aliases.get("place", []) if canonical in places]
+        return any(normalize(name) in text for name in names)
 
     def _place_names(self, place: str) -> list[str]:
         return [place] + [alias for alias, canonical in self._aliases.get("place", []) if canonical == place]

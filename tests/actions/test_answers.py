@@ -67,9 +67,21 @@ async def test_a_later_question_without_its_own_subject_borrows_the_first_ones()
     assert "24个赛项" in messages[0]["text"] and "95支代表队" in messages[1]["text"]
 
 
-async def test_a_later_question_that_is_not_a_statistic_adds_nothing():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("中职学校有多少所？学费贵不贵", "ask_statistic"))
+async def test_two_questions_after_a_comma_are_answered_in_order():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic"))
+    assert 2 == len(messages)
+    assert "33962" in messages[0]["text"] and "6161" in messages[1]["text"]
+
+
+@pytest.mark.parametrize("text", ["中职学校有多少所？学费贵不贵", "中职学校有多少所？顺便问下加起来多少"])
+async def test_a_later_question_naming_no_figure_of_its_own_adds_nothing(text):
+    messages, _ = await run(ActionAnswerStatistic(), tracker(text, "ask_statistic"))
     assert "200" in text_of(messages)
+
+
+async def test_a_place_named_in_another_question_of_the_message_is_not_dropped():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("呼和浩特，职业院校有多少所", "ask_statistic"))
+    assert "237" not in text_of(messages)
 
 
 @pytest.mark.parametrize("previous, follow_up, expected, absent", [

@@ -36,6 +36,13 @@ def test_a_question_about_something_else_is_not_matched(kb, question, unexplaine
     assert any(unexplained in word or word in unexplained for word in match.unmatched)
 
 
+@pytest.mark.parametrize("question, named", [("中职在校生多少", False), ("莫旗中职2015年在校生多少", True),
+                                             ("莫力达瓦旗的职业学校最低谷时有多少学生", True)])
+def test_a_figure_about_one_school_answers_only_when_the_school_is_named(kb, question, named):
+    match = kb.match_statistic(question)
+    assert named == (match.statistic.id == "moqi-students-2015" and not match.unmatched)
+
+
 def test_a_year_not_held_is_reported(kb):
     match = kb.match_statistic("2019年职业院校一共有多少所")
     assert 2019 == match.asked_year
