@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
 from knowledge.kb import KnowledgeBase, StatisticMatch
-from knowledge.text import YEAR, normalize
+from knowledge.text import YEAR, normalize, year_of
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
@@ -48,8 +48,13 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
 
 def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: CollectingDispatcher) -> None:
     statistic = match.statistic
-    years = [s.year for s in (statistic, *kb.statistics_like(statistic)) if s.year]
-    dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years))
+    like = kb.statistics_like(statistic)
+    years = [s.year for s in (statistic, *like) if s.year]
+    # Asked without a year, the article's figure comes with any later one from another source.
+    newer = [(s, kb.source(s.source_id)) for s in like
+             if match.asked_year is None and statistic.year and s.year and s.year > statistic.year
+             and s.source_id != statistic.source_id]
+    dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years, newer))
 
 
 def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> list[StatisticMatch]:
@@ -84,7 +89,7 @@ def qualifiers(first: str, later: str, kb: KnowledgeBase) -> str:
     kept = [value for kind in ("place", "scope") if not kb.mentioned(kind, later) for value in kb.mentioned(kind, first)]
     year = YEAR.search(normalize(first))
     if year and not YEAR.search(normalize(later)):
-        kept.append(f"{year.group(1)}年")
+        kept.append(f"{year_of(year)}年")
     return " ".join(kept)
 
 

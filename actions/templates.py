@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from knowledge.kb import Source, StatisticMatch, Topic, cite
+from knowledge.kb import Source, Statistic, StatisticMatch, Topic, cite
 
 WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
@@ -16,17 +16,29 @@ def source_line(sources: Iterable[Source]) -> str:
     return "来源：" + "；".join(source.citation() for source in unique)
 
 
-def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int]) -> str:
+def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
+                     newer: Iterable[tuple[Statistic, Source]] = ()) -> str:
+    """The figure with its year, the passage it comes from and its source; `newer` are later
+    figures of the same measure from other sources, given after it."""
     statistic = match.statistic
     lines = []
     if match.year_differs:
         have = "、".join(f"{y}年" for y in sorted(set(years)))
         lines.append(f"我没有{match.asked_year}年的这项数据，我只有{have}的数据：")
-    year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
-    lines.append(f"{statistic.answer.rstrip('。')}{year}。")
-    lines.append(f"原文：“{statistic.passage}”")
-    lines.append(source_line([source]))
+    lines.append(_figure(statistic))
+    # An article figure is quoted; a policy figure gives the policy fact it rests on.
+    lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
+    cited = [source]
+    for later, later_source in newer:
+        lines.append(f"更新的数字：{_figure(later)}")
+        cited.append(later_source)
+    lines.append(source_line(cited))
     return "\n".join(lines)
+
+
+def _figure(statistic: Statistic) -> str:
+    year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
+    return f"{statistic.answer.rstrip('。')}{year}。"
 
 
 def statistic_unknown(topic_hint: str | None, data_year: int) -> str:

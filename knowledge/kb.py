@@ -32,6 +32,7 @@ class Source:
     date: str
     doc_number: str = ""
     url: str = ""
+    kind: str = "article"  # or "policy": a fact from policy_facts.yaml
 
     def citation(self) -> str:
         return cite(self.title, self.issuer, self.doc_number, self.date)
@@ -116,6 +117,10 @@ class SearchHit:
     unmatched: tuple[str, ...]
 
 
+def _precedence(statistic: Statistic) -> tuple[bool, int]:
+    return not statistic.source_id.startswith("policy:"), statistic.year or 0
+
+
 # Statistic scopes whose figures are about one school (or its library, team or student), not a level.
 PARTICULAR_SCOPES = ("学校",)
 
@@ -123,6 +128,7 @@ PARTICULAR_SCOPES = ("学校",)
 class KnowledgeBase:
     def __init__(self, path: Path | None = None):
         self.path = Path(path or settings.knowledge_db_path())
+        self._covered: dict[str, str] = {}  # statistic id → _words_covered
         if not self.path.exists():
             raise KnowledgeBaseError(
                 f"knowledge database not found at {self.path}; build it with `make kb` "
@@ -167,7 +173,7 @@ class KnowledgeBase:
 
     @cached_property
     def _sources(self) -> dict[str, Source]:
-        rows = self._db.execute("select id, title, issuer, date, doc_number, url from sources")
+        rows = self._db.execute("select id, title, issuer, date, doc_number, url, kind from sources")
         return {row["id"]: Source(**dict(row)) for row in rows}
 
     def source(self, source_id: str) -> Source:
@@ -228,7 +234,10 @@ class KnowledgeBase:
         """
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
         asked = Asked.parse(question, scopes, self.tagged)
-        # On a tie the most recent figure wins ("生均校舍面积" is 2022's, not the 2012 baseline).
+        # On a tie the article, the primary source, wins over a policy fact ("全区有几所高职" is
+        # the article's 37, not the 24 that run 3+2), then the most recent figure ("生均校舍面积"
+        # is 2022's, not the 2012 baseline).
+        places = self.mentioned("place", asked.text)
         best, best_score = None, 0.0
         for statistic in self.statistics:
             # A figure about one school, place or person ("莫旗中等职业学校 had 100 students
@@ -236,7 +245,10 @@ class KnowledgeBase:
             if not self._names_subject(asked.text, statistic):
                 continue
             score = fit(statistic, asked)
-            if (score, statistic.year or 0) > (best_score, (best.year or 0) if best else 0):
+            if score > 0 and places:
+                # A place the question names decides between figures: 莫旗's students, not the region's.
+                score += 4 if not self._places_not_covered(places, statistic) else -4
+            if (score, *_precedence(statistic)) > (best_score, *(_precedence(best) if best else (False, 0))):
                 best, best_score = statistic, score
         if best is None or best_score <= 0:
             return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
@@ -245,8 +257,7 @@ class KnowledgeBase:
     def _unexplained(self, asked: Asked, statistic: Statistic) -> tuple[str, ...]:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
-        places = [p for p in self.mentioned("place", asked.text)
-                  if not any(alias in covered for alias in self._place_names(p))]
+        places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
         counted = [w for w in asked.counted if w not in covered]
         unit = [asked.measure] if not units_agree(asked.measure, statistic.unit) else []
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
@@ -266,10 +277,21 @@ class KnowledgeBase:
     def _place_names(self, place: str) -> list[str]:
         return [place] + [alias for alias, canonical in self._aliases.get("place", []) if canonical == place]
 
+    def _places_not_covered(self, places: list[str], statistic: Statistic) -> list[str]:
+        covered = self._covered_text(statistic)
+        return [p for p in places if not any(alias in covered for alias in self._place_names(p))]
+
     def _covered_text(self, statistic: Statistic) -> str:
         """The statistic's own words and every alias of the scope and entities it names."""
+        if statistic.id not in self._covered:
+            self._covered[statistic.id] = self._words_covered(statistic)
+        return self._covered[statistic.id]
+
+    def _words_covered(self, statistic: Statistic) -> str:
         extra = [alias for alias, canonical in self._aliases.get("scope", []) if canonical == statistic.scope]
-        extra += [alias for alias, canonical in self._aliases.get("place", []) if canonical in statistic.text]
+        places = self._aliases.get("place", [])
+        named = {canonical for alias, canonical in places if canonical in statistic.text or normalize(alias) in statistic.text}
+        extra += [alias for alias, canonical in places if canonical in named]
         extra += [alias for name, aliases in self._entity_aliases if name in statistic.text for alias in aliases]
         return statistic.text + " " + normalize(" ".join(extra))
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, segment
+from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, segment, year_of
 
 # Words that carry no information about which fact is meant.
 FILLER = set("""
@@ -18,7 +18,7 @@ FILLER = set("""
 几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
 告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
-情况 规模 total how many
+情况 规模 总数 娃 娃娃 孩子们 total how many
 """.split())
 # Words of the question found in a statistic must add up to this before it can be the answer.
 MIN_CONTENT_SCORE = 3.0
@@ -91,7 +91,7 @@ class Asked:
         year = YEAR.search(text)
         without_year = YEAR.sub(" ", text)
         words = [w for w in segment(without_year) if w not in FILLER and not w.isdigit()]
-        return cls(text, tuple(words), frozenset(scopes), int(year.group(1)) if year else None,
+        return cls(text, tuple(words), frozenset(scopes), year_of(year) if year else None,
                    tuple(counted_words(tag(without_year))), measure_word(text), bool(_ASKS_NUMBER.search(text)))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.schema import passage_in_article, stray_numbers, value_in_passage
+from knowledge.text import strip_whitespace
 
 
 def audit(db_path: Path, article: str) -> list[str]:
@@ -22,7 +23,14 @@ def audit(db_path: Path, article: str) -> list[str]:
             "select id, value, answer, passage, source_id from statistics"):
         if source_id not in sources:
             problems.append(f"statistic {fact_id}: no source")
-        if not passage_in_article(passage, article):
+        if source_id.startswith("policy:"):
+            # A policy figure's passage is the text of its policy fact.
+            row = db.execute("select fact, confidence from policies where source_id = ?", (source_id,)).fetchone()
+            if row is None or strip_whitespace(row[0]) != passage:
+                problems.append(f"statistic {fact_id}: passage is not its policy fact")
+            elif row[1] == "low":
+                problems.append(f"statistic {fact_id}: rests on a low-confidence policy fact")
+        elif not passage_in_article(passage, article):
             problems.append(f"statistic {fact_id}: passage not in the article")
         if not value_in_passage(value, passage):
             problems.append(f"statistic {fact_id}: value {value} not in its passage")

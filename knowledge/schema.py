@@ -108,30 +108,53 @@ def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict
     source, facts = _sourced_entries(path, "facts", "id", source_ids)
     rows = []
     for fact in facts:
-        entry = str(fact.get("id", "?"))
-        unknown = set(fact) - STATISTIC_KEYS
-        if unknown:
-            raise SourceError(path, entry, f"unknown keys {sorted(unknown)}")
-        missing = [key for key in sorted(STATISTIC_REQUIRED) if fact.get(key) in (None, "")]
-        if missing:
-            raise SourceError(path, entry, f"missing {missing}")
-        value = str(fact["value"]).strip()
-        passage = strip_whitespace(fact["passage"])
+        passage = strip_whitespace(fact.get("passage") or "")
         if not passage_in_article(passage, article):
-            raise SourceError(path, entry, f"passage not found in the article: {passage[:40]}…")
-        if not value_in_passage(value, passage):
-            raise SourceError(path, entry, f"value {value!r} does not occur in its passage")
-        if value not in strip_whitespace(fact["answer"]):
-            raise SourceError(path, entry, f"answer does not state the value {value!r}")
-        foreign = stray_numbers(fact["answer"], passage)
-        if foreign:
-            raise SourceError(path, entry, f"answer states numbers not in the passage: {foreign}")
-        year = fact.get("year")
-        if year is not None and not (isinstance(year, int) and 1900 < year < 2100):
-            raise SourceError(path, entry, f"year must be a four-digit integer, got {year!r}")
-        rows.append({**fact, "value": value, "passage": passage, "source_id": source,
-                     "keywords": list(fact.get("keywords") or [])})
+            raise SourceError(path, str(fact.get("id", "?")), f"passage not found in the article: {passage[:40]}…")
+        rows.append(_checked_statistic(path, fact, STATISTIC_KEYS, passage, source))
     return rows
+
+
+def load_policy_statistics(path: Path, policies: dict[str, dict]) -> list[dict]:
+    """Figures stated by a policy fact; the fact's text is their passage."""
+    facts = read_yaml(path).get("facts") or []
+    _check_unique(path, [fact.get("id", "?") for fact in facts])
+    rows = []
+    for fact in facts:
+        entry = str(fact.get("id", "?"))
+        policy = policies.get(fact.get("policy"))
+        if policy is None:
+            raise SourceError(path, entry, f"unknown policy {fact.get('policy')!r}")
+        if policy["confidence"] == "low":
+            raise SourceError(path, entry, f"policy {policy['id']} is low confidence: it may only be cited as 待核实")
+        passage = strip_whitespace(policy["fact"])
+        figure = {key: value for key, value in fact.items() if key != "policy"}
+        rows.append(_checked_statistic(path, {**figure, "passage": passage}, STATISTIC_KEYS, passage,
+                                       f"policy:{policy['id']}"))
+    return rows
+
+
+def _checked_statistic(path: Path, fact: dict, keys: set[str], passage: str, source: str) -> dict:
+    entry = str(fact.get("id", "?"))
+    unknown = set(fact) - keys
+    if unknown:
+        raise SourceError(path, entry, f"unknown keys {sorted(unknown)}")
+    missing = [key for key in sorted(STATISTIC_REQUIRED) if fact.get(key) in (None, "")]
+    if missing:
+        raise SourceError(path, entry, f"missing {missing}")
+    value = str(fact["value"]).strip()
+    if not value_in_passage(value, passage):
+        raise SourceError(path, entry, f"value {value!r} does not occur in its passage")
+    if value not in strip_whitespace(fact["answer"]):
+        raise SourceError(path, entry, f"answer does not state the value {value!r}")
+    foreign = stray_numbers(fact["answer"], passage)
+    if foreign:
+        raise SourceError(path, entry, f"answer states numbers not in the passage: {foreign}")
+    year = fact.get("year")
+    if year is not None and not (isinstance(year, int) and 1900 < year < 2100):
+        raise SourceError(path, entry, f"year must be a four-digit integer, got {year!r}")
+    return {**fact, "value": value, "passage": passage, "source_id": source,
+            "keywords": list(fact.get("keywords") or [])}
 
 
 def load_entities(path: Path, article: str, source_ids: set[str]) -> list[dict]:
@@ -238,13 +261,16 @@ def load_all(directory: Path | None = None) -> Sources:
     policies = load_policies(directory / "policy_facts.yaml")
     subsidy_rules = load_subsidy_rules(directory / "subsidy_rules.yaml", policies)
     source_ids = {row["id"] for row in sources}
+    by_id = {fact["id"]: fact for fact in policies}
+    statistics = load_statistics(directory / "article_statistics.yaml", article, source_ids)
+    statistics += load_policy_statistics(directory / "policy_statistics.yaml", by_id)
+    _check_unique(directory / "policy_statistics.yaml", [s["id"] for s in statistics])
     return Sources(
         sources=sources,
-        statistics=load_statistics(directory / "article_statistics.yaml", article, source_ids),
+        statistics=statistics,
         entities=load_entities(directory / "article_entities.yaml", article, source_ids),
         policies=policies,
-        topics=load_topics(directory / "topics.yaml", article, source_ids,
-                           {fact["id"]: fact for fact in policies}),
+        topics=load_topics(directory / "topics.yaml", article, source_ids, by_id),
         vocabulary=load_vocabulary(directory / "vocabulary.yaml"),
         article=article,
         subsidy_rules=subsidy_rules,

@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge import settings
 from knowledge.schema import load_vocabulary
-from knowledge.text import YEAR, find_aliases, longest_first, normalize_keeping_positions
+from knowledge.text import YEAR, find_aliases, longest_first, normalize_keeping_positions, year_of
 
 ALIASES_FILE = "aliases.json"
 
@@ -107,5 +107,5 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
         found = [entity(kind, canonical, start, end) for kind, aliases in self.aliases.items()
                  for canonical, start, end in find_aliases(text, aliases)]
-        found += [entity("year", match.group(1), match.start(1), match.end(1)) for match in YEAR.finditer(normalized)]
+        found += [entity("year", str(year_of(match)), match.start(), match.end()) for match in YEAR.finditer(normalized)]
         return sorted(found, key=lambda e: e["start"])

@@ -54,6 +54,20 @@ async def test_a_year_not_held_says_which_year_it_has():
     assert "2019" in answer and "只有2022年" in answer and "39.33" in answer
 
 
+async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sources():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("全区有几所高职", "ask_statistic"))
+    answer = text_of(messages)
+    assert "37" in answer and "33" in answer and "2025" in answer
+    assert "教育厅，2022" in answer.splitlines()[-1] and "2025-11-26" in answer.splitlines()[-1]
+
+
+async def test_a_policy_figure_gives_the_fact_it_rests_on():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("25年职业本科首次招生招了多少人", "ask_statistic"))
+    answer = text_of(messages)
+    assert "2040" in answer and "依据：" in answer and "原文：" not in answer
+    assert ends_with_source(answer) and "2026-01-06" in answer.splitlines()[-1]
+
+
 async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
     messages, _ = await run(ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic"))
     assert 2 == len(messages)

@@ -36,7 +36,20 @@ BAD_EDITS = [
     ("topics.yaml", "        policy: ZZ-JIANGXUEJIN-NAT\n", "", "subsidy-scholarship-secondary"),
     ("topics.yaml", "全国每年奖励2万名", "全国每年奖励3万名", "subsidy-scholarship-secondary"),
     ("policy_facts.yaml", "confidence: high", "confidence: very", "GZ-GUOJIANG-2024"),
+    ("policy_statistics.yaml", "value: \"2040\"", "value: \"2400\"", "vocational-bachelor-enrollment-2025"),
+    ("policy_statistics.yaml", "policy: ZB-NM-SCHOOLS-2025", "policy: NO-SUCH-FACT", "vocational-universities-2025"),
+    ("policy_statistics.yaml", "首次招生2040人。", "首次招生2040人，录取率90%。", "vocational-bachelor-enrollment-2025"),
+    ("policy_statistics.yaml", "id: schools-higher-2025", "id: schools-higher", "schools-higher"),
 ]
+
+
+def test_a_figure_resting_on_a_low_confidence_fact_is_refused(sources, tmp_path):
+    facts = sources / "policy_facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("- id: NM-12-MENGSHI")
+    facts.write_text(text[:start] + text[start:].replace("confidence: medium", "confidence: low", 1), encoding="utf-8")
+    with pytest.raises(SourceError, match="leagues-and-cities.*low confidence"):
+        build(tmp_path / "kb.db", sources)
 
 
 @pytest.mark.parametrize("filename, old, new, entry", BAD_EDITS)

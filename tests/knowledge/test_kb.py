@@ -29,7 +29,7 @@ def test_headline_statistics_are_found(kb, question, value):
     ("呼和浩特有多少所职业院校", "呼和浩特"),
     ("赤峰市中职学生有多少人", "赤峰"),
     # jieba's dictionary tags 本科 as a pronoun; bot/jieba/userdict.txt makes it a noun.
-    ("对口升本科一年多少人", "本科"),
+    ("2022年单招录取的本科有多少人", "本科"),
 ])
 def test_a_question_about_something_else_is_not_matched(kb, question, unexplained):
     match = kb.match_statistic(question)
@@ -41,6 +41,20 @@ def test_a_question_about_something_else_is_not_matched(kb, question, unexplaine
 def test_a_figure_about_one_school_answers_only_when_the_school_is_named(kb, question, named):
     match = kb.match_statistic(question)
     assert named == (match.statistic.id == "moqi-students-2015" and not match.unmatched)
+
+
+@pytest.mark.parametrize("question, value", [
+    ("2025年职业本科招了多少学生", "2040"), ("专升本一年能录多少人", "1.6万"), ("内蒙古有几个盟市", "12"),
+    ("2022年学生资助一共投了多少钱", "9.68"), ("到2025年全区有多少所中职学校", "171"),
+])
+def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, value):
+    match = kb.match_statistic(question)
+    assert (value, ()) == (match.statistic.value, match.unmatched)
+    assert match.statistic.source_id.startswith("policy:")
+
+
+def test_without_a_year_the_article_figure_wins_over_a_later_one(kb):
+    assert "37" == kb.match_statistic("全区有几所高职").statistic.value
 
 
 def test_a_year_not_held_is_reported(kb):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge.text import _REWRITES, find_aliases, longest_first, normalize, normalize_keeping_positions
+import pytest
+
+from knowledge.text import (_REWRITES, YEAR, find_aliases, longest_first, normalize, normalize_keeping_positions,
+                            year_of)
 
 
 def test_every_rewrite_keeps_the_length_so_positions_still_hold():
@@ -21,3 +24,11 @@ def test_an_alias_inside_a_longer_one_already_found_is_not_found_again():
     # The second 学费 is free to match; the one inside 交不起学费 is not.
     assert [("绿色通道", 0, 5), ("免学费", 6, 8)] == find_aliases("交不起学费，学费免吗", aliases)
     assert [("绿色通道", 0, 5)] == find_aliases("交不起学费", aliases)
+
+
+@pytest.mark.parametrize("text, years", [
+    ("22年单招录了多少", [2022]), ("12年的呢", [2012]), ("２０２２年中职", [2022]),
+    ("近10年来", []), ("12年前", []), ("读了12年书", []), ("学制3年", []), ("每年2000元", []), ("这12年", []),
+])
+def test_a_year_may_be_written_with_two_digits(text, years):
+    assert years == [year_of(m) for m in YEAR.finditer(normalize(text))]

@@ -36,6 +36,7 @@ def entities(extractor: VocabularyEntityExtractor, text: str) -> list[tuple[str,
     ("单召考什么", [("channel", "单招")]),
     ("我家在包头，农村户口，低保户", [("place", "包头市"), ("household", "农村"), ("hardship", "低保")]),
     ("２０２２年中职有多少学生", [("year", "2022"), ("scope", "中职")]),
+    ("22年单召录了多少", [("year", "2022"), ("channel", "单招")]),
     ("今天天气怎么样", []),
 ])
 def test_aliases_become_canonical_values_in_text_order(extractor, text, expected):
