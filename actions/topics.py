@@ -25,7 +25,9 @@ def answer_topic(kind: str, value: str | None, scope: str | None, query: str, kb
                  dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     topics = kb.topics(kind, value, scope)
     if value is None and len(topics) > 1:
-        topics = [topic.first_statement_only() for topic in topics]
+        # Naming no programme: the one whose statement answers the question, else an overview.
+        focused = kb.topic_for(kind, query, scope)
+        topics = [focused] if focused else [topic.first_statement_only() for topic in topics]
     sources = {t.source_id: kb.source(t.source_id) for topic in topics for t in topic.statements}
     dispatcher.utter_message(text=templates.topic_answer(topics, sources, remind=kind in CHANGES_YEARLY))
     selector = SELECTOR[kind]

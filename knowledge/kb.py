@@ -62,6 +62,7 @@ class Statistic:
     passage: str
     source_id: str
     keywords: tuple[str, ...]
+    kind: str = ""  # count, amount, change, target (a plan), rank, ratio, rule, other
 
     @cached_property
     def vocabulary(self) -> str:
@@ -69,7 +70,10 @@ class Statistic:
 
     @cached_property
     def text(self) -> str:
-        return normalize(" ".join([self.vocabulary, self.answer, self.passage, self.period]))
+        # A policy figure's passage is its whole policy fact, which names much else (the 2025
+        # school counts sit beside 本科层次职业学校): its own answer says what it is about.
+        passage = "" if self.source_id.startswith("policy:") else self.passage
+        return normalize(" ".join([self.vocabulary, self.answer, passage, self.period]))
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ class SearchHit:
     source_id: str
     score: float
     unmatched: tuple[str, ...]
+    matched: int = 0  # how many of the question's domain nouns it contains
 
 
 def _precedence(statistic: Statistic) -> tuple[bool, int]:
@@ -185,7 +190,7 @@ class KnowledgeBase:
     def statistics(self) -> tuple[Statistic, ...]:
         rows = self._db.execute(
             "select id, metric, scope, subject, value, unit, year, period, answer, passage, "
-            "source_id, keywords from statistics order by rowid")
+            "source_id, keywords, kind from statistics order by rowid")
         return tuple(Statistic(**{**dict(row), "keywords": tuple(json.loads(row["keywords"]))}) for row in rows)
 
     @cached_property
@@ -266,7 +271,7 @@ class KnowledgeBase:
 
     def _names_subject(self, text: str, statistic: Statistic) -> bool:
         """Whether a question names what a figure about one school, place or person is about."""
-        if statistic.scope not in PARTICULAR_SCOPES:
+        if statistic.scope not in PARTICULAR_SCOPES and statistic.subject not in self._particular_entities:
             return True
         subject = statistic.subject
         names = [subject] + [alias for name, aliases in self._entity_aliases if name == subject for alias in aliases]
@@ -289,16 +294,33 @@ class KnowledgeBase:
 
     def _words_covered(self, statistic: Statistic) -> str:
         extra = [alias for alias, canonical in self._aliases.get("scope", []) if canonical == statistic.scope]
+        entities = [(name, aliases, description) for name, aliases, description in self._entities
+                    if name in statistic.text]
+        extra += [alias for _, aliases, _ in entities for alias in aliases]
+        # A place is covered when the figure, or what it is about, names it: the 金砖 selection
+        # contest was held in 准格尔旗, so "准格尔旗办的金砖比赛" asks about its figures.
+        where = " ".join([statistic.text, *(description for _, _, description in entities)])
         places = self._aliases.get("place", [])
-        named = {canonical for alias, canonical in places if canonical in statistic.text or normalize(alias) in statistic.text}
+        named = {canonical for alias, canonical in places if canonical in where or normalize(alias) in where}
         extra += [alias for alias, canonical in places if canonical in named]
-        extra += [alias for name, aliases in self._entity_aliases if name in statistic.text for alias in aliases]
         return statistic.text + " " + normalize(" ".join(extra))
 
     @cached_property
+    def _particular_entities(self) -> frozenset[str]:
+        """Entities that are one person or one school (高磊, 内蒙古机电职业技术学院)."""
+        rows = self._db.execute("select name from entities where type in ('person', 'school')")
+        return frozenset(row[0] for row in rows)
+
+    @cached_property
     def _entity_aliases(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        rows = self._db.execute("select name, aliases from entities")
-        return tuple((normalize(row["name"]), tuple(json.loads(row["aliases"]))) for row in rows)
+        return tuple((name, aliases) for name, aliases, _ in self._entities)
+
+    @cached_property
+    def _entities(self) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+        """(normalised name, aliases, normalised description) of every entity of the article."""
+        rows = self._db.execute("select name, aliases, description from entities")
+        return tuple((normalize(row["name"]), tuple(json.loads(row["aliases"])), normalize(row["description"]))
+                     for row in rows)
 
     def sibling(self, statistic: Statistic, scope: str) -> Statistic | None:
         """The same figure for another scope: "其中中职200所、高职37所" are siblings."""
@@ -374,9 +396,24 @@ class KnowledgeBase:
             (query, limit))
         stored = self._stored_tags(words)
         nouns = [w for w in words if is_noun_tag(tag_of(w, stored))]
-        return [SearchHit(row["doc_id"], row["kind"], row["title"], row["body"], row["source_id"], -row["rank"],
-                          tuple(w for w in nouns if w not in row["segmented"].split()))
-                for row in rows]
+        hits = []
+        for row in rows:
+            present = set(row["segmented"].split())
+            hits.append(SearchHit(row["doc_id"], row["kind"], row["title"], row["body"], row["source_id"],
+                                  -row["rank"], tuple(w for w in nouns if w not in present),
+                                  sum(w in present for w in nouns)))
+        return hits
+
+    def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None:
+        """The topic of `kind` one of whose statements answers a question that names no value
+        ("职业教育和普通教育地位一样吗" is 职普融通's 同等重要): its statement holds at least
+        two of the question's domain nouns and misses none, or holds three and misses one."""
+        candidates = {t.id: t for t in self.topics(kind, None, scope)}
+        for hit in self.search(question, limit=10):
+            topic = candidates.get(hit.doc_id.split(":")[1]) if hit.kind == "topic" else None
+            if topic and hit.matched >= 2 and len(hit.unmatched) <= (1 if hit.matched >= 3 else 0):
+                return topic
+        return None
 
     def close(self) -> None:
         self._db.close()

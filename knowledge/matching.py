@@ -18,8 +18,12 @@ FILLER = set("""
 几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
 告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
-情况 规模 总数 娃 娃娃 孩子们 total how many
+情况 规模 总数 钱 块钱 时候 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
 """.split())
+# How people name what the figures count: "上职校的娃有多少" asks for students.
+_COLLOQUIAL = {"娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
+# A question about a plan or target ("规划要建多少所") is answered by a target, and only then.
+_PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|拟")
 # Words of the question found in a statistic must add up to this before it can be the answer.
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
@@ -83,6 +87,7 @@ class Asked:
     counted: tuple[str, ...]
     measure: str | None
     asks_number: bool
+    asks_plan: bool = False
 
     @classmethod
     def parse(cls, question: str, scopes: set[str], tag: Callable[[str], list[tuple[str, str]]]) -> "Asked":
@@ -90,9 +95,11 @@ class Asked:
         text = normalize(question)
         year = YEAR.search(text)
         without_year = YEAR.sub(" ", text)
-        words = [w for w in segment(without_year) if w not in FILLER and not w.isdigit()]
+        words = [_COLLOQUIAL.get(w, w) for w in segment(without_year) if w not in FILLER and not w.isdigit()]
+        counted = [_COLLOQUIAL.get(w, w) for w in counted_words(tag(without_year))]
         return cls(text, tuple(words), frozenset(scopes), year_of(year) if year else None,
-                   tuple(counted_words(tag(without_year))), measure_word(text), bool(_ASKS_NUMBER.search(text)))
+                   tuple(counted), measure_word(text), bool(_ASKS_NUMBER.search(text)),
+                   bool(_PLANNED.search(text)))
 
 
 def measure_word(question: str) -> str | None:
@@ -109,6 +116,8 @@ def score(statistic, asked: "Asked") -> float:
     if not asked.asks_number and not named:
         return 0.0  # no 多少/几 and no metric named: a question about something else
     total = named + content_score(statistic, asked)
+    if asked.measure and unit_kind(asked.measure) and unit_kind(asked.measure) == unit_kind(statistic.unit):
+        total += 1  # 多少人 of a figure counted in people: "那单招呢" after "转段有多少人"
     if total < MIN_CONTENT_SCORE:
         return 0.0  # scope and year alone do not make a match
     if not units_agree(asked.measure, statistic.unit):
@@ -118,6 +127,8 @@ def score(statistic, asked: "Asked") -> float:
         total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
     if asked.year and statistic.year == asked.year:
         total += 1
+    if (statistic.kind == "target") != asked.asks_plan:
+        total -= 3
     return total
 
 

@@ -72,8 +72,21 @@ def normalize_keeping_positions(text: str) -> tuple[str, list[int]]:
         for normal in unicodedata.normalize("NFKC", char).lower():
             chars.append(normal)
             origin.append(index)
-    # Every rewrite keeps the length (单召 → 单招, 三加二 → 3+2), so the positions still hold.
-    return _REWRITE_PATTERN.sub(lambda m: _REWRITES[m.group(0)], "".join(chars)), origin
+    # Every rewrite keeps the length (單 → 单, 单召 → 单招, 三加二 → 3+2), so the positions still hold.
+    simplified = "".join(chars).translate(_simplified_characters())
+    return _REWRITE_PATTERN.sub(lambda m: _REWRITES[m.group(0)], simplified), origin
+
+
+@lru_cache(maxsize=1)
+def _simplified_characters() -> dict[int, str]:
+    """Traditional characters and their simplified forms, one character for one (國 → 国,
+    勵 → 励), from zhconv's zh-cn table. A character that is itself the simplified form of
+    another (著, 乾) is kept: in simplified text it is already right."""
+    from zhconv.zhconv import getdict
+
+    pairs = {k: v for k, v in getdict("zh-cn").items() if len(k) == 1 and len(v) == 1 and k != v}
+    targets = set(pairs.values())
+    return {ord(k): v for k, v in pairs.items() if k not in targets and unicodedata.category(k).startswith("L")}
 
 
 def longest_first(aliases) -> list[tuple[str, str]]:

@@ -140,6 +140,18 @@ async def test_topic_answers_state_the_fact_and_end_with_sources(action, text, e
     assert ends_with_source(answer)
 
 
+async def test_a_question_naming_no_programme_gets_the_topic_that_answers_it():
+    messages, _ = await run(ActionAnswerPathway(), tracker("读职业教育和读普通教育，地位平等吗", "ask_pathway"))
+    answer = text_of(messages)
+    assert "同等重要" in answer and "“3+2”中高职五年制贯通培养" not in answer
+    assert ends_with_source(answer)
+
+
+async def test_a_question_naming_no_programme_and_matching_none_gets_the_overview():
+    messages, _ = await run(ActionAnswerPathway(), tracker("初中毕业有哪些路可以走", "ask_pathway"))
+    assert text_of(messages).count("【") > 1
+
+
 async def test_a_changed_standard_is_given_with_its_dates():
     answer = text_of((await run(ActionAnswerSubsidy(), tracker("中职国家助学金一年多少钱", "ask_subsidy")))[0])
     assert "2300" in answer and "2025年春季学期" in answer and "2000" in answer

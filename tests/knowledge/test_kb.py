@@ -53,6 +53,23 @@ def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, v
     assert match.statistic.source_id.startswith("policy:")
 
 
+@pytest.mark.parametrize("question, statistic", [
+    # a plan is answered by the target, the present by what exists
+    ("规划里要建多少所优质中职学校", "target-quality-secondary-schools"),
+    ("优质中职学校现在有多少所", "secondary-quality-schools"),
+    ("自治区级双高计划立项了多少所院校", "higher-regional-double-high-schools"),
+    # 娃 are students
+    ("上职校的娃一共有多少", "students-total"),
+    # the contest was held in 准格尔旗: naming the place does not make it another figure
+    ("准格尔旗那个金砖选拔赛有多少支代表队", "brics-selection-teams"),
+    # a place named decides between figures
+    ("莫旗职高现在有多少学生", "moqi-students-2020"),
+])
+def test_how_people_ask_finds_the_figure_they_mean(kb, question, statistic):
+    match = kb.match_statistic(question)
+    assert (statistic, ()) == (match.statistic.id, match.unmatched)
+
+
 def test_without_a_year_the_article_figure_wins_over_a_later_one(kb):
     assert "37" == kb.match_statistic("全区有几所高职").statistic.value
 

@@ -32,3 +32,10 @@ def test_an_alias_inside_a_longer_one_already_found_is_not_found_again():
 ])
 def test_a_year_may_be_written_with_two_digits(text, years):
     assert years == [year_of(m) for m in YEAR.finditer(normalize(text))]
+
+
+def test_traditional_characters_become_simplified_one_for_one():
+    normalized, origin = normalize_keeping_positions("國家勵志獎學金怎麼申請")
+    assert "国家励志奖学金怎么申请" == normalized
+    assert list(range(11)) == origin
+    assert "著名" == normalize("著名")  # already simplified: left alone
