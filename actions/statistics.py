@@ -101,6 +101,12 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     sibling = kb.sibling(before, scope) if before and scope else None
     if sibling:
         return answer_statistic(previous, kb, dispatcher, match=StatisticMatch(sibling, MIN_MATCH_SCORE))
+    # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
+    # figure, with the place, year and level the question before named.
+    asked = f"{question.text} {qualifiers(previous, question.text, kb)}".strip()
+    own = kb.match_statistic(asked, scope=scope)
+    if answers(own) and own.statistic != before:
+        return answer_statistic(asked, kb, dispatcher, match=own)
     # What the follow-up names replaces what the question before named ("那对口招生呢"
     # after 单招), and its words come first so its year wins.
     context = previous

@@ -126,6 +126,9 @@ def _precedence(statistic: Statistic) -> tuple[bool, int]:
     return not statistic.source_id.startswith("policy:"), statistic.year or 0
 
 
+# What may follow a level's name in a question about its schools: 大专院校, 中职学校.
+_SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
+
 # Statistic scopes whose figures are about one school (or its library, team or student), not a level.
 PARTICULAR_SCOPES = ("学校",)
 
@@ -263,11 +266,19 @@ class KnowledgeBase:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
         places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
-        counted = [w for w in asked.counted if w not in covered]
-        unit = [asked.measure] if not units_agree(asked.measure, statistic.unit) else []
+        counted = [w for w in asked.counted if not self._covers(covered, w, statistic)]
+        unit = [asked.measure] if not units_agree(asked.measure, statistic.unit, statistic.year) else []
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
             and statistic.scope not in asked.scopes else []
         return tuple(dict.fromkeys(places + counted + unit + scope))
+
+    def _covers(self, covered: str, word: str, statistic: Statistic) -> bool:
+        """Whether a figure is about `word`: it says it, or the word is its level's name with a
+        kind of school ("大专院校" for a 高职 figure)."""
+        if word in covered:
+            return True
+        return any(alias in word and word.replace(alias, "", 1) in _SCHOOL_WORDS
+                   for alias, canonical in self._aliases.get("scope", []) if canonical == statistic.scope)
 
     def _names_subject(self, text: str, statistic: Statistic) -> bool:
         """Whether a question names what a figure about one school, place or person is about."""
@@ -297,6 +308,8 @@ class KnowledgeBase:
         entities = [(name, aliases, description) for name, aliases, description in self._entities
                     if name in statistic.text]
         extra += [alias for _, aliases, _ in entities for alias in aliases]
+        # What the figure is about is described too: the 资源库 is 内蒙古机电职业技术学院's.
+        extra += [description for _, _, description in entities]
         # A place is covered when the figure, or what it is about, names it: the 金砖 selection
         # contest was held in 准格尔旗, so "准格尔旗办的金砖比赛" asks about its figures.
         where = " ".join([statistic.text, *(description for _, _, description in entities)])

@@ -18,7 +18,7 @@ FILLER = set("""
 几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
 告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
-情况 规模 总数 钱 块钱 时候 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
+情况 规模 总数 钱 块钱 时候 计划 规划 打算 目标 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
 """.split())
 # How people name what the figures count: "上职校的娃有多少" asks for students.
 _COLLOQUIAL = {"娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
@@ -28,7 +28,7 @@ _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
-_ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪年|多大|多高|多长")
+_ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长")
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -61,7 +61,7 @@ def _is_nounish(word: str, tag: str) -> bool:
 # The measure word after 多少/几 says what kind of number is wanted.
 _MEASURE_KINDS = {"人": "people", "名": "people", "人次": "people", "所": "institutions", "家": "institutions",
                   "钱": "money", "元": "money", "块": "money", "百分之": "ratio", "%": "ratio",
-                  "平方米": "area", "公里": "length"}
+                  "平方米": "area", "公里": "length", "年": "year"}
 
 
 def unit_kind(text: str | None) -> str | None:
@@ -71,7 +71,11 @@ def unit_kind(text: str | None) -> str | None:
     return None
 
 
-def units_agree(measure: str | None, unit: str) -> bool:
+def units_agree(measure: str | None, unit: str, year: int | None = None) -> bool:
+    """Whether a figure in `unit` (of `year`) is the kind of number asked for; "哪一年" is
+    answered by a year, or by the year of a figure ("哪一年破千的": 2020)."""
+    if measure == "哪":
+        return unit_kind(unit) == "year" or year is not None
     asked, held = unit_kind(measure), unit_kind(unit)
     return asked is None or held is None or asked == held
 
@@ -103,8 +107,10 @@ class Asked:
 
 
 def measure_word(question: str) -> str | None:
-    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几; None when not said."""
-    match = re.search(r"(?:多少|几)(个)?(人次|[所家人名元块钱])|(百分之)几|多少(钱)", normalize(question))
+    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
+    哪一年 (when); None when not said."""
+    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年])|(百分之)几|多少(钱)|(哪)一?年",
+                      normalize(question))
     if not match:
         return None
     return next(group for group in match.groups()[1:] if group)
@@ -116,11 +122,11 @@ def score(statistic, asked: "Asked") -> float:
     if not asked.asks_number and not named:
         return 0.0  # no 多少/几 and no metric named: a question about something else
     total = named + content_score(statistic, asked)
-    if asked.measure and unit_kind(asked.measure) and unit_kind(asked.measure) == unit_kind(statistic.unit):
+    if asked.measure and unit_kind(asked.measure or "") == unit_kind(statistic.unit) is not None:
         total += 1  # 多少人 of a figure counted in people: "那单招呢" after "转段有多少人"
     if total < MIN_CONTENT_SCORE:
         return 0.0  # scope and year alone do not make a match
-    if not units_agree(asked.measure, statistic.unit):
+    if not units_agree(asked.measure, statistic.unit, statistic.year):
         total -= 4
     if asked.scopes:
         # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.

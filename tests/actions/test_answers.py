@@ -101,6 +101,9 @@ async def test_a_place_named_in_another_question_of_the_message_is_not_dropped()
 @pytest.mark.parametrize("previous, follow_up, expected, absent", [
     ("内蒙古一共有多少所职业院校", "那高职呢？", "37", "237"),
     ("中职学校有多少所", "高职呢", "37", "200"),
+    # a figure of its own, with the year of the question before
+    ("全区一共有几所职业院校", "那在校生呢", "39.33", "237"),
+    ("2022年职业教育安排了多少资金", "涨幅呢", "8.5", "29.2"),
 ])
 async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
     track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)

@@ -30,6 +30,7 @@ def test_headline_statistics_are_found(kb, question, value):
     ("赤峰市中职学生有多少人", "赤峰"),
     # jieba's dictionary tags 本科 as a pronoun; bot/jieba/userdict.txt makes it a noun.
     ("2022年单招录取的本科有多少人", "本科"),
+    ("3+2一共读几年", "年"),  # how long, not how many colleges run it
 ])
 def test_a_question_about_something_else_is_not_matched(kb, question, unexplained):
     match = kb.match_statistic(question)
@@ -64,6 +65,9 @@ def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, v
     ("准格尔旗那个金砖选拔赛有多少支代表队", "brics-selection-teams"),
     # a place named decides between figures
     ("莫旗职高现在有多少学生", "moqi-students-2020"),
+    # "哪一年" is answered by a year, or by the year of a figure
+    ("职业院校的办学条件哪一年能全部达标", "target-all-schools-meet-standards"),
+    ("莫旗职高的在校生是哪一年破千的", "moqi-students-2020"),
 ])
 def test_how_people_ask_finds_the_figure_they_mean(kb, question, statistic):
     match = kb.match_statistic(question)
