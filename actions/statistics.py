@@ -69,6 +69,8 @@ def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> li
     if not answers(whole):
         return []
     first, *later = [part.strip() for part in QUESTION_END.split(query) if part.strip()] or [query]
+    if not later:
+        return [whole]
     found = {}
     match = kb.match_statistic(first)
     if answers(match):
