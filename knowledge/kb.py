@@ -15,7 +15,7 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
-from knowledge.matching import FILLER, Asked, units_agree
+from knowledge.matching import FILLER, Asked, level_named, units_agree
 from knowledge.matching import score as fit
 from knowledge.text import (dictionary_words, find_aliases, is_noun_tag, longest_first, normalize, segment,
                             tag_of)
@@ -267,6 +267,8 @@ class KnowledgeBase:
         covered = self._covered_text(statistic)
         places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
         counted = [w for w in asked.counted if not self._covers(covered, w, statistic)]
+        level = level_named(asked.text)
+        counted += [level[0]] if level and level[1] not in covered else []
         unit = [asked.measure] if not units_agree(asked.measure, statistic.unit, statistic.year) else []
         scope = [statistic.scope] if asked.scopes and statistic.scope in ("中职", "高职", "职业本科") \
             and statistic.scope not in asked.scopes else []

@@ -22,6 +22,15 @@ FILLER = set("""
 """.split())
 # How people name what the figures count: "上职校的娃有多少" asks for students.
 _COLLOQUIAL = {"娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
+# The level a question names (国家级 or 自治区级 示范校) and the word a figure of that level uses.
+_LEVELS = (("国家级", "国家"), ("自治区级", "自治区"), ("区级", "自治区"))
+
+
+def level_named(text: str) -> tuple[str, str] | None:
+    """(the level word, the mark a figure of that level carries) of the first level named."""
+    return next(((word, mark) for word, mark in _LEVELS if word in text), None)
+
+
 # A question about a plan or target ("规划要建多少所") is answered by a target, and only then.
 _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|拟")
 # Words of the question found in a statistic must add up to this before it can be the answer.
@@ -135,6 +144,9 @@ def score(statistic, asked: "Asked") -> float:
         total += 1
     if (statistic.kind == "target") != asked.asks_plan:
         total -= 3
+    level = level_named(asked.text)
+    if level:
+        total += 3 if level[1] in statistic.text else -3
     return total
 
 

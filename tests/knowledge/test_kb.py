@@ -65,6 +65,9 @@ def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, v
     ("准格尔旗那个金砖选拔赛有多少支代表队", "brics-selection-teams"),
     # a place named decides between figures
     ("莫旗职高现在有多少学生", "moqi-students-2020"),
+    # the level named decides between the national and the regional figure
+    ("国家级的改革发展示范学校有几所", "secondary-national-model-schools"),
+    ("区级示范高职院校有几所", "higher-regional-model-schools"),
     # "哪一年" is answered by a year, or by the year of a figure
     ("职业院校的办学条件哪一年能全部达标", "target-all-schools-meet-standards"),
     ("莫旗职高的在校生是哪一年破千的", "moqi-students-2020"),
