@@ -15,7 +15,7 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
-from knowledge.matching import FILLER, Asked, level_named, units_agree
+from knowledge.matching import FILLER, Asked, level_named, names_of, units_agree
 from knowledge.matching import score as fit
 from knowledge.text import (dictionary_words, find_aliases, is_noun_tag, longest_first, normalize, segment,
                             tag_of)
@@ -63,6 +63,11 @@ class Statistic:
     source_id: str
     keywords: tuple[str, ...]
     kind: str = ""  # count, amount, change, target (a plan), rank, ratio, rule, other
+
+    @cached_property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """Its metric, the metric's stem and its keywords, each with its normalised form."""
+        return names_of(self.metric, self.keywords)
 
     @cached_property
     def vocabulary(self) -> str:
@@ -137,6 +142,7 @@ class KnowledgeBase:
     def __init__(self, path: Path | None = None):
         self.path = Path(path or settings.knowledge_db_path())
         self._covered: dict[str, str] = {}  # statistic id → _words_covered
+        self._subject_names: dict[str, tuple[str, ...]] = {}  # subject → _names_of_subject
         if not self.path.exists():
             raise KnowledgeBaseError(
                 f"knowledge database not found at {self.path}; build it with `make kb` "
@@ -286,11 +292,15 @@ class KnowledgeBase:
         """Whether a question names what a figure about one school, place or person is about."""
         if statistic.scope not in PARTICULAR_SCOPES and statistic.subject not in self._particular_entities:
             return True
-        subject = statistic.subject
+        if statistic.subject not in self._subject_names:
+            self._subject_names[statistic.subject] = self._names_of_subject(statistic.subject)
+        return any(name in text for name in self._subject_names[statistic.subject])
+
+    def _names_of_subject(self, subject: str) -> tuple[str, ...]:
         names = [subject] + [alias for name, aliases in self._entity_aliases if name == subject for alias in aliases]
         places = {canonical for alias, canonical in self._aliases.get("place", []) if alias in subject or canonical in subject}
         names += [alias for alias, canonical in self._aliases.get("place", []) if canonical in places]
-        return any(normalize(name) in text for name in names)
+        return tuple(normalize(name) for name in names)
 
     def _place_names(self, place: str) -> list[str]:
         return [place] + [alias for alias, canonical in self._aliases.get("place", []) if canonical == place]

@@ -152,9 +152,13 @@ def score(statistic, asked: "Asked") -> float:
 
 def keyword_score(statistic, asked: "Asked") -> float:
     """Points for the statistic's metric or keywords named in the question."""
-    stem = statistic.metric.removesuffix("数量").removesuffix("数")
-    return sum(2 + len(keyword) / 2 for keyword in dict.fromkeys((statistic.metric, stem, *statistic.keywords))
-               if normalize(keyword) in asked.text)
+    return sum(2 + len(keyword) / 2 for keyword, normalized in statistic.names if normalized in asked.text)
+
+
+def names_of(metric: str, keywords: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, normalised name) of a statistic's metric, its stem and its keywords."""
+    stem = metric.removesuffix("数量").removesuffix("数")
+    return tuple((keyword, normalize(keyword)) for keyword in dict.fromkeys((metric, stem, *keywords)))
 
 
 def content_score(statistic, asked: "Asked") -> float:
