@@ -76,9 +76,12 @@ def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> li
     if answers(match):
         found[match.statistic.id] = match
     for question in later:
-        if kb.match_statistic(question).statistic is None:
+        match = kb.match_statistic(question)
+        if match.statistic is None:
             continue  # nothing of its own that a figure is about: "顺便问下加起来多少"
-        match = kb.match_statistic(f"{question} {qualifiers(first, question, kb)}")
+        kept = qualifiers(first, question, kb)
+        if kept:
+            match = kb.match_statistic(f"{question} {kept}")
         if not answers(match):
             match = kb.match_statistic(f"{question}，{first}")
         if answers(match):

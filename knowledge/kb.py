@@ -254,8 +254,8 @@ class KnowledgeBase:
         places = self.mentioned("place", asked.text)
         best, best_score = None, 0.0
         for statistic in self.statistics:
-            # A figure about one school, place or person ("莫旗中等职业学校 had 100 students
-            # in 2015") is no answer to a question that does not name it ("中职在校生多少").
+            # A figure about one school or person ("莫旗中等职业学校 had 100 students in
+            # 2015") is no answer to a question that does not name it ("中职在校生多少").
             if not self._names_subject(asked.text, statistic):
                 continue
             score = fit(statistic, asked)
@@ -289,7 +289,7 @@ class KnowledgeBase:
                    for alias, canonical in self._aliases.get("scope", []) if canonical == statistic.scope)
 
     def _names_subject(self, text: str, statistic: Statistic) -> bool:
-        """Whether a question names what a figure about one school, place or person is about."""
+        """Whether a question names what a figure about one school or person is about."""
         if statistic.scope not in PARTICULAR_SCOPES and statistic.subject not in self._particular_entities:
             return True
         if statistic.subject not in self._subject_names:
@@ -321,10 +321,11 @@ class KnowledgeBase:
                     if name in statistic.text]
         extra += [alias for _, aliases, _ in entities for alias in aliases]
         # What the figure is about is described too: the 资源库 is 内蒙古机电职业技术学院's.
-        extra += [description for _, _, description in entities]
+        descriptions = [description for _, _, description in entities]
+        extra += descriptions
         # A place is covered when the figure, or what it is about, names it: the 金砖 selection
         # contest was held in 准格尔旗, so "准格尔旗办的金砖比赛" asks about its figures.
-        where = " ".join([statistic.text, *(description for _, _, description in entities)])
+        where = " ".join([statistic.text, *descriptions])
         places = self._aliases.get("place", [])
         named = {canonical for alias, canonical in places if canonical in where or normalize(alias) in where}
         extra += [alias for alias, canonical in places if canonical in named]
