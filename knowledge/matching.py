@@ -131,7 +131,7 @@ def score(statistic, asked: "Asked") -> float:
     if not asked.asks_number and not named:
         return 0.0  # no 多少/几 and no metric named: a question about something else
     total = named + content_score(statistic, asked)
-    if asked.measure and unit_kind(asked.measure or "") == unit_kind(statistic.unit) is not None:
+    if unit_kind(asked.measure) == unit_kind(statistic.unit) is not None:
         total += 1  # 多少人 of a figure counted in people: "那单招呢" after "转段有多少人"
     if total < MIN_CONTENT_SCORE:
         return 0.0  # scope and year alone do not make a match

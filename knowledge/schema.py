@@ -111,7 +111,7 @@ def load_statistics(path: Path, article: str, source_ids: set[str]) -> list[dict
         passage = strip_whitespace(fact.get("passage") or "")
         if not passage_in_article(passage, article):
             raise SourceError(path, str(fact.get("id", "?")), f"passage not found in the article: {passage[:40]}…")
-        rows.append(_checked_statistic(path, fact, STATISTIC_KEYS, passage, source))
+        rows.append(_checked_statistic(path, fact, passage, source))
     return rows
 
 
@@ -129,14 +129,13 @@ def load_policy_statistics(path: Path, policies: dict[str, dict]) -> list[dict]:
             raise SourceError(path, entry, f"policy {policy['id']} is low confidence: it may only be cited as 待核实")
         passage = strip_whitespace(policy["fact"])
         figure = {key: value for key, value in fact.items() if key != "policy"}
-        rows.append(_checked_statistic(path, {**figure, "passage": passage}, STATISTIC_KEYS, passage,
-                                       f"policy:{policy['id']}"))
+        rows.append(_checked_statistic(path, {**figure, "passage": passage}, passage, f"policy:{policy['id']}"))
     return rows
 
 
-def _checked_statistic(path: Path, fact: dict, keys: set[str], passage: str, source: str) -> dict:
+def _checked_statistic(path: Path, fact: dict, passage: str, source: str) -> dict:
     entry = str(fact.get("id", "?"))
-    unknown = set(fact) - keys
+    unknown = set(fact) - STATISTIC_KEYS
     if unknown:
         raise SourceError(path, entry, f"unknown keys {sorted(unknown)}")
     missing = [key for key in sorted(STATISTIC_REQUIRED) if fact.get(key) in (None, "")]
