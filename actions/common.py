@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import templates
 from knowledge.kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -41,14 +42,15 @@ class Question:
 
 def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
     message = tracker.latest_message or {}
-    text = message.get("text") or ""
+    typed = message.get("text") or ""
+    text = kb.pinyin.to_hanzi(typed)  # "zhongzhi you duoshao suo" is 中职有多少所
     # The vocabulary's longest match first ("交不起学费" is 绿色通道, not 免学费), then what
     # the model found that the vocabulary did not: misspellings no alias list covers.
     values: dict[str, list[str]] = {kind: kb.mentioned(kind, text) for kind in ENTITY_KINDS}
     for entity in message.get("entities") or []:
         kind = entity.get("entity")
         if kind in values:
-            canonical = kb.canonical(kind, str(entity.get("value") or "")) or kb.canonical(kind, _surface(text, entity))
+            canonical = kb.canonical(kind, str(entity.get("value") or "")) or kb.canonical(kind, _surface(typed, entity))
             if canonical and canonical not in values[kind]:
                 values[kind].append(canonical)
     intent = (message.get("intent") or {}).get("name")
@@ -77,7 +79,15 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         kb = knowledge_base()
-        return self.answer(read_question(tracker, kb), tracker, kb, dispatcher)
+        question = read_question(tracker, kb)
+        # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
+        # from what the article says of it, not from a figure or a policy topic.
+        located = kb.location(question.text)
+        if located:
+            dispatcher.utter_message(text=templates.search_answer(located.body, located.title,
+                                                                  kb.source(located.source_id)))
+            return []
+        return self.answer(question, tracker, kb, dispatcher)
 
 
 def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:

@@ -11,12 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
 from knowledge.kb import KnowledgeBase, StatisticMatch
+from knowledge.matching import PERIOD, measure_word
 from knowledge.text import YEAR, normalize, year_of
 
 # Below this the best statistic shares too little with the question to be the one asked for.
 MIN_MATCH_SCORE = 4.0
 # Where one question may end and the next begin in a message that asks several.
 QUESTION_END = re.compile(r"[？?；;。！!，,]+")
+# How a kind of number (measure_word) is asked for when a follow-up carries it over.
+MEASURE_ASKED = {"哪": "哪一年", "百分之": "百分之几", "年": "几年"}
 # At most this many figures in one reply: a message listing more is a survey, not a question.
 MAX_FIGURES = 3
 
@@ -89,12 +92,22 @@ def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> li
     return list(found.values())[:MAX_FIGURES] if len(found) > 1 else [whole]
 
 
-def qualifiers(first: str, later: str, kb: KnowledgeBase) -> str:
-    """The place, level and year `first` names that `later` does not name itself."""
-    kept = [value for kind in ("place", "scope") if not kb.mentioned(kind, later) for value in kb.mentioned(kind, first)]
+def qualifiers(first: str, later: str, kb: KnowledgeBase, kinds: tuple[str, ...] = ("place", "scope")) -> str:
+    """The place, level, year, period and kind of number `first` asks for that `later` does
+    not name itself: "那单招呢" after "2022年转段有多少人" asks how many people in 2022."""
+    kept = [value for kind in kinds if not kb.mentioned(kind, later) for value in kb.mentioned(kind, first)]
     year = YEAR.search(normalize(first))
     if year and not YEAR.search(normalize(later)):
         kept.append(f"{year_of(year)}年")
+    period = PERIOD.search(normalize(first))
+    if period and not PERIOD.search(normalize(later)):
+        kept.append(period.group())
+    # The kind of number carries over to another channel or programme ("那单招呢" after 转段's
+    # people), not to a question naming a figure of its own or only another year.
+    measure = measure_word(first)
+    if measure and not measure_word(later) and not kb.names_figure(later) \
+            and any(kb.mentioned(kind, later) for kind in ("channel", "subsidy", "pathway")):
+        kept.append(MEASURE_ASKED.get(measure, f"多少{measure}"))
     return " ".join(kept)
 
 
@@ -103,13 +116,18 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     """A question that leans on the previous statistics question ("那高职呢？")."""
     scope = question.first("scope")
     before = kb.match_statistic(previous).statistic
-    sibling = kb.sibling(before, scope) if before and scope else None
+    # "那高职呢" asks for the same figure of another level; "高职专升本的呢" names its own.
+    sibling = kb.sibling(before, scope) if before and scope and not kb.names_figure(question.text) else None
     if sibling:
         return answer_statistic(previous, kb, dispatcher, match=StatisticMatch(sibling, MIN_MATCH_SCORE))
     # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
     # figure, with the place, year and level the question before named.
     asked = f"{question.text} {qualifiers(previous, question.text, kb)}".strip()
     own = kb.match_statistic(asked, scope=scope)
+    if not answers(own) and not scope:
+        # What it names may be of another level: "专升本呢" after a 职业本科 figure is 高职's.
+        asked = f"{question.text} {qualifiers(previous, question.text, kb, kinds=('place',))}".strip()
+        own = kb.match_statistic(asked)
     if answers(own) and own.statistic != before:
         return answer_statistic(asked, kb, dispatcher, match=own)
     # What the follow-up names replaces what the question before named ("那对口招生呢"

@@ -18,10 +18,11 @@ from pathlib import Path
 import sqlite_utils
 
 from knowledge import settings
+from knowledge.pinyin import build_lexicon
 from knowledge.schema import Sources, SourceError, load_all
 from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _policy_source(fact: dict) -> dict:
@@ -96,6 +97,9 @@ def write_database(data: Sources, path: Path) -> None:
     )
     db["word_tags"].insert_all(({"word": word, "tag": tag} for word, tag in dictionary_tags()),
                                pk="word", batch_size=10_000)
+    # Questions typed in pinyin (knowledge/pinyin.py): how each known word is spelled.
+    db["pinyin"].insert_all(({"spelling": spelling, "word": word} for spelling, word in build_lexicon(data.vocabulary).items()),
+                            pk="spelling")
     db["documents"].insert_all(_search_documents(data), pk="doc_id")
     db["documents"].enable_fts(["segmented"], fts_version="FTS5")
     db.conn.commit()

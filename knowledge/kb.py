@@ -8,6 +8,7 @@ the same thing.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
-from knowledge.matching import FILLER, Asked, level_named, names_of, units_agree
+from knowledge.matching import FILLER, Asked, level_named, names_of, unit_kind, units_agree
 from knowledge.matching import score as fit
-from knowledge.text import (dictionary_words, find_aliases, is_noun_tag, longest_first, normalize, segment,
-                            tag_of)
+from knowledge.pinyin import PinyinReader
+from knowledge.text import (YEAR, dictionary_words, find_aliases, is_noun_tag, longest_first, normalize, parts,
+                            segment, tag_of)
 
 class KnowledgeBaseError(RuntimeError):
     """The knowledge database is missing, corrupt or from another schema."""
@@ -131,6 +133,8 @@ def _precedence(statistic: Statistic) -> tuple[bool, int]:
     return not statistic.source_id.startswith("policy:"), statistic.year or 0
 
 
+# A question asking where something is or was held.
+_WHERE = re.compile(r"在哪|哪里|哪儿|哪个(?:旗|市|县|盟|地方|城市|学校)|哪所|什么地方|位于")
 # What may follow a level's name in a question about its schools: 大专院校, 中职学校.
 _SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
 
@@ -164,6 +168,24 @@ class KnowledgeBase:
         for row in self._db.execute("select kind, alias, canonical from vocabulary"):
             by_kind.setdefault(row["kind"], []).append((row["alias"], row["canonical"]))
         return {kind: longest_first(aliases) for kind, aliases in by_kind.items()}
+
+    @cached_property
+    def _synonyms(self) -> dict[str, frozenset[str]]:
+        """Each alias and the other names of the same value (职校 -> 职业学校, 职业院校 …)."""
+        names: dict[tuple[str, str], set[str]] = {}
+        for kind, aliases in self._aliases.items():
+            for alias, canonical in aliases:
+                names.setdefault((kind, canonical), {canonical}).add(alias)
+        synonyms: dict[str, set[str]] = {}
+        for group in names.values():
+            for name in group:
+                synonyms.setdefault(name, set()).update(group)
+        return {name: frozenset(group) for name, group in synonyms.items()}
+
+    @cached_property
+    def pinyin(self) -> PinyinReader:
+        """Reads a question typed in pinyin ("zhongzhi you duoshao suo") as Chinese."""
+        return PinyinReader(dict(self._db.execute("select spelling, word from pinyin").fetchall()))
 
     def aliases(self, kind: str) -> list[tuple[str, str]]:
         """(alias, canonical) pairs of an entity kind, longest alias first."""
@@ -229,6 +251,15 @@ class KnowledgeBase:
                 text = text.replace(alias, " ")
         return text
 
+    def names_figure(self, text: str) -> bool:
+        """Whether `text` names something counted besides levels, channels, places and
+        years: "在校生呢" does, "那单招呢" and "2021年的呢" do not."""
+        rest = YEAR.sub(" ", normalize(text))
+        for aliases in self._aliases.values():
+            for alias, _ in aliases:
+                rest = rest.replace(alias, " ")
+        return any(w not in FILLER and w in self._domain_words for w in segment(rest))
+
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """(word, part of speech) pairs of `text`, tagged from the knowledge base's word table."""
         found = dictionary_words(text)
@@ -247,11 +278,12 @@ class KnowledgeBase:
         asked about something (a city, another kind of school) that this figure is not about.
         """
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
-        asked = Asked.parse(question, scopes, self.tagged)
+        asked = self._school_words_generalised(Asked.parse(question, scopes, self.tagged))
         # On a tie the article, the primary source, wins over a policy fact ("全区有几所高职" is
         # the article's 37, not the 24 that run 3+2), then the most recent figure ("生均校舍面积"
         # is 2022's, not the 2012 baseline).
         places = self.mentioned("place", asked.text)
+        channels = set(self.mentioned("channel", asked.text))
         best, best_score = None, 0.0
         for statistic in self.statistics:
             # A figure about one school or person ("莫旗中等职业学校 had 100 students in
@@ -262,17 +294,32 @@ class KnowledgeBase:
             if score > 0 and places:
                 # A place the question names decides between figures: 莫旗's students, not the region's.
                 score += 4 if not self._places_not_covered(places, statistic) else -4
+            if score > 0 and channels:
+                # So does a channel: 对口招生's 6161, not the 单招 figure whose passage lists both.
+                own = normalize(statistic.vocabulary + " " + statistic.answer)
+                score += 4 if channels & set(self.mentioned("channel", own)) else -4
             if (score, *_precedence(statistic)) > (best_score, *(_precedence(best) if best else (False, 0))):
                 best, best_score = statistic, score
         if best is None or best_score <= 0:
             return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
         return StatisticMatch(best, best_score, self._unexplained(asked, best), asked.year)
 
+    def _school_words_generalised(self, asked: Asked) -> Asked:
+        """大专院校 and 中专学校 are the scope (already read) and 院校 / 学校: figures say
+        高职院校 and 中职学校, so the kind of school is what is left to match."""
+        def general(word: str) -> str:
+            rest = next((word.replace(alias, "", 1) for alias, _ in self._aliases.get("scope", [])
+                         if word.startswith(alias) and word != alias), "")
+            return rest if rest and rest in _SCHOOL_WORDS else word
+        return replace(asked, words=tuple(map(general, asked.words)), counted=tuple(map(general, asked.counted)))
+
     def _unexplained(self, asked: Asked, statistic: Statistic) -> tuple[str, ...]:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
         places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
-        counted = [w for w in asked.counted if not self._covers(covered, w, statistic)]
+        # The measure word is checked by unit below: 条 for a figure of 项, 百分之 for a %.
+        counted = [w for w in asked.counted
+                   if w != asked.measure and not self._covers(covered, w, statistic)]
         level = level_named(asked.text)
         counted += [level[0]] if level and level[1] not in covered else []
         unit = [asked.measure] if not units_agree(asked.measure, statistic.unit, statistic.year) else []
@@ -283,8 +330,16 @@ class KnowledgeBase:
     def _covers(self, covered: str, word: str, statistic: Statistic) -> bool:
         """Whether a figure is about `word`: it says it, or the word is its level's name with a
         kind of school ("大专院校" for a 高职 figure)."""
-        if word in covered:
+        if word in covered or self._names_school_level(word, statistic):
             return True
+        # A compound the figure says in its parts: 录取人数 (录取 … 人), 县里 (县).
+        inner = parts(word) or (tuple(word) if len(word) == 2 and word[1] in FILLER else ())
+        return bool(inner) and all(
+            part in covered or part in FILLER or self._names_school_level(part, statistic)
+            or unit_kind(part) is not None and unit_kind(part) == unit_kind(statistic.unit)
+            for part in inner)
+
+    def _names_school_level(self, word: str, statistic: Statistic) -> bool:
         return any(alias in word and word.replace(alias, "", 1) in _SCHOOL_WORDS
                    for alias, canonical in self._aliases.get("scope", []) if canonical == statistic.scope)
 
@@ -347,6 +402,34 @@ class KnowledgeBase:
         rows = self._db.execute("select name, aliases, description from entities")
         return tuple((normalize(row["name"]), tuple(json.loads(row["aliases"])), normalize(row["description"]))
                      for row in rows)
+
+    def location(self, question: str) -> SearchHit | None:
+        """Where a school or event the question names is, when the question asks where
+        ("莫旗中等职业学校在哪个市", "金砖选拔赛在哪办的"): the entity whose description
+        names a place. Its longest name in the question wins."""
+        text = normalize(question)
+        if not _WHERE.search(text):
+            return None
+        places = [name for name, _, _ in self._places] + [alias for alias, _ in self._aliases.get("place", [])]
+        named = sorted(((max(len(n) for n in (name, *aliases) if normalize(n) in text), name, description)
+                        for name, aliases, description in self._entities
+                        if name not in {p for p, _, _ in self._places}
+                        and any(normalize(n) in text for n in (name, *aliases))), reverse=True)
+        located = next((name for _, name, description in named
+                        if description and any(place in description for place in places)), None)
+        if located is None:
+            return None
+        row = next(row for row in self._db.execute("select name, description, source_id from entities")
+                   if normalize(row["name"]) == located)
+        return SearchHit(f"entity:{row['name']}", "entity", row["name"], row["description"], row["source_id"], 0.0, ())
+
+    @cached_property
+    def _places(self) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+        """The entities that are places: 盟市, 旗县, regions."""
+        rows = self._db.execute(
+            "select name from entities where type in ('league_city', 'banner_county') or type like 'region%'")
+        names = {normalize(row[0]) for row in rows}
+        return tuple(entity for entity in self._entities if entity[0] in names)
 
     def sibling(self, statistic: Statistic, scope: str) -> Statistic | None:
         """The same figure for another scope: "其中中职200所、高职37所" are siblings."""
@@ -414,7 +497,10 @@ class KnowledgeBase:
                                    if w not in FILLER and w in self._domain_words and not w.isdigit()))
         if len(words) < 2:
             return []  # one shared word is a coincidence, not an answer
-        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        # A passage names a thing its own way: 职校 in the question is 职业学校 in the passage.
+        names = {w: self._synonyms.get(w, frozenset((w,))) | {w} for w in words}
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(
+            name for word in words for name in sorted(names[word])))
         rows = self._db.execute(
             "select d.doc_id, d.kind, d.title, d.body, d.source_id, d.segmented, bm25(documents_fts) as rank "
             "from documents_fts join documents d on d.rowid = documents_fts.rowid "
@@ -425,9 +511,9 @@ class KnowledgeBase:
         hits = []
         for row in rows:
             present = set(row["segmented"].split())
+            missing = tuple(w for w in nouns if names[w].isdisjoint(present))
             hits.append(SearchHit(row["doc_id"], row["kind"], row["title"], row["body"], row["source_id"],
-                                  -row["rank"], tuple(w for w in nouns if w not in present),
-                                  sum(w in present for w in nouns)))
+                                  -row["rank"], missing, len(nouns) - len(missing)))
         return hits
 
     def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, segment, year_of
+from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, parts, segment, year_of
 
 # Words that carry no information about which fact is meant.
 FILLER = set("""
@@ -18,10 +18,10 @@ FILLER = set("""
 几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
 告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
-情况 规模 总数 钱 块钱 时候 计划 规划 打算 目标 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
+情况 规模 总数 生 钱 块钱 时候 计划 规划 打算 目标 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
 """.split())
 # How people name what the figures count: "上职校的娃有多少" asks for students.
-_COLLOQUIAL = {"娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
+_COLLOQUIAL = {"新生": "招生", "娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
 # The level a question names (国家级 or 自治区级 示范校) and the word a figure of that level uses.
 _LEVELS = (("国家级", "国家"), ("自治区级", "自治区"), ("区级", "自治区"))
 
@@ -33,6 +33,8 @@ def level_named(text: str) -> tuple[str, str] | None:
 
 # A question about a plan or target ("规划要建多少所") is answered by a target, and only then.
 _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|拟")
+# A five-year plan's period (十三五, 十四五).
+PERIOD = re.compile(r"十[一二三四五六]五")
 # Words of the question found in a statistic must add up to this before it can be the answer.
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
@@ -70,7 +72,7 @@ def _is_nounish(word: str, tag: str) -> bool:
 # The measure word after 多少/几 says what kind of number is wanted.
 _MEASURE_KINDS = {"人": "people", "名": "people", "人次": "people", "所": "institutions", "家": "institutions",
                   "钱": "money", "元": "money", "块": "money", "百分之": "ratio", "%": "ratio",
-                  "平方米": "area", "公里": "length", "年": "year"}
+                  "平方米": "area", "公里": "length", "年": "year", "项": "items", "条": "items"}
 
 
 def unit_kind(text: str | None) -> str | None:
@@ -115,10 +117,14 @@ class Asked:
                    bool(_PLANNED.search(text)))
 
 
+def all_in(words: tuple[str, ...], text: str) -> bool:
+    return bool(words) and all(word in text for word in words)
+
+
 def measure_word(question: str) -> str | None:
     """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
     哪一年 (when); None when not said."""
-    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年])|(百分之)几|多少(钱)|(哪)一?年",
+    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])|(人)数|(百分之)几|多少(钱)|(哪)一?年",
                       normalize(question))
     if not match:
         return None
@@ -142,6 +148,12 @@ def score(statistic, asked: "Asked") -> float:
         total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
     if asked.year and statistic.year == asked.year:
         total += 1
+    period = PERIOD.search(asked.text)
+    if period:
+        # "十四五期间" asks for the plan period's total, not one year's figure.
+        total += 2 if period.group() in statistic.period else -2
+    elif PERIOD.search(statistic.period):
+        total -= 1  # and a question that names no period asks for one year's
     if (statistic.kind == "target") != asked.asks_plan:
         total -= 3
     level = level_named(asked.text)
@@ -167,9 +179,9 @@ def content_score(statistic, asked: "Asked") -> float:
     for word in asked.words:
         if word in statistic.vocabulary:
             score += 2
-        elif word in statistic.text:
-            score += 1
+        elif word in statistic.text or all_in(parts(word), statistic.text):
+            score += 1  # or said in its parts: 录取人数 for 录取学生…人
     # What is counted weighs most: "录取了多少学生" is the admissions, not the schools.
     for word in asked.counted:
-        score += 2 if word in statistic.text else -1
+        score += 3 if word in statistic.text else -3
     return score

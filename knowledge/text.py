@@ -184,5 +184,12 @@ def segment(text: str) -> list[str]:
     return [w for w in words if w.strip() and not _is_punctuation(w)]
 
 
+@lru_cache(maxsize=4096)
+def parts(word: str) -> tuple[str, ...]:
+    """The shorter dictionary words inside a compound word: 录取人数 -> 录取, 人数."""
+    inner = [w for w in _jieba().lcut_for_search(word) if w != word]
+    return tuple(w for w in inner if not any(w != other and w in other for other in inner))
+
+
 def _is_punctuation(word: str) -> bool:
     return all(unicodedata.category(ch).startswith(("P", "S")) and ch != "+" for ch in word)

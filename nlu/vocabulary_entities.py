@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from knowledge import settings
 from knowledge.schema import load_vocabulary
 from knowledge.text import YEAR, find_aliases, longest_first, normalize_keeping_positions, year_of
+from nlu.jieba_tokenizer import READ_TEXT
 
 ALIASES_FILE = "aliases.json"
 
@@ -92,8 +93,12 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            found = self.add_extractor_name(self.entities(message.get(TEXT) or ""))
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            text = message.get(TEXT) or ""
+            # A message in pinyin, as the tokenizer read it: its entities point back to the letters.
+            read, starts, ends = message.get(READ_TEXT) or (text, range(len(text)), range(1, len(text) + 1))
+            found = [{**entity, "start": starts[entity["start"]], "end": ends[entity["end"] - 1]}
+                     for entity in self.entities(read)]
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages
 
     def entities(self, text: str) -> list[dict[str, Any]]:

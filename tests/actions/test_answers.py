@@ -104,6 +104,14 @@ async def test_a_place_named_in_another_question_of_the_message_is_not_dropped()
     # a figure of its own, with the year of the question before
     ("全区一共有几所职业院校", "那在校生呢", "39.33", "237"),
     ("2022年职业教育安排了多少资金", "涨幅呢", "8.5", "29.2"),
+    # another channel keeps the kind of number: 单招's admitted students, not its 34 schools
+    ("2022年五年制转段有多少人", "那单招呢", "33962", "34所"),
+    # a figure of another level: 专升本 is 高职's, not the 职业本科 of the question before
+    ("2025年职业本科首次招生多少人", "专升本呢", "1.6万", "2040"),
+    # the period of the question before: the 十四五 total, not one year's
+    ("十四五期间有多少中职生升了本科", "高职专升本的呢", "7.6万", "1.6万"),
+    # only another year: the same figure of that year
+    ("中职生均教学仪器设备值现在多少钱", "12年呢", "3388", "优质"),
 ])
 async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
     track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
@@ -148,6 +156,36 @@ async def test_a_question_naming_no_programme_gets_the_topic_that_answers_it():
     answer = text_of(messages)
     assert "同等重要" in answer and "“3+2”中高职五年制贯通培养" not in answer
     assert ends_with_source(answer)
+
+
+@pytest.mark.parametrize("text", ["都说读职校低人一等，升学就业会吃亏吗", "读职校是不是比上普高低一等"])
+async def test_a_school_named_in_other_words_still_finds_its_topic(text):
+    # 职校 is the statement's 职业学校; 普高 is in the topic's name
+    answer = text_of((await run(ActionAnswerPathway(), tracker(text, "ask_pathway")))[0])
+    assert "平等机会" in answer and "“3+2”中高职五年制贯通培养" not in answer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("zhongzhi gaozhi jiaqilai yigong duoshao suo xuexiao", "237"),
+    ("dan zhao 2022 lu qu ren shu", "33962"),
+])
+async def test_a_question_in_pinyin_is_answered_like_the_chinese_it_spells(text, expected):
+    answer = text_of((await run(ActionAnswerStatistic(), tracker(text, "ask_statistic")))[0])
+    assert expected in answer and ends_with_source(answer)
+
+
+@pytest.mark.parametrize("action, text, place", [
+    (ActionAnswerStatistic(), "那个金砖选拔赛是在哪办的", "准格尔旗"),
+    (ActionAnswerPathway(), "莫旗中等职业学校位于哪个盟市", "呼伦贝尔市"),
+])
+async def test_where_a_named_school_or_event_is_comes_from_what_the_article_says_of_it(action, text, place):
+    answer = text_of((await run(action, tracker(text, "x")))[0])
+    assert place in answer and ends_with_source(answer)
+
+
+async def test_asking_where_about_a_programme_gets_its_topic():
+    answer = text_of((await run(ActionAnswerAdmission(), tracker("单招在哪报名", "ask_admission")))[0])
+    assert "单招" in answer and "我在资料里找到" not in answer
 
 
 async def test_a_question_naming_no_programme_and_matching_none_gets_the_overview():

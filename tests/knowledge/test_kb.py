@@ -71,6 +71,20 @@ def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, v
     # "哪一年" is answered by a year, or by the year of a figure
     ("职业院校的办学条件哪一年能全部达标", "target-all-schools-meet-standards"),
     ("莫旗职高的在校生是哪一年破千的", "moqi-students-2020"),
+    # the channel named decides, though the 单招 figure's passage lists 对口招生 too;
+    # 录取人数 is said in its parts (录取 … 人)
+    ("那年对口招生的录取人数有多少", "counterpart-enrollment-2022"),
+    # 大专院校 is the 高职 level and 院校
+    ("大专院校全区有几个", "schools-higher"),
+    # 条 counts what the figure counts in 项
+    ("鄂尔多斯的激励办法一共几条", "ordos-incentive-measures"),
+    # 百分之几 asks for the growth, not the head count beside it
+    ("对口升本的人比2023年多了百分之几", "counterpart-to-bachelor-growth-2025"),
+    # a five-year plan's period asks for its total; no period asks for one year's
+    ("十四五期间专升本一共多少人", "upgrade-to-bachelor-total-2025"),
+    ("专升本多少人", "upgrade-to-bachelor-2025"),
+    # what is counted outweighs the school named: the 13 majors, not the 3 universities
+    ("三所职业本科学校总共开设了几个专业", "vocational-bachelor-majors-2025"),
 ])
 def test_how_people_ask_finds_the_figure_they_mean(kb, question, statistic):
     match = kb.match_statistic(question)
@@ -123,6 +137,12 @@ def test_every_statement_has_a_known_source(kb):
 def test_search_finds_a_passage_about_a_named_school(kb):
     hits = kb.search("莫旗中等职业学校有什么特色专业")
     assert hits and "曲棍球" in hits[0].body
+
+
+def test_search_counts_another_name_of_the_same_thing_as_present(kb):
+    # 职校 in the question, 职业学校 in the statement
+    hits = kb.search("职校学生升学就业有平等机会吗", limit=5)
+    assert any(hit.doc_id.startswith("topic:pathway-general-vocational") and not hit.unmatched for hit in hits)
 
 
 def test_search_finds_nothing_for_an_unrelated_question(kb):

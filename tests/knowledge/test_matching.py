@@ -19,7 +19,7 @@ def test_the_counted_noun_phrase_is_found(kb, question, counted):
 
 @pytest.mark.parametrize("question, measure", [
     ("有多少所学校", "所"), ("招了多少人", "人"), ("助学金多少钱", "钱"), ("涨了百分之几", "百分之"),
-    ("有几个大类", None),
+    ("有几个大类", None), ("录取人数是多少", "人"), ("一共几条", "条"),
 ])
 def test_the_measure_word_is_found(question, measure):
     assert measure == measure_word(question)
@@ -27,7 +27,7 @@ def test_the_measure_word_is_found(question, measure):
 
 @pytest.mark.parametrize("measure, unit, agree", [
     ("人", "万人", True), ("人", "所", False), ("人", "平方米", False), ("所", "所", True),
-    ("钱", "亿元", True), (None, "所", True), ("所", "个", True),
+    ("钱", "亿元", True), (None, "所", True), ("所", "个", True), ("条", "项", True), ("条", "人", False),
 ])
 def test_units_agree_only_when_they_measure_the_same_thing(measure, unit, agree):
     assert agree == units_agree(measure, unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.text import (_REWRITES, YEAR, find_aliases, longest_first, normalize, normalize_keeping_positions,
-                            year_of)
+                            parts, year_of)
 
 
 def test_every_rewrite_keeps_the_length_so_positions_still_hold():
@@ -39,3 +39,8 @@ def test_traditional_characters_become_simplified_one_for_one():
     assert "国家励志奖学金怎么申请" == normalized
     assert list(range(11)) == origin
     assert "著名" == normalize("著名")  # already simplified: left alone
+
+
+@pytest.mark.parametrize("word, inner", [("录取人数", ("录取", "人数")), ("高职院校", ("高职", "院校")), ("单招", ())])
+def test_a_compound_word_is_split_into_the_words_inside_it(word, inner):
+    assert inner == parts(word)

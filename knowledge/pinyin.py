@@ -1,0 +1,121 @@
+"""Questions typed in pinyin read as Chinese: "zhongzhi gaozhi yigong duoshao suo xuexiao" is
+中职高职一共多少所学校, "dan zhao lu qu ren shu" is 单招录取人数.
+
+Only the words this assistant knows are read: every name in the vocabulary
+(knowledge/sources/vocabulary.yaml), the jieba dictionary of the domain and the common words
+of a question (COMMON). A run of Latin letters becomes Chinese only when all of it spells such
+words and one of them has two syllables or more, so English ("how many students", "a good
+choice") is left as it is. Each Chinese word keeps the span of the letters it was read from,
+so that tokens and entities still point into the message the user typed.
+
+The spellings are made with pypinyin when the knowledge base is built and when the model is
+trained, and stored with each (the `pinyin` table, the tokenizer's resource): the action
+server and the Rasa server read them without loading pypinyin's dictionaries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge import settings
+
+# How users ask, beyond the domain's names: the words of a question and its particles. The
+# first reading of a spelling wins, so these come before the dictionary's rarer words.
+COMMON = """
+多少 几个 几所 几年 一共 总共 加起来 学校 院校 大学 学生 孩子 人数 多少钱 多少人 什么 怎么 怎么样 为什么
+哪些 哪个 哪里 可以 能不能 需要 申请 报名 考试 录取 分数 分数线 专业 大类 覆盖 现在 今年 去年 每年 一年
+补助 补贴 学费 免费 免学费 生活费 住宿费 助学金 奖学金 贷款 条件 家庭 困难 农村 城市 户口 毕业 升学 工作
+就业 本科 专科 高中 初中 普高 中考 高考 读书 上学 在校生 老师 教师 招生 招了 名额 资助 政策 内蒙古 全区
+要求 时间 时候 流程 材料 区别 不同 一样 好不好 值得 出路 以后 还是 或者 还能 能否 是否 有没有 是不是
+一个 两个 三年 五年 二年级 一年级 三年级 文化 技能 素质 职业 教育 国家 自治区 成绩 班级 第一 排名 合适 选择
+你好 谢谢 再见 拜拜 机器人 真人 人工
+所 个 几 人 吗 呢 啊 的 是 有 能 考 读 了 和 跟 在 哪 多 少 我 你 他 她 家 还 要 想 去 上 钱 年 吧 么
+""".split()
+# A run of Latin letters, with the spaces, apostrophes and hyphens inside it.
+_RUN = re.compile(r"[A-Za-z]+(?:[\s'’-]+[A-Za-z]+)*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def build_lexicon(vocabulary: dict[str, dict[str, list[str]]]) -> dict[str, str]:
+    """Toneless pinyin (letters only, lower case) -> the Chinese word it spells, for the words
+    of a vocabulary (vocabulary.yaml), the jieba dictionary and COMMON."""
+    from pypinyin import Style, lazy_pinyin
+
+    words = list(COMMON)
+    words += [name for values in vocabulary.values() for canonical, aliases in values.items()
+              for name in (canonical, *aliases)]
+    if settings.JIEBA_DICT.exists():
+        words += [line.split()[0] for line in settings.JIEBA_DICT.read_text(encoding="utf-8").splitlines()
+                  if line.strip()]
+    spelled: dict[str, str] = {}
+    for word in words:
+        if all(_CJK.match(ch) for ch in word):
+            spelled.setdefault("".join(lazy_pinyin(word, style=Style.NORMAL)), word)
+    return spelled
+
+
+class PinyinReader:
+    """Reads the pinyin in a message with a lexicon made by build_lexicon()."""
+
+    def __init__(self, spelled: dict[str, str]) -> None:
+        self._spelled = spelled
+        self._longest = max(map(len, spelled), default=0)
+
+    def spans(self, text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+        """(start, end, [(Chinese word, start, end) …]) for each stretch of `text` spelled in
+        pinyin: the longest run of whole Latin words that reads as known words ("what about
+        gaozhi" has one, gaozhi)."""
+        found = []
+        for run in _RUN.finditer(text):
+            words = [(run.start() + m.start(), run.start() + m.end()) for m in re.finditer(r"[A-Za-z]+", run.group())]
+            first = 0
+            while first < len(words):
+                last, stretch = next(((last, stretch) for last in range(len(words), first, -1)
+                                      if (stretch := self._stretch(text, words[first:last]))), (first + 1, None))
+                if stretch:
+                    found.append(stretch)
+                first = last
+        return found
+
+    def to_hanzi(self, text: str) -> str:
+        """`text` with its pinyin written in Chinese."""
+        return self.to_hanzi_keeping_positions(text)[0]
+
+    def to_hanzi_keeping_positions(self, text: str) -> tuple[str, list[int], list[int]]:
+        """`text` in Chinese, and for each of its characters where the letters it was read
+        from start and end in `text` (a character that was not pinyin is its own span)."""
+        converted, starts, ends = [], [], []
+        at = 0
+        for start, end, words in self.spans(text):
+            converted.append(text[at:start])
+            starts += range(at, start)
+            ends += range(at + 1, start + 1)
+            for word, word_start, word_end in words:
+                converted.append(word)
+                starts += [word_start] * len(word)
+                ends += [word_end] * len(word)
+            at = end
+        converted.append(text[at:])
+        starts += range(at, len(text))
+        ends += range(at + 1, len(text) + 1)
+        return "".join(converted), starts, ends
+
+    def _stretch(self, text: str, words: list[tuple[int, int]]) -> tuple[int, int, list[tuple[str, int, int]]] | None:
+        # Letters of the stretch, each with its position in `text`.
+        letters = [(text[i].lower(), i) for start, end in words for i in range(start, end)]
+        read = self._read("".join(ch for ch, _ in letters))
+        if not read or all(len(word) == 1 for word, _, _ in read):
+            return None
+        return words[0][0], words[-1][1], [(word, letters[i][1], letters[j - 1][1] + 1) for word, i, j in read]
+
+    def _read(self, letters: str) -> list[tuple[str, int, int]] | None:
+        """The fewest known words that spell `letters` exactly, as (word, start, end); else None."""
+        # best[i]: the fewest words spelling letters[:i], as (count, words).
+        best: list[tuple[int, list[tuple[str, int, int]]] | None] = [None] * (len(letters) + 1)
+        best[0] = (0, [])
+        for end in range(1, len(letters) + 1):
+            for start in range(max(0, end - self._longest), end):
+                word = self._spelled.get(letters[start:end])
+                if word and best[start] is not None and (best[end] is None or best[start][0] + 1 < best[end][0]):
+                    best[end] = (best[start][0] + 1, best[start][1] + [(word, start, end)])
+        return best[-1][1] if best[-1] and best[-1][1] else None
