@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
 from knowledge.kb import KnowledgeBase, StatisticMatch
-from knowledge.matching import PERIOD, measure_word
+from knowledge.matching import ASKS_NUMBER, PERIOD, measure_word
 from knowledge.text import YEAR, normalize, year_of
 
 # Below this the best statistic shares too little with the question to be the one asked for.
@@ -121,15 +121,20 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     if sibling:
         return answer_statistic(previous, kb, dispatcher, match=StatisticMatch(sibling, MIN_MATCH_SCORE))
     # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
-    # figure, with the place, year and level the question before named.
-    asked = f"{question.text} {qualifiers(previous, question.text, kb)}".strip()
-    own = kb.match_statistic(asked, scope=scope)
-    if not answers(own) and not scope:
-        # What it names may be of another level: "专升本呢" after a 职业本科 figure is 高职's.
-        asked = f"{question.text} {qualifiers(previous, question.text, kb, kinds=('place',))}".strip()
-        own = kb.match_statistic(asked)
-    if answers(own) and own.statistic != before:
-        return answer_statistic(asked, kb, dispatcher, match=own)
+    # figure, with the place, year and level the question before named; what it names may
+    # be of another level ("专升本呢" after a 职业本科 figure is 高职's); and it asks for a
+    # number as the question before did ("那激励办法的举措呢" is how many: the comma keeps
+    # the qualifiers after it out of what is counted).
+    kinds = [("place", "scope")] + ([] if scope else [("place",)])
+    how_many = ["", "多少，"] if kb.names_figure(question.text) and not ASKS_NUMBER.search(normalize(question.text)) \
+        else [""]
+    for asked in (f"{question.text}{ask}{qualifiers(previous, question.text, kb, kinds=kept)}".strip()
+                  for ask in how_many for kept in kinds):
+        own = kb.match_statistic(asked, scope=scope)
+        if answers(own):
+            if own.statistic != before:
+                return answer_statistic(asked, kb, dispatcher, match=own)
+            break
     # What the follow-up names replaces what the question before named ("那对口招生呢"
     # after 单招), and its words come first so its year wins.
     context = previous

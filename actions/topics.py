@@ -65,6 +65,14 @@ class ActionAnswerUndergraduate(TopicAction):
     def name(self) -> str:
         return "action_answer_undergraduate"
 
+    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
+               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        # A route to a degree that is a programme of its own (中职本科衔接) has its own topic.
+        pathway = question.first("pathway")
+        if pathway and kb.topics("pathway", pathway, None):
+            return answer_topic("pathway", pathway, question.first("scope"), question.text, kb, dispatcher)
+        return super().answer(question, tracker, kb, dispatcher)
+
 
 class ActionAnswerSubsidy(TopicAction):
     kind = "subsidy"

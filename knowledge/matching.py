@@ -39,7 +39,7 @@ PERIOD = re.compile(r"十[一二三四五六]五")
 MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
-_ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长")
+ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长|how many|how much")
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -113,12 +113,18 @@ class Asked:
         words = [_COLLOQUIAL.get(w, w) for w in segment(without_year) if w not in FILLER and not w.isdigit()]
         counted = [_COLLOQUIAL.get(w, w) for w in counted_words(tag(without_year))]
         return cls(text, tuple(words), frozenset(scopes), year_of(year) if year else None,
-                   tuple(counted), measure_word(text), bool(_ASKS_NUMBER.search(text)),
+                   tuple(counted), measure_word(text), bool(ASKS_NUMBER.search(text)),
                    bool(_PLANNED.search(text)))
 
 
 def all_in(words: tuple[str, ...], text: str) -> bool:
     return bool(words) and all(word in text for word in words)
+
+
+# How English asks the same: "how many students" is 多少人.
+_ENGLISH_MEASURES = ((re.compile(r"how many (?:students|people|persons|kids)"), "人"),
+                     (re.compile(r"how many (?:schools|colleges|universities)"), "所"),
+                     (re.compile(r"how much (?:money|funding)"), "钱"))
 
 
 def measure_word(question: str) -> str | None:
@@ -127,7 +133,7 @@ def measure_word(question: str) -> str | None:
     match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])|(人)数|(百分之)几|多少(钱)|(哪)一?年",
                       normalize(question))
     if not match:
-        return None
+        return next((measure for pattern, measure in _ENGLISH_MEASURES if pattern.search(normalize(question))), None)
     return next(group for group in match.groups()[1:] if group)
 
 
@@ -142,7 +148,7 @@ def score(statistic, asked: "Asked") -> float:
     if total < MIN_CONTENT_SCORE:
         return 0.0  # scope and year alone do not make a match
     if not units_agree(asked.measure, statistic.unit, statistic.year):
-        total -= 4
+        total -= 6
     if asked.scopes:
         # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
         total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)

@@ -112,6 +112,8 @@ async def test_a_place_named_in_another_question_of_the_message_is_not_dropped()
     ("十四五期间有多少中职生升了本科", "高职专升本的呢", "7.6万", "1.6万"),
     # only another year: the same figure of that year
     ("中职生均教学仪器设备值现在多少钱", "12年呢", "3388", "优质"),
+    # another figure named without 多少 still asks how many
+    ("鄂尔多斯职教联盟有几家理事单位", "激励办法里的举措呢", "20项", "195"),
 ])
 async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
     track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
@@ -166,10 +168,11 @@ async def test_a_school_named_in_other_words_still_finds_its_topic(text):
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("How many students were admitted by 单招 in 2022", "33962"),
     ("zhongzhi gaozhi jiaqilai yigong duoshao suo xuexiao", "237"),
     ("dan zhao 2022 lu qu ren shu", "33962"),
 ])
-async def test_a_question_in_pinyin_is_answered_like_the_chinese_it_spells(text, expected):
+async def test_a_question_in_pinyin_or_english_is_answered_like_the_chinese_it_says(text, expected):
     answer = text_of((await run(ActionAnswerStatistic(), tracker(text, "ask_statistic")))[0])
     assert expected in answer and ends_with_source(answer)
 
@@ -181,6 +184,12 @@ async def test_a_question_in_pinyin_is_answered_like_the_chinese_it_spells(text,
 async def test_where_a_named_school_or_event_is_comes_from_what_the_article_says_of_it(action, text, place):
     answer = text_of((await run(action, tracker(text, "x")))[0])
     assert place in answer and ends_with_source(answer)
+
+
+async def test_a_route_to_a_degree_with_a_topic_of_its_own_gets_that_topic():
+    track = tracker("中职本科衔接培养是什么", "ask_undergraduate", [{"entity": "pathway", "value": "中职本科衔接"}])
+    answer = text_of((await run(ActionAnswerUndergraduate(), track))[0])
+    assert "中职本科衔接培养试点" in answer and "21所高职院校" not in answer
 
 
 async def test_asking_where_about_a_programme_gets_its_topic():

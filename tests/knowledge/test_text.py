@@ -44,3 +44,7 @@ def test_traditional_characters_become_simplified_one_for_one():
 @pytest.mark.parametrize("word, inner", [("录取人数", ("录取", "人数")), ("高职院校", ("高职", "院校")), ("单招", ())])
 def test_a_compound_word_is_split_into_the_words_inside_it(word, inner):
     assert inner == parts(word)
+
+
+def test_japanese_forms_are_read_as_simplified_chinese():
+    assert "单招考试" == normalize("単招考试") and "专升本" == normalize("専升本")
