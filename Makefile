@@ -20,7 +20,7 @@ MODEL := models/assistant.tar.gz
 # What the model is trained from (not bot/endpoints*.yml or bot/credentials.yml): the
 # entity extractor (nlu/) stores the vocabulary of the knowledge sources in the model.
 TRAINING_INPUTS := $(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null) \
-	$(wildcard nlu/*.py) knowledge/sources/vocabulary.yaml knowledge/text.py knowledge/schema.py
+	$(wildcard nlu/*.py) knowledge/sources/vocabulary.yaml knowledge/text.py knowledge/schema.py knowledge/pinyin.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
 .PHONY: help install browser kb train run test validate test-stories eval eval-cv purge clean test-scale bench

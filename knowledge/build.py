@@ -98,8 +98,8 @@ def write_database(data: Sources, path: Path) -> None:
     db["word_tags"].insert_all(({"word": word, "tag": tag} for word, tag in dictionary_tags()),
                                pk="word", batch_size=10_000)
     # Questions typed in pinyin (knowledge/pinyin.py): how each known word is spelled.
-    db["pinyin"].insert_all(({"spelling": spelling, "word": word} for spelling, word in build_lexicon(data.vocabulary).items()),
-                            pk="spelling")
+    spelled = build_lexicon(data.vocabulary)
+    db["pinyin"].insert_all(({"spelling": spelling, "word": word} for spelling, word in spelled.items()), pk="spelling")
     db["documents"].insert_all(_search_documents(data), pk="doc_id")
     db["documents"].enable_fts(["segmented"], fts_version="FTS5")
     db.conn.commit()

@@ -410,11 +410,12 @@ class KnowledgeBase:
         text = normalize(question)
         if not _WHERE.search(text):
             return None
-        places = [name for name, _, _ in self._places] + [alias for alias, _ in self._aliases.get("place", [])]
+        place_names = {name for name, _, _ in self._places}
+        places = [*place_names, *(alias for alias, _ in self._aliases.get("place", []))]
         named = sorted(((max(len(n) for n in (name, *aliases) if normalize(n) in text), name, description)
                         for name, aliases, description in self._entities
-                        if name not in {p for p, _, _ in self._places}
-                        and any(normalize(n) in text for n in (name, *aliases))), reverse=True)
+                        if name not in place_names and any(normalize(n) in text for n in (name, *aliases))),
+                       reverse=True)
         located = next((name for _, name, description in named
                         if description and any(place in description for place in places)), None)
         if located is None:

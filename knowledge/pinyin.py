@@ -28,11 +28,18 @@ COMMON = """
 就业 本科 专科 高中 初中 普高 中考 高考 读书 上学 在校生 老师 教师 招生 招了 名额 资助 政策 内蒙古 全区
 要求 时间 时候 流程 材料 区别 不同 一样 好不好 值得 出路 以后 还是 或者 还能 能否 是否 有没有 是不是
 一个 两个 三年 五年 二年级 一年级 三年级 文化 技能 素质 职业 教育 国家 自治区 成绩 班级 第一 排名 合适 选择
-你好 谢谢 再见 拜拜 机器人 真人 人工
+你好 谢谢 再见 拜拜 机器人 真人 人工 请问 问一下 一下 想问
 所 个 几 人 吗 呢 啊 的 是 有 能 考 读 了 和 跟 在 哪 多 少 我 你 他 她 家 还 要 想 去 上 钱 年 吧 么
 """.split()
 # A run of Latin letters, with the spaces, apostrophes and hyphens inside it.
 _RUN = re.compile(r"[A-Za-z]+(?:[\s'’-]+[A-Za-z]+)*")
+# A word that could be pinyin at all: syllables of an optional initial and a final. Most
+# English words are not ("the", "quick", "students"), which keeps the reading of a long
+# English message cheap.
+_SYLLABLES = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan"
+                        r"|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v))+")
+# The most words one stretch of pinyin is read across.
+MAX_WORDS = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -70,7 +77,12 @@ class PinyinReader:
             words = [(run.start() + m.start(), run.start() + m.end()) for m in re.finditer(r"[A-Za-z]+", run.group())]
             first = 0
             while first < len(words):
-                last, stretch = next(((last, stretch) for last in range(len(words), first, -1)
+                # Only words that could be pinyin, and at most MAX_WORDS of them, make a stretch.
+                end = first
+                while end < len(words) and end - first < MAX_WORDS and \
+                        _SYLLABLES.fullmatch(text[words[end][0]:words[end][1]].lower()):
+                    end += 1
+                last, stretch = next(((last, stretch) for last in range(end, first, -1)
                                       if (stretch := self._stretch(text, words[first:last]))), (first + 1, None))
                 if stretch:
                     found.append(stretch)

@@ -43,3 +43,9 @@ def test_the_lexicon_spells_the_vocabulary_and_common_words():
     spelled = build_lexicon({"scope": {"中职": ["中专", "zhongzhi"]}, "place": {"包头市": ["包头"]}})
     assert spelled["zhongzhuan"] == "中专" and spelled["baotoushi"] == "包头市" and spelled["duoshao"] == "多少"
     assert "zhongzhi" in spelled and all(not any(ch.isascii() for ch in word) for word in spelled.values())
+
+
+def test_a_long_english_message_is_left_as_it_is(reader):
+    # words that cannot be pinyin ("the", "quick") end a stretch before it is read
+    text = " ".join(["the quick brown fox jumps over the lazy dog"] * 200)
+    assert text == reader.to_hanzi(text)
