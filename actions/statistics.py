@@ -116,8 +116,9 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     """A question that leans on the previous statistics question ("那高职呢？")."""
     scope = question.first("scope")
     before = kb.match_statistic(previous).statistic
+    names_own = kb.names_figure(question.text)
     # "那高职呢" asks for the same figure of another level; "高职专升本的呢" names its own.
-    sibling = kb.sibling(before, scope) if before and scope and not kb.names_figure(question.text) else None
+    sibling = kb.sibling(before, scope) if before and scope and not names_own else None
     if sibling:
         return answer_statistic(previous, kb, dispatcher, match=StatisticMatch(sibling, MIN_MATCH_SCORE))
     # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
@@ -126,8 +127,7 @@ def answer_statistic_in_context(question: Question, previous: str, kb: Knowledge
     # number as the question before did ("那激励办法的举措呢" is how many: the comma keeps
     # the qualifiers after it out of what is counted).
     kinds = [("place", "scope")] + ([] if scope else [("place",)])
-    how_many = ["", "多少，"] if kb.names_figure(question.text) and not ASKS_NUMBER.search(normalize(question.text)) \
-        else [""]
+    how_many = ["", "多少，"] if names_own and not ASKS_NUMBER.search(normalize(question.text)) else [""]
     for asked in (f"{question.text}{ask}{qualifiers(previous, question.text, kb, kinds=kept)}".strip()
                   for ask in how_many for kept in kinds):
         own = kb.match_statistic(asked, scope=scope)

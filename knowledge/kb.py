@@ -412,17 +412,23 @@ class KnowledgeBase:
             return None
         place_names = {name for name, _, _ in self._places}
         places = [*place_names, *(alias for alias, _ in self._aliases.get("place", []))]
-        named = sorted(((max(len(n) for n in (name, *aliases) if normalize(n) in text), name, description)
-                        for name, aliases, description in self._entities
-                        if name not in place_names and any(normalize(n) in text for n in (name, *aliases))),
-                       reverse=True)
-        located = next((name for _, name, description in named
+        named = []
+        for name, aliases, description in self._entities:
+            lengths = [len(n) for n in (name, *aliases) if normalize(n) in text]
+            if lengths and name not in place_names:
+                named.append((max(lengths), name, description))
+        located = next((name for _, name, description in sorted(named, reverse=True)
                         if description and any(place in description for place in places)), None)
         if located is None:
             return None
-        row = next(row for row in self._db.execute("select name, description, source_id from entities")
-                   if normalize(row["name"]) == located)
+        row = self._db.execute("select name, description, source_id from entities where name = ?",
+                               (self._entity_names[located],)).fetchone()
         return SearchHit(f"entity:{row['name']}", "entity", row["name"], row["description"], row["source_id"], 0.0, ())
+
+    @cached_property
+    def _entity_names(self) -> dict[str, str]:
+        """The stored name of each entity, by its normalised name (_entities)."""
+        return {normalize(name): name for (name,) in self._db.execute("select name from entities")}
 
     @cached_property
     def _places(self) -> tuple[tuple[str, tuple[str, ...], str], ...]:
@@ -499,7 +505,7 @@ class KnowledgeBase:
         if len(words) < 2:
             return []  # one shared word is a coincidence, not an answer
         # A passage names a thing its own way: 职校 in the question is 职业学校 in the passage.
-        names = {w: self._synonyms.get(w, frozenset((w,))) | {w} for w in words}
+        names = {w: self._synonyms.get(w, frozenset((w,))) for w in words}  # each holds w itself
         query = " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(
             name for word in words for name in sorted(names[word])))
         rows = self._db.execute(

@@ -77,8 +77,9 @@ class DictionaryJiebaTokenizer(JiebaTokenizer):
         return self._reader
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._spelled, self._reader = None, None  # made again from the sources of this training
-        self.reader
+        # Made again from the sources of this training, not kept from an earlier one.
+        self._spelled = build_lexicon(load_vocabulary(settings.SOURCES_DIR / "vocabulary.yaml"))
+        self._reader = None
         self.persist()
         return self._resource
 
