@@ -161,6 +161,17 @@ def test_a_long_reply_opens_at_its_first_line(phone, stack, artifacts_dir):
     expect(bot_messages(phone).last.get_by_text("单招是高职院校自己组织的考试招生")).to_be_in_viewport()
 
 
+def test_a_long_reply_still_opens_at_its_first_line_after_a_reload(phone, stack):
+    bot_answers(phone, [{"text": LONG_ANSWER}])
+    ask_and_wait(phone, stack, "单招怎么报名", "第15步")
+
+    phone.reload()
+    open_widget(phone)
+
+    where = message_and_view(phone)
+    assert where["view_top"] <= where["top"] < where["view_top"] + 40
+
+
 def test_a_short_reply_scrolls_the_conversation_to_its_end(phone, stack):
     replies = {"长": [{"text": LONG_ANSWER}], "短": [{"text": "好的。", "buttons": [{"title": "再问一个", "payload": "再问一个"}]}]}
     phone.route(WEBHOOK, lambda route: fulfil_json(route, replies[route.request.post_data_json["message"]]))
