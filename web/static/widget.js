@@ -57,6 +57,8 @@
     failed: function (status) { return "抱歉，消息发送失败（错误 " + status + "）。请稍后再试。"; },
     badServer: "聊天服务地址配置有误，请联系学校网站管理员。",
     image: "图片：",
+    // The folded 来源 lines of an answer on a phone, with how many sources.
+    sources: function (n) { return n ? "来源（" + n + "）" : "来源"; },
   };
 
   // ---------------------------------------------------------------- config
@@ -208,16 +210,26 @@
   var ICON_SEND = "M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z";
   var ICON_RESET = "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z";
 
-  // Bot text to DOM: http(s) URLs become links, everything else text nodes.
-  var URL_PATTERN = /https?:\/\/[^\s<>"'`，。！？；：、（）【】《》「」]+/gi;
+  // Bot text to DOM: http(s) and www. addresses become links, everything else
+  // text nodes. A www. address is linked over https, as the sites the bot
+  // names (www.nm.zsks.cn, …) serve it.
+  var URL_PATTERN = /(?:https?:\/\/|www\.)[^\s<>"'`，。！？；：、（）【】《》「」]+/gi;
   var URL_TRAILING = /[.,;:!?)\]}'"]+$/;
+  var WWW_HOST = /^www\.[a-z0-9-]+(\.[a-z0-9-]+)+/i;
+  var WORD_BEFORE = /[a-z0-9@.\/:_-]/i; // "xwww.a.cn", "a@www.b.cn": not an address of its own
+
+  function linkTarget(candidate, before) {
+    if (!/^www\./i.test(candidate)) return httpUrl(candidate);
+    if (WORD_BEFORE.test(before) || !WWW_HOST.test(candidate)) return null;
+    return httpUrl("https://" + candidate);
+  }
 
   function linkify(text) {
     var fragment = document.createDocumentFragment();
     var last = 0;
     text.replace(URL_PATTERN, function (match, offset) {
       var candidate = match.replace(URL_TRAILING, "");
-      var href = httpUrl(candidate);
+      var href = linkTarget(candidate, text.charAt(offset - 1));
       if (!href) return match;
       fragment.appendChild(document.createTextNode(text.slice(last, offset)));
       fragment.appendChild(h("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: candidate }));
@@ -228,18 +240,95 @@
     return fragment;
   }
 
-  // Answers end with a "来源：" line; it is set apart as a footnote.
+  // Replies are short lines and "·" lists. Each line is a block of its own so
+  // that a list item wraps under its text, not under its bullet.
+  var SOURCE_LINE = /^\s*来源[：:]/;
+  var LIST_MARK = /^(?:([·•・]|[-*](?=\s)|\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[）)])\s*)/;
+  var INDENT = /^\s+(?=\S)/;
+
+  function lineBlock(line) {
+    if (!line.trim()) return h("div", { class: "gap" });
+    var mark = LIST_MARK.exec(line);
+    if (mark) {
+      return h("div", { class: "item" }, [
+        // A bullet is decoration; a number is part of what is said.
+        h("span", { class: "mark", text: mark[1], "aria-hidden": /\d/.test(mark[1]) ? null : "true" }),
+        h("span", { class: "item-text" }, [linkify(line.slice(mark[0].length))]),
+      ]);
+    }
+    var indent = INDENT.exec(line);
+    if (indent) return h("div", { class: "more" }, [linkify(line.slice(indent[0].length))]);
+    if (/^【[^】]+】$/.test(line.trim())) return h("div", { class: "section", text: line.trim() });
+    return h("div", null, [linkify(line)]);
+  }
+
+  // Where the answer's closing "来源：" lines start (list lines under them
+  // belong to them), or -1 when the reply does not end with sources.
+  function sourcesStart(lines) {
+    var start = -1;
+    for (var i = lines.length - 1; i >= 0; i--) {
+      if (SOURCE_LINE.test(lines[i])) start = i;
+      else if (lines[i].trim() && !LIST_MARK.test(lines[i]) && !INDENT.test(lines[i])) break;
+    }
+    return start;
+  }
+
+  // Sources are "《title》，issuer，number，date" joined by "；"; a title may
+  // itself hold "；" or a nested 《》, so on a line with titles the top-level
+  // titles are counted, on other lines the "；"-separated parts.
+  function countSources(lines) {
+    return lines.reduce(function (total, line) {
+      var depth = 0, titles = 0, parts = 0, inPart = false;
+      Array.from(line.replace(SOURCE_LINE, "")).forEach(function (ch) {
+        if (ch === "《") { if (!depth) titles++; depth++; }
+        else if (ch === "》") depth = Math.max(0, depth - 1);
+        if (!depth && /[；;]/.test(ch)) { inPart = false; return; }
+        if (!inPart && ch.trim()) { parts++; inPart = true; }
+      });
+      return total + (titles || parts);
+    }, 0);
+  }
+
+  var sourceIds = 0;
+
+  // A footnote on wide screens; on phones one tappable line that unfolds
+  // (CSS decides which, from the button's aria-expanded).
+  function sourceBlock(lines) {
+    var id = "zw-source-" + (++sourceIds);
+    var text = h("div", { class: "source-text", id: id }, lines.map(lineBlock));
+    var chevron = h("span", { "aria-hidden": "true", text: "▸" });
+    var toggle = h("button", {
+      class: "source-toggle", type: "button", "aria-expanded": "false", "aria-controls": id,
+      onclick: function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", String(open));
+        chevron.textContent = open ? "▾" : "▸";
+        if (open) revealSources(toggle);
+      },
+    }, [TEXT.sources(countSources(lines)), chevron]);
+    return h("div", { class: "source" }, [toggle, text]);
+  }
+
+  // Sources unfolded at the bottom of the view are scrolled into it, with
+  // the end of their bubble, but the tapped line is not pushed out at the top.
+  function revealSources(toggle) {
+    var scroller = toggle.closest(".scroll");
+    var bubble = toggle.closest(".msg");
+    if (!scroller || !bubble) return;
+    var view = scroller.getBoundingClientRect();
+    var margin = 12; // the list's own padding below the last bubble
+    var overflow = bubble.getBoundingClientRect().bottom + margin - view.bottom;
+    var room = toggle.getBoundingClientRect().top - view.top;
+    if (overflow > 0) scroller.scrollTop += Math.min(overflow, Math.max(0, room));
+  }
+
   function botBody(text) {
-    var lines = text.split("\n");
-    var sourceAt = -1;
-    for (var i = 0; i < lines.length; i++) {
-      if (/^\s*来源[：:]/.test(lines[i])) { sourceAt = i; break; }
-    }
-    var main = (sourceAt < 0 ? lines : lines.slice(0, sourceAt)).join("\n").replace(/\s+$/, "");
-    var parts = [h("div", { class: "text" }, [linkify(main)])];
-    if (sourceAt >= 0) {
-      parts.push(h("div", { class: "source" }, [linkify(lines.slice(sourceAt).join("\n").trim())]));
-    }
+    var lines = text.replace(/\s+$/, "").split("\n");
+    var at = sourcesStart(lines);
+    var main = at < 0 ? lines : lines.slice(0, at);
+    while (main.length && !main[main.length - 1].trim()) main.pop();
+    var parts = [h("div", { class: "text" }, main.map(lineBlock))];
+    if (at >= 0) parts.push(sourceBlock(lines.slice(at).filter(function (line) { return line.trim(); })));
     return parts;
   }
 
@@ -284,7 +373,16 @@
       ".scroll{flex:1;overflow-y:auto;padding:12px;background:#f5f7fa;overscroll-behavior:contain}",
       ".log{display:flex;flex-direction:column;gap:8px}",
       ".msg{max-width:85%;padding:8px 12px;border-radius:12px;word-wrap:break-word;overflow-wrap:anywhere}",
-      ".msg .text,.msg.user{white-space:pre-wrap}",
+      ".msg .text,.source-text,.msg.user{white-space:pre-wrap}",
+      // Lines of a reply: "·" items hang under their text; "  还需要：…" lines sit under an item.
+      ".item{display:flex;gap:2px}",
+      ".mark{flex:none;min-width:1em}",
+      ".item-text{flex:1;min-width:0}",
+      ".item+.item,.more+.item{margin-top:4px}",
+      ".more{padding-left:1em}",
+      ".section{font-weight:600;margin-top:6px}",
+      ".section:first-child{margin-top:0}",
+      ".gap{height:.5em}",
       ".msg.bot{align-self:flex-start;background:#fff;border:1px solid #e3e7ee;border-bottom-left-radius:4px}",
       ".msg.user{align-self:flex-end;background:var(--zw-brand);color:var(--zw-on-brand);border-bottom-right-radius:4px}",
       ".msg.user.pending{opacity:.7}",
@@ -292,9 +390,13 @@
       ".msg .state{display:none;font-size:11px;opacity:.85;margin-top:2px;text-align:right}",
       ".root.offline .msg .state{display:block}",
       ".msg.notice{align-self:center;background:#fce8e6;color:#a50e0e;font-size:13px}",
-      ".msg a{color:#0b57d0;text-decoration:underline;word-break:break-all}",
-      ".source{white-space:pre-wrap;margin-top:6px;padding-top:6px;border-top:1px dashed #d5dae3;" +
-        "font-size:12px;color:#5f6368}",
+      ".msg a{color:#0b57d0;text-decoration:underline}",
+      // Sources are secondary: small and grey; on phones folded behind one line (below).
+      ".source{margin-top:6px;padding-top:6px;border-top:1px dashed #d5dae3;font-size:12px;" +
+        "line-height:1.45;color:#5f6368}",
+      ".source a{color:#3c5a99}",
+      ".source-toggle{display:none;align-items:center;gap:4px;min-height:32px;padding:4px 10px 4px 0;" +
+        "background:transparent;border:0;font-size:12px;color:#5f6368;-webkit-tap-highlight-color:transparent}",
       ".typing{display:flex;gap:4px;align-items:center;align-self:flex-start;margin-top:8px;" +
         "padding:10px 12px;background:#fff;border:1px solid #e3e7ee;border-radius:12px;width:max-content}",
       ".typing i{width:6px;height:6px;border-radius:50%;background:#9aa0a6;display:block}",
@@ -321,7 +423,9 @@
       ".counter.over{color:#d93025;font-weight:600}",
       // Narrow phones: the panel takes the whole screen.
       "@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;" +
-        "max-height:none;border-radius:0}.root.open .launcher{display:none}}",
+        "max-height:none;border-radius:0}.root.open .launcher{display:none}" +
+        ".msg{max-width:92%}.reply{min-height:36px;padding:6px 14px;font-size:14px}" +
+        ".source-toggle{display:inline-flex}.source-toggle[aria-expanded=false]+.source-text{display:none}}",
     ].join("\n");
   }
 
@@ -438,7 +542,7 @@
     this.root.classList.add("open");
     this.launcher.setAttribute("aria-expanded", "true");
     setChildren(this.launcher, [icon(ICON_CLOSE)]);
-    this.scrollToEnd();
+    this.scrollToLatest();
     this.input.focus();
   };
 
@@ -463,7 +567,7 @@
     // Shown, not stored: it describes the page, not the conversation.
     if (!this.config.server) this.log.appendChild(h("div", { class: "msg notice", text: TEXT.badServer }));
     this.renderReplies();
-    this.scrollToEnd();
+    this.scrollToLatest();
   };
 
   // Returns null for a bot message that carries only buttons.
@@ -484,19 +588,19 @@
     return el;
   };
 
-  // Quick replies belong to the latest bot message; an empty conversation
-  // gets the suggested questions instead.
+  // Quick replies belong to the bot's latest turn, all its messages: a
+  // question's buttons (取消 among them) stay when a hint follows it. An empty
+  // conversation gets the suggested questions instead.
   Widget.prototype.renderReplies = function () {
     var self = this;
     var messages = this.conversation.messages;
-    var last = messages[messages.length - 1];
     var options = [];
     var label = TEXT.repliesLabel;
     if (!messages.length) {
       options = TEXT.suggestions.map(function (q) { return { title: q, payload: q }; });
       label = TEXT.suggestionsLabel;
-    } else if (last.from === "bot" && last.buttons) {
-      options = last.buttons;
+    } else {
+      options = latestTurnButtons(messages);
     }
     this.replies.setAttribute("aria-label", label);
     setChildren(this.replies, options.map(function (option) {
@@ -508,7 +612,41 @@
     this.replies.hidden = !options.length;
   };
 
-  Widget.prototype.scrollToEnd = function () { this.scroller.scrollTop = this.scroller.scrollHeight; };
+  function latestTurnButtons(messages) {
+    var buttons = [];
+    for (var i = messages.length - 1; i >= 0 && messages[i].from !== "user"; i--) {
+      buttons = (messages[i].buttons || []).concat(buttons);
+    }
+    var seen = {};
+    return buttons.filter(function (b) {
+      var key = b.title + "\n" + b.payload;
+      if (seen[key]) return false;
+      seen[key] = true;
+      return true;
+    }).slice(0, 10);
+  }
+
+  // The end of the conversation, but never past the first line of the bot's
+  // latest turn: a long answer opens at its start, not at its sources.
+  Widget.prototype.scrollToLatest = function () {
+    var scroller = this.scroller;
+    var end = scroller.scrollHeight - scroller.clientHeight;
+    var start = latestTurnStart(this.log);
+    if (!start) {
+      scroller.scrollTop = end;
+      return;
+    }
+    var gap = 8; // a little of what came before, so the reader sees where the turn begins
+    var top = start.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop - gap;
+    scroller.scrollTop = Math.max(0, Math.min(end, top));
+  };
+
+  // The first bubble after the user's last message (null when the user spoke last).
+  function latestTurnStart(log) {
+    var start = null;
+    for (var el = log.lastElementChild; el && !el.classList.contains("user"); el = el.previousElementSibling) start = el;
+    return start;
+  }
 
   Widget.prototype.append = function (message) {
     var messages = this.conversation.messages;
@@ -525,7 +663,7 @@
     var el = this.bubble(message);
     if (el) this.log.appendChild(el);
     this.renderReplies();
-    this.scrollToEnd();
+    this.scrollToLatest();
   };
 
   Widget.prototype.addNotice = function (text) { this.append({ from: "notice", text: text }); };
@@ -594,7 +732,7 @@
     if (!next) return;
     this.inFlight = true;
     this.typing.hidden = false;
-    this.scrollToEnd();
+    this.scrollToLatest();
     // A reset while the request is out starts a new conversation; the late
     // answer belongs to the old one and is dropped.
     function stale() {
