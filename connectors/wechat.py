@@ -182,7 +182,8 @@ class Conversations:
         self.channel = channel
         turn_seconds = max(ANSWER_KEPT_SECONDS, 2 * settings.wechat_max_age_seconds())
         self._turns: Expiring[Hashable, asyncio.Future[Reply]] = Expiring(turn_seconds)
-        self._waiting: Expiring[str, asyncio.Future[Reply]] = Expiring(ANSWER_KEPT_SECONDS)
+        # Per conversation, the turns whose answers the user was told to fetch, oldest first.
+        self._waiting: Expiring[str, list[asyncio.Future[Reply]]] = Expiring(ANSWER_KEPT_SECONDS)
         self._options: Expiring[str, list[Option]] = Expiring(OPTIONS_KEPT_SECONDS)
 
     async def reply(self, message_key: Hashable, conversation: str, text: str,
@@ -197,10 +198,13 @@ class Conversations:
         try:
             answer = await asyncio.wait_for(asyncio.shield(turn), max(remaining, 0))
         except asyncio.TimeoutError:
-            self._waiting.set(conversation, turn)
+            waiting = self._waiting.get(conversation) or []
+            if turn not in waiting:
+                self._waiting.set(conversation, [*waiting, turn])
             return STILL_WORKING_REPLY
-        if self._waiting.get(conversation) is turn:  # a retry delivered what was waiting
-            self._waiting.pop(conversation)
+        waiting = self._waiting.get(conversation) or []
+        if turn in waiting:  # a retry delivered what was waiting
+            self._waiting.set(conversation, [other for other in waiting if other is not turn])
         return compose(answer.text, answer.options)
 
     def welcome(self, conversation: str, text: str, options: list[Option]) -> str:
@@ -213,7 +217,7 @@ class Conversations:
 
     async def _answer(self, conversation: str, text: str, metadata: dict | None) -> Reply:
         waiting = self._waiting.pop(conversation)
-        if waiting is not None:
+        if waiting:
             return await self._deliver(waiting, text)
         options = self._options.get(conversation) or []
         number = read_number(text) if options else None
@@ -237,12 +241,14 @@ class Conversations:
         self._remember_options(conversation, options)
         return Reply(answer or UNAVAILABLE_REPLY, options)
 
-    async def _deliver(self, waiting: asyncio.Future[Reply], text: str) -> Reply:
-        """The answer the user was told to fetch; a message that was not "1" is not lost silently."""
-        answer = await asyncio.shield(waiting)
-        if text.strip() in FETCH_WORDS or read_number(text) == 1:
-            return answer
-        return Reply(RESEND_NOTE + "\n\n" + answer.text, answer.options)
+    async def _deliver(self, waiting: list[asyncio.Future[Reply]], text: str) -> Reply:
+        """The answers the user was told to fetch, in order; a message that was not "1" is not
+        lost silently."""
+        answers = await asyncio.gather(*(asyncio.shield(turn) for turn in waiting))
+        joined = "\n\n".join(answer.text for answer in answers)
+        if not (text.strip() in FETCH_WORDS or read_number(text) == 1):
+            joined = RESEND_NOTE + "\n\n" + joined
+        return Reply(joined, answers[-1].options)
 
     def _remember_options(self, conversation: str, options: list[Option]) -> None:
         if options:
@@ -398,7 +404,7 @@ class WeChatInput(InputChannel):
             try:
                 return response.text(endpoint(request, school_id).verify(_args(request)))
             except Refused as refused:
-                return _refusal(school_id, refused)
+                return self._refusal(school_id, refused)
 
         @webhook.route("/<school_id>", methods=["POST"])
         async def receive(request: Request, school_id: str) -> HTTPResponse:
@@ -406,10 +412,16 @@ class WeChatInput(InputChannel):
             try:
                 reply = await endpoint(request, school_id).receive(_args(request), request.body, started)
             except Refused as refused:
-                return _refusal(school_id, refused)
+                return self._refusal(school_id, refused)
             return response.text(reply, content_type="application/xml" if reply != NO_REPLY else "text/plain")
 
         return webhook
+
+    def _refusal(self, school_id: str, refused: Refused) -> HTTPResponse:
+        # The school (if it is one) and the reason only: never a query value or the body.
+        school = school_id if school_id in self.schools else "(unknown)"
+        logger.warning("wechat: refused a request for school %s (%s)", school, refused.reason)
+        return response.text(refused.reason, status=refused.status)
 
 
 def welcome_of(request: Request) -> tuple[str, list[Option]]:
@@ -426,8 +438,3 @@ def welcome_of(request: Request) -> tuple[str, list[Option]]:
 def _args(request: Request) -> dict[str, str]:
     return {name: request.args.get(name, "") for name in request.args}
 
-
-def _refusal(school_id: str, refused: Refused) -> HTTPResponse:
-    # The school and the reason only: never a query value or the body.
-    logger.warning("wechat: refused a request for school %r (%s)", school_id[:64], refused.reason)
-    return response.text(refused.reason, status=refused.status)

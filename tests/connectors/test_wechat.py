@@ -139,6 +139,19 @@ async def test_a_slow_assistant_still_gets_a_reply_within_five_seconds_and_the_a
     assert [(conversation_id(ID_KEY, PLAIN_SCHOOL, client.open_id), "中职有哪些资助")] == assistant.received
 
 
+async def test_two_slow_answers_are_both_delivered_in_order(monkeypatch):
+    monkeypatch.setenv("WECHAT_REPLY_SECONDS", "0.1")
+    assistant = Assistant(delay=0.3)
+    endpoint = endpoint_for(PLAIN_SCHOOL, assistant)
+    client = WeChatClient(PLAIN_SCHOOL)
+    first, second = await asyncio.gather(exchange(endpoint, client, client.text("单招考什么")),
+                                         exchange(endpoint, client, client.text("对口招生呢")))
+    assert [STILL_WORKING_REPLY] * 2 == [first, second]
+    monkeypatch.setenv("WECHAT_REPLY_SECONDS", "4")
+    reply = await exchange(endpoint, client, client.text("1"))
+    assert reply.index("答：单招考什么") < reply.index("答：对口招生呢")
+
+
 async def test_a_new_question_while_an_answer_waits_gets_that_answer_and_is_asked_again(monkeypatch):
     monkeypatch.setenv("WECHAT_REPLY_SECONDS", "0.1")
     assistant = Assistant(delay=0.3)

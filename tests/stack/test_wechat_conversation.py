@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
 from connectors.wechat import STILL_WORKING_REPLY, conversation_id
 from tests.connectors.wechat_client import ID_KEY, PLAIN_SCHOOL, SECURE_SCHOOL, Request, WeChatClient
 from tests.stack.conftest import SCHOOL_COUNT_QUESTION
@@ -85,7 +87,22 @@ def test_a_retried_push_is_processed_once(stack, client):
     with ThreadPoolExecutor(3) as pool:  # WeChat's three tries, here all at once
         replies = list(pool.map(lambda _: push(stack, client, request), range(3)))
     assert 1 == len(set(replies)), replies
+    if replies[0] == STILL_WORKING_REPLY:  # a slow turn: fetch it, so that it has been stored
+        assert "237" in push(stack, client, client.text("1"))
+    else:
+        assert "237" in replies[0]
     assert [SCHOOL_COUNT_QUESTION] == user_texts(stack, client)
+
+
+def test_a_slow_assistant_still_gets_a_reply_within_5_seconds_and_the_answer_next(stack, action_server_hung):
+    """With the action server hung, a Rasa turn takes the action guard's 4 s plus the model's
+    time: longer than the channel waits (4 s from the push, on the same event loop)."""
+    client = WeChatClient(SECURE_SCHOOL)
+    started = time.monotonic()
+    reply = push(stack, client, client.text(SCHOOL_COUNT_QUESTION))
+    assert time.monotonic() - started < 5
+    assert STILL_WORKING_REPLY == reply
+    assert ACTION_UNAVAILABLE_REPLY == push(stack, client, client.text("1"))  # the turn's own answer
 
 
 def test_a_voice_message_with_recognition_text_is_answered(stack, client):
