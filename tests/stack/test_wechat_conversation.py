@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import time
+import uuid
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -152,3 +153,14 @@ def test_the_eligibility_check_runs_on_numbered_options_and_ends_with_its_source
     assert rounds >= 2
     assert reply.splitlines()[-1].startswith("来源："), reply
     assert len(reply.encode("utf-8")) <= 2048
+
+
+def test_neither_the_openid_nor_the_message_reaches_the_logs(stack):
+    client = WeChatClient(PLAIN_SCHOOL)
+    token = uuid.uuid4().hex[:12]
+    say(stack, client, f"我家孩子叫{token}，想问中职免学费")
+    call(stack, client.school.id, client.text(token, token="wrongtoken").args, b"")  # a refusal is logged
+    logs = {path.name: path.read_text(encoding="utf-8", errors="replace")
+            for path in stack.config.log_dir.glob("*.log")}
+    assert "rasa.log" in logs
+    assert [] == [name for name, text in logs.items() if token in text or client.open_id in text]
