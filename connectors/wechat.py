@@ -13,35 +13,25 @@ answers with WeChat's passive reply.
   or over-long message); a leading "/" is text, never Rasa's intent syntax. Pictures,
   stickers, locations, links and the like get ASK_FOR_TEXT; a new follower gets the
   domain's utter_greet.
-- WeChat drops a reply that arrives more than 5 s after its push and then sends the push
-  again (three tries in all). The assistant gets WECHAT_REPLY_SECONDS (4 s) of that; if it
-  is slower, the reply is STILL_WORKING_REPLY and the answer, when ready, is the reply to
-  the user's next message. A retried or replayed push (same MsgId) joins the first one's
-  turn: it is never handed to Rasa twice.
-- Buttons become numbered options and a digit selects one; replies are kept within
-  2048 bytes with their 来源 line (connectors/wechat_text.py).
+- WeChat's 5-second limit, retries (once per MsgId), numbered options and the answers
+  kept for the user's next message: connectors/wechat_turns.py. Replies within 2048 bytes
+  with their 来源 line: connectors/wechat_text.py.
 - The OpenID is never stored or logged: the conversation id is an HMAC of it under
   WECHAT_ID_KEY, so the tracker store holds no WeChat identifier.
-
-What is remembered between pushes (turns by MsgId, answers waiting to be fetched, the
-options last shown) lives in this process's memory for minutes: with several Sanic
-workers, a retry or the next message may reach another worker (docs/deployment.md).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import re
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Generic, Hashable, TypeVar
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -51,33 +41,21 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from connectors import settings
-from connectors.rest import UNAVAILABLE_REPLY, install_guards, reply_without_model
-from connectors.wechat_text import Option, as_user_text, compose, read_number, render
+from connectors.rest import install_guards
+from connectors.wechat_text import Option, render
+from connectors.wechat_turns import Conversations
 
 logger = logging.getLogger(__name__)
 
-STILL_WORKING_REPLY = "正在查询，请稍后回复“1”查看回答。"
-RESEND_NOTE = "（这是你上一个问题的回答。你刚发的消息还没有处理，看完请再发一次。）"
 ASK_FOR_TEXT = "抱歉，我只看得懂文字，请用文字提问，比如“单招考什么？”"
-CHOOSE_IN_RANGE = "请回复 1 到 {count} 之间的数字，或者直接用文字回答。"
 FALLBACK_WELCOME = "你好！我是职教升学助手，可以回答内蒙古职业教育升学和资助的问题，请用文字提问。"
 # What WeChat forwards in place of a custom sticker or other content it cannot pass on.
 UNSUPPORTED_CONTENT = "【收到不支持的消息类型，暂无法显示】"
 NO_REPLY = "success"  # WeChat's "received, nothing to say"
-FETCH_WORDS = frozenset({"1", "查看"})
-
-# How long what is remembered between pushes is kept. A turn outlives any timestamp the
-# push could carry, so a replay within the accepted clock window still finds it.
-ANSWER_KEPT_SECONDS = 30 * 60
-OPTIONS_KEPT_SECONDS = 60 * 60  # the domain's session_expiration_time
-MAX_REMEMBERED = 100_000
 
 _SCHOOL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"[A-Za-z0-9]{3,32}")
 _AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 
 
 class ConfigurationError(ValueError):
@@ -134,127 +112,8 @@ def read_schools(raw: str) -> dict[str, School]:
 
 def conversation_id(key: str, school: School, open_id: str) -> str:
     """The conversation id of an OpenID: a keyed hash, so the id reveals nothing without the key."""
-    digest = hmac.new(key.encode("utf-8"), f"{school.app_id}\n{open_id}".encode("utf-8"), hashlib.sha256)
+    digest = hmac.new(key.encode("utf-8"), f"{school.app_id}\n{open_id}".encode(), hashlib.sha256)
     return "wx-" + digest.hexdigest()[:40]
-
-
-class Expiring(Generic[K, V]):
-    """A mapping whose entries are forgotten `seconds` after they were last set."""
-
-    def __init__(self, seconds: float, limit: int = MAX_REMEMBERED):
-        self.seconds = seconds
-        self.limit = limit
-        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        self._forget_expired()
-        entry = self._entries.get(key)
-        return entry[1] if entry else None
-
-    def set(self, key: K, value: V) -> None:
-        self._entries.pop(key, None)
-        self._entries[key] = (time.monotonic() + self.seconds, value)
-        self._forget_expired()
-        while len(self._entries) > self.limit:
-            self._entries.popitem(last=False)
-
-    def pop(self, key: K) -> V | None:
-        entry = self._entries.pop(key, None)
-        return entry[1] if entry else None
-
-    def _forget_expired(self) -> None:
-        now = time.monotonic()
-        while self._entries and next(iter(self._entries.values()))[0] < now:
-            self._entries.popitem(last=False)
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    options: list[Option] = field(default_factory=list)
-
-
-class Conversations:
-    """Turns WeChat messages into Rasa turns within WeChat's time limit, once per MsgId."""
-
-    def __init__(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], channel: str = "wechat"):
-        self.on_new_message = on_new_message
-        self.channel = channel
-        turn_seconds = max(ANSWER_KEPT_SECONDS, 2 * settings.wechat_max_age_seconds())
-        self._turns: Expiring[Hashable, asyncio.Future[Reply]] = Expiring(turn_seconds)
-        # Per conversation, the turns whose answers the user was told to fetch, oldest first.
-        self._waiting: Expiring[str, list[asyncio.Future[Reply]]] = Expiring(ANSWER_KEPT_SECONDS)
-        self._options: Expiring[str, list[Option]] = Expiring(OPTIONS_KEPT_SECONDS)
-
-    async def reply(self, message_key: Hashable, conversation: str, text: str,
-                    metadata: dict | None = None, started: float | None = None) -> str:
-        """The passive reply to a message, within WECHAT_REPLY_SECONDS of `started`."""
-        started = time.monotonic() if started is None else started
-        turn = self._turns.get(message_key)
-        if turn is None:  # a retried push joins its first try's turn
-            turn = asyncio.ensure_future(self._answer(conversation, text, metadata))
-            self._turns.set(message_key, turn)
-        remaining = settings.wechat_reply_seconds() - (time.monotonic() - started)
-        try:
-            answer = await asyncio.wait_for(asyncio.shield(turn), max(remaining, 0))
-        except asyncio.TimeoutError:
-            waiting = self._waiting.get(conversation) or []
-            if turn not in waiting:
-                self._waiting.set(conversation, [*waiting, turn])
-            return STILL_WORKING_REPLY
-        waiting = self._waiting.get(conversation) or []
-        if turn in waiting:  # a retry delivered what was waiting
-            self._waiting.set(conversation, [other for other in waiting if other is not turn])
-        return compose(answer.text, answer.options)
-
-    def welcome(self, conversation: str, text: str, options: list[Option]) -> str:
-        self._remember_options(conversation, options)
-        return compose(text, options)
-
-    def forget(self, conversation: str) -> None:
-        self._waiting.pop(conversation)
-        self._options.pop(conversation)
-
-    async def _answer(self, conversation: str, text: str, metadata: dict | None) -> Reply:
-        waiting = self._waiting.pop(conversation)
-        if waiting:
-            return await self._deliver(waiting, text)
-        options = self._options.get(conversation) or []
-        number = read_number(text) if options else None
-        if number is not None:
-            if not 1 <= number <= len(options):
-                return Reply(CHOOSE_IN_RANGE.format(count=len(options)), options)
-            text = options[number - 1].payload
-        text = as_user_text(text)
-        immediate = reply_without_model(text)
-        if immediate is not None:
-            return Reply(immediate)
-        collector = CollectingOutputChannel()
-        try:
-            await self.on_new_message(UserMessage(text, collector, conversation, input_channel=self.channel,
-                                                  metadata=metadata))
-        except Exception:
-            # Logged without the message text: it may hold what a family told us.
-            logger.exception("wechat: handling a message failed (conversation %s)", conversation)
-            return Reply(UNAVAILABLE_REPLY)
-        answer, options = render(collector.messages)
-        self._remember_options(conversation, options)
-        return Reply(answer or UNAVAILABLE_REPLY, options)
-
-    async def _deliver(self, waiting: list[asyncio.Future[Reply]], text: str) -> Reply:
-        """The answers the user was told to fetch, in order; a message that was not "1" is not
-        lost silently."""
-        answers = await asyncio.gather(*(asyncio.shield(turn) for turn in waiting))
-        joined = "\n\n".join(answer.text for answer in answers)
-        if not (text.strip() in FETCH_WORDS or read_number(text) == 1):
-            joined = RESEND_NOTE + "\n\n" + joined
-        return Reply(joined, answers[-1].options)
-
-    def _remember_options(self, conversation: str, options: list[Option]) -> None:
-        if options:
-            self._options.set(conversation, options)
-        else:
-            self._options.pop(conversation)
 
 
 @dataclass(frozen=True)
@@ -270,7 +129,7 @@ class Push:
     created: int = 0
 
     @classmethod
-    def of(cls, message: Any) -> "Push":
+    def of(cls, message: Any) -> Push:
         """Raises if a field is missing or malformed (wechatpy converts them on access)."""
         sender = message.source
         if not isinstance(sender, str) or not sender:
@@ -325,7 +184,7 @@ class Endpoint:
             push = Push.of(message)
         except (InvalidSignatureException, InvalidAppIdException):
             raise Refused(403, "the message signature or AppID does not match") from None
-        except Exception:  # malformed XML, base64, padding or fields: whatever it is, it is not a push
+        except Exception:  # noqa: BLE001 - malformed XML, base64, padding or fields: not a push
             raise Refused(400, "the body is not a WeChat push") from None
         text = await self._reply_text(push, started)
         if text is None:
@@ -335,7 +194,7 @@ class Endpoint:
             reply = crypto.encrypt_message(reply, args["nonce"], args["timestamp"])
         return reply
 
-    async def _reply_text(self, push: "Push", started: float | None) -> str | None:
+    async def _reply_text(self, push: Push, started: float | None) -> str | None:
         conversation = conversation_id(self.id_key, self.school, push.sender)
         if push.type == "event":
             if push.event.startswith("subscribe"):
@@ -381,7 +240,7 @@ class WeChatInput(InputChannel):
         return "wechat"
 
     @classmethod
-    def from_credentials(cls, credentials: dict | None) -> "WeChatInput":
+    def from_credentials(cls, credentials: dict | None) -> WeChatInput:
         install_guards()
         return cls(read_schools(settings.wechat_schools()), settings.wechat_id_key())
 

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from connectors.wechat import (ASK_FOR_TEXT, NO_REPLY, RESEND_NOTE, STILL_WORKING_REPLY, ConfigurationError,
-                               Conversations, Endpoint, Refused, School, WeChatInput, conversation_id,
-                               read_schools)
+from connectors.wechat import (ASK_FOR_TEXT, NO_REPLY, ConfigurationError, Endpoint, Refused, School, WeChatInput,
+                               conversation_id, read_schools)
 from connectors.wechat_text import Option
+from connectors.wechat_turns import RESEND_NOTE, STILL_WORKING_REPLY, Conversations
 from tests.connectors.wechat_client import ID_KEY, PLAIN_SCHOOL, SECURE_SCHOOL, WeChatClient
 
 SCHOOLS = [PLAIN_SCHOOL, SECURE_SCHOOL]

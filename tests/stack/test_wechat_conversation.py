@@ -7,10 +7,10 @@ import json
 import re
 import sqlite3
 import time
-import uuid
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
-from connectors.wechat import STILL_WORKING_REPLY, conversation_id
+from connectors.wechat import conversation_id
+from connectors.wechat_turns import STILL_WORKING_REPLY
 from tests.connectors.wechat_client import ID_KEY, PLAIN_SCHOOL, SECURE_SCHOOL, Request, WeChatClient
 from tests.stack.conftest import SCHOOL_COUNT_QUESTION
 
