@@ -134,6 +134,25 @@ def test_a_forged_or_replayed_push_is_refused_and_nothing_is_stored(stack, clien
     assert [] == user_texts(stack, client)
 
 
+@pytest.mark.parametrize("school, args, body", [
+    (PLAIN_SCHOOL, {}, b"<xml/>"),
+    (PLAIN_SCHOOL, {"signature": "x", "timestamp": "abc", "nonce": "n"}, b"<xml/>"),
+    (PLAIN_SCHOOL, {"signature": "x", "timestamp": "9" * 40, "nonce": "n"}, b"<xml/>"),
+    (PLAIN_SCHOOL, None, b"\xff\xfe<xml>"),
+    (PLAIN_SCHOOL, None, b"<xml><MsgType>text</MsgType><Content>" + "问".encode() * 25000 + b"</Content></xml>"),
+    (SECURE_SCHOOL, None, b"<xml><Encrypt>not base64!</Encrypt></xml>"),
+    (SECURE_SCHOOL, "msg_signature", b"<xml><Encrypt>AAAA</Encrypt></xml>"),
+], ids=["no-query", "timestamp-text", "timestamp-huge", "bad-utf8", "over-64KB", "bad-cipher", "bad-msg-signature"])
+def test_a_malformed_request_gets_a_4xx_and_the_channel_keeps_serving(stack, school, args, body):
+    client = WeChatClient(school)
+    if args is None or args == "msg_signature":  # a valid URL signature, the rest malformed
+        args = {**client.query(), **({"encrypt_type": "aes", "msg_signature": "0" * 40} if args else
+                                     {"encrypt_type": "aes"} if school.crypto else {})}
+    status, _ = call(stack, school.id, args, body)
+    assert 400 <= status < 500
+    assert "237" in say(stack, client, SCHOOL_COUNT_QUESTION)
+
+
 def test_a_new_follower_is_welcomed_with_numbered_options(stack, client):
     welcome = push(stack, client, client.event("subscribe"))
     assert OPTION.search(welcome)
