@@ -30,3 +30,27 @@ def action_timeout_seconds() -> float:
     fraction of a second of it, so a call gets 4 s by default.
     """
     return float(os.getenv("ACTION_TIMEOUT_SECONDS", "4"))
+
+
+def wechat_schools() -> str:
+    """The schools whose 公众号 push to the WeChat channel, as JSON (connectors/wechat.py reads it)."""
+    return os.getenv("WECHAT_SCHOOLS", "")
+
+
+def wechat_id_key() -> str:
+    """The key of the keyed hash that turns a WeChat OpenID into a conversation id."""
+    return os.getenv("WECHAT_ID_KEY", "")
+
+
+def wechat_reply_seconds() -> float:
+    """How long a WeChat push waits for the assistant before answering "正在查询".
+
+    WeChat drops a passive reply that has not arrived 5 s after it sent the push; the
+    rest of the 5 s is for the network.
+    """
+    return float(os.getenv("WECHAT_REPLY_SECONDS", "4"))
+
+
+def wechat_max_age_seconds() -> int:
+    """How far a push's timestamp may be from this server's clock before it is refused as a replay."""
+    return int(os.getenv("WECHAT_MAX_AGE_SECONDS", "300"))

@@ -291,7 +291,9 @@ def main() -> int:
     c = stack.config
     api = "on (token or JWT required)" if rasa_api_arguments(c.rasa_environment()) else "off (set RASA_AUTH_TOKEN to enable)"
     print(f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
-          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io\n  HTTP API:   {api}\nCtrl-C stops everything.", flush=True)
+          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io"
+          f"\n  WeChat:     http://localhost:{c.rasa_port}/webhooks/wechat/<school> (schools in WECHAT_SCHOOLS)"
+          f"\n  HTTP API:   {api}\nCtrl-C stops everything.", flush=True)
     try:
         while not stopping:
             for name, process in stack.processes.items():

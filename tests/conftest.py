@@ -27,8 +27,10 @@ def kb(built_db) -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    """The running assistant, as `make run` starts it, on test ports with a fresh tracker."""
+    """The running assistant, as `make run` starts it, on test ports with a fresh tracker,
+    and with the test schools' 公众号 connected to its WeChat channel."""
     from scripts.serve import Stack, StackConfig
+    from tests.connectors.wechat_client import wechat_settings
 
     work = tmp_path_factory.mktemp("stack")
     config = StackConfig(
@@ -39,5 +41,8 @@ def stack(tmp_path_factory):
         lock_db=work / "locks.db",
         log_dir=Path("test-artifacts") / "logs",
     )
-    with Stack(config) as running:
-        yield running
+    with pytest.MonkeyPatch.context() as environment:
+        for name, value in wechat_settings().items():
+            environment.setenv(name, value)
+        with Stack(config) as running:
+            yield running

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import urllib.error
 import urllib.request
 import uuid
+
+import pytest
 
 SCHOOL_COUNT_QUESTION = "内蒙古现在一共有多少所职业院校？"
 
@@ -30,3 +34,12 @@ def ask(stack, text: str, sender: str, rasa_url: str | None = None) -> str:
 
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def action_server_hung(stack):
+    """Stopped, not dead: it accepts connections (the kernel does) and never answers."""
+    group = stack.processes["actions"].pid
+    os.killpg(group, signal.SIGSTOP)
+    yield
+    os.killpg(group, signal.SIGCONT)

@@ -4,8 +4,6 @@ failing (connectors/tracker_guard.py), with the assistant running."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 import time
 from contextlib import closing
@@ -26,15 +24,6 @@ def action_server_killed(stack):
     stack.kill("actions")
     yield
     stack.restart("actions")
-
-
-@pytest.fixture
-def action_server_hung(stack):
-    """Stopped, not dead: it accepts connections (the kernel does) and never answers."""
-    group = stack.processes["actions"].pid
-    os.killpg(group, signal.SIGSTOP)
-    yield
-    os.killpg(group, signal.SIGCONT)
 
 
 def timed_answer(stack, text: str, sender: str) -> tuple[float, str]:
