@@ -90,8 +90,14 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         return self.answer(question, tracker, kb, dispatcher)
 
 
+# The most of a question a follow-up leans on. A follow-up's question is its own words
+# before the question it follows: cut at the end, the oldest words go first, and a long
+# chain of follow-ups costs each turn the same (issue 14: 60 follow-ups made one slot 5 MB).
+LAST_QUESTION_MAX_CHARS = 500
+
+
 def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:
     """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about."""
-    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text)]
+    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS])]
     events += [SlotSet(slot, value) for slot, value in values.items()]
     return events
