@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import asyncio
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,6 +81,9 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         kb = knowledge_base()
         question = read_question(tracker, kb)
+        # Between the steps the call may be cancelled: Sanic cancels the handler when Rasa
+        # gives up on the call (connectors/action_guard.py) and closes the connection.
+        await asyncio.sleep(0)
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
         # from what the article says of it, not from a figure or a policy topic.
         located = kb.location(question.text)
@@ -87,6 +91,7 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
             dispatcher.utter_message(text=templates.search_answer(located.body, located.title,
                                                                   kb.source(located.source_id)))
             return []
+        await asyncio.sleep(0)
         return self.answer(question, tracker, kb, dispatcher)
 
 

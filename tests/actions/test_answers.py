@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -244,3 +245,15 @@ async def test_a_long_chain_of_follow_ups_keeps_the_previous_question_bounded():
         stored.append(len(slots["last_question"]))
     assert max(stored) <= LAST_QUESTION_MAX_CHARS
     assert stored[-1] > 400  # still the question before, not emptied
+
+
+async def test_a_call_rasa_gave_up_on_stops_before_answering(monkeypatch):
+    # Sanic cancels the handler when Rasa closes the connection after its timeout.
+    answered = []
+    monkeypatch.setattr(ActionAnswerStatistic, "answer", lambda self, *args: answered.append(args) or [])
+    call = asyncio.ensure_future(ActionAnswerStatistic().run(CollectingDispatcher(), tracker("中职学校有多少所", "ask_statistic"), {}))
+    await asyncio.sleep(0)  # the question is read
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert [] == answered
