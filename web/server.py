@@ -51,8 +51,8 @@ class WebSettings:
         return cls(
             host=host,
             port=port,
-            rasa_url=_url_setting(environ, "RASA_URL", cls.rasa_url),
-            public_url=_url_setting(environ, "WEB_PUBLIC_URL", f"http://{host}:{port}"),
+            rasa_url=_checked_url("RASA_URL", environ.get("RASA_URL", cls.rasa_url)),
+            public_url=_checked_url("WEB_PUBLIC_URL", environ.get("WEB_PUBLIC_URL", f"http://{host}:{port}")),
         )
 
     @property
@@ -61,8 +61,7 @@ class WebSettings:
         return self.public_url or f"http://{self.host}:{self.port}"
 
 
-def _url_setting(environ: Mapping[str, str], name: str, default: str) -> str:
-    value = environ.get(name, default)
+def _checked_url(name: str, value: str) -> str:
     normalised = normalise_server(value)
     if normalised is None:
         raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
