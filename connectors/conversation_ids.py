@@ -10,7 +10,8 @@ secret) makes old ids unknown: the widget then asks for a new one.
 
 Clients that keep ids of their own (integrations, the README's curl example) may name
 them on the REST channel only from this machine: a request from a loopback address that
-no proxy forwarded (LOOPBACK_CHOOSES_IDS=1, the default; docs/deployment.md).
+no proxy forwarded and no browser sent (no Origin header) (LOOPBACK_CHOOSES_IDS=1, the
+default; docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _RANDOM_HEX = 32
 _SIGNATURE_HEX = 32
 # Headers a reverse proxy adds: a request carrying one came from elsewhere.
 FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+# Browsers send Origin with every cross-origin POST: a web page never names its own id,
+# even one open on this machine.
+BROWSER_HEADERS = ("origin",)
 
 
 @lru_cache(maxsize=4)
@@ -39,8 +43,8 @@ def _key() -> bytes:
     return _generated_key(conversation_id_secret())
 
 
-def _signature(random_part: str) -> str:
-    return hmac.new(_key(), random_part.encode(), hashlib.sha256).hexdigest()[:_SIGNATURE_HEX]
+def _signature(random_part: str, key: bytes | None = None) -> str:
+    return hmac.new(key or _key(), random_part.encode(), hashlib.sha256).hexdigest()[:_SIGNATURE_HEX]
 
 
 def issue() -> str:
@@ -49,14 +53,15 @@ def issue() -> str:
     return f"{PREFIX}{random_part}.{_signature(random_part)}"
 
 
-def is_issued(conversation_id: object) -> bool:
-    """Whether this server (or one sharing its key) issued `conversation_id`."""
+def is_issued(conversation_id: object, secret: str | None = None) -> bool:
+    """Whether this server (or one sharing its key; or one whose key is `secret`) issued
+    `conversation_id`."""
     if not isinstance(conversation_id, str) or not conversation_id.startswith(PREFIX):
         return False
     random_part, _, signature = conversation_id[len(PREFIX):].partition(".")
     if len(random_part) != _RANDOM_HEX or len(signature) != _SIGNATURE_HEX:
         return False
-    return hmac.compare_digest(signature, _signature(random_part))
+    return hmac.compare_digest(signature, _signature(random_part, secret.encode() if secret else None))
 
 
 def is_local(peer_ip: str | None, headers: dict[str, str]) -> bool:
@@ -70,4 +75,5 @@ def is_local(peer_ip: str | None, headers: dict[str, str]) -> bool:
 
 def may_choose_id(peer_ip: str | None, headers: dict[str, str]) -> bool:
     """Whether a request may name a conversation id the server did not issue."""
-    return loopback_chooses_ids() and is_local(peer_ip, headers)
+    from_browser = any(name in headers for name in BROWSER_HEADERS)
+    return loopback_chooses_ids() and is_local(peer_ip, headers) and not from_browser

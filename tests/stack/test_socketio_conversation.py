@@ -14,7 +14,7 @@ import socketio
 
 from connectors.rest import EMPTY_REPLY
 from connectors.socketio import REFUSED_EVENT
-from tests.stack.conftest import SCHOOL_COUNT_QUESTION
+from tests.stack.conftest import SCHOOL_COUNT_QUESTION, issued
 
 pytestmark = pytest.mark.stack
 
@@ -98,12 +98,48 @@ async def test_empty_and_overlong_messages_get_the_rest_channels_replies(browser
     assert "500" in reply["text"]
 
 
-async def test_a_shared_session_id_is_replaced_by_a_fresh_one(stack):
-    page = await Browser().open(stack.rasa_url, proposed="default")
+@pytest.mark.parametrize("proposed", ["default", "my-own-id", "c-" + "0" * 32 + "." + "0" * 32, None])
+async def test_an_id_the_server_did_not_issue_is_replaced_by_a_fresh_one(stack, proposed):
+    page = await Browser().open(stack.rasa_url, proposed=proposed)
     try:
-        assert page.session_id != "default" and len(page.session_id) == 32
+        assert page.session_id != proposed and issued(stack, page.session_id)
     finally:
         await page.close()
+
+
+async def test_a_second_socket_cannot_join_a_live_session(stack, browser):
+    # Issue 14: a second client naming a known session id received its replies and
+    # continued its context.
+    await browser.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id})
+    await browser.next("bot_uttered")
+    second = await Browser().open(stack.rasa_url, proposed=browser.session_id)
+    try:
+        assert second.session_id != browser.session_id and issued(stack, second.session_id)
+        await browser.say({"message": "那高职呢？", "session_id": browser.session_id})
+        _, reply = await browser.next("bot_uttered")
+        assert "37" in reply["text"]
+        await asyncio.sleep(0.5)
+        assert second.received.empty()
+        await second.say({"message": "那高职呢？", "session_id": browser.session_id})
+        await second.next(REFUSED_EVENT)
+    finally:
+        await second.close()
+
+
+async def test_a_page_that_reconnects_resumes_its_conversation(stack):
+    first = await Browser().open(stack.rasa_url)
+    await first.say({"message": SCHOOL_COUNT_QUESTION, "session_id": first.session_id})
+    await first.next("bot_uttered")
+    await first.close()
+    await asyncio.sleep(0.5)  # the server notices the closed socket
+    again = await Browser().open(stack.rasa_url, proposed=first.session_id)
+    try:
+        assert first.session_id == again.session_id
+        await again.say({"message": "那高职呢？", "session_id": again.session_id})
+        _, reply = await again.next("bot_uttered")
+        assert "37" in reply["text"] and "237" not in reply["text"].splitlines()[0]
+    finally:
+        await again.close()
 
 
 async def test_a_page_cannot_write_into_another_pages_conversation(stack, browser):
