@@ -15,7 +15,8 @@ model. It also (issue 14):
   of the client's own from this machine (connectors/conversation_ids.py); any other id is
   refused with 403 and `"code": "unknown_conversation"`;
 - limits each address and each conversation to so many messages a minute (429 with a
-  polite reply; connectors/rate_limit.py);
+  polite reply; connectors/rate_limit.py), except for processes on this machine (the
+  clients that may name their own ids: integrations, benchmarks);
 - passes text that starts with "/" on as text: Rasa would read "/restart" or
   "/inform{…}" as intent syntax and restart the conversation or set slots;
 - keeps the message out of every log line written while Rasa handles it
@@ -122,6 +123,22 @@ def hide_version() -> None:
     rasa.server.add_root_route = add_root_route
 
 
+def local_client(request: Request) -> bool:
+    """A process on this machine, not a browser, not through a proxy: it may name its own
+    conversation id and is not rate limited (integrations, benchmarks, the tests)."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    return conversation_ids.may_choose_id(request.ip, headers)
+
+
+def within_limits(request: Request, sender: str | None = None) -> bool:
+    """Whether the request's address (and conversation) may send one more request now."""
+    if local_client(request):
+        return True
+    if not PER_ADDRESS.allow(client_address(request)):
+        return False
+    return sender is None or PER_SENDER.allow(sender)
+
+
 def client_address(request: Request) -> str:
     """The address a request came from: the peer, or the address a proxy on this machine
     forwarded (the last X-Forwarded-For entry, which the proxy itself wrote)."""
@@ -156,13 +173,13 @@ class ValidatedRestInput(RestInput):
 
         @webhook.route("/conversations", methods=["POST"])
         async def new_conversation(request: Request) -> HTTPResponse:
-            if not PER_ADDRESS.allow(client_address(request)):
+            if not within_limits(request):
                 return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             return response.json({"sender": conversation_ids.issue()})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not PER_ADDRESS.allow(client_address(request)):
+            if not within_limits(request):
                 return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             if not is_json(request.content_type):
                 return response.json({"error": "the body must be JSON sent as Content-Type: application/json"},
@@ -171,10 +188,9 @@ class ValidatedRestInput(RestInput):
                 sender, text, metadata = parse_payload(_json(request))
             except PayloadError as error:
                 return response.json({"error": str(error)}, status=400)
-            if not (conversation_ids.is_issued(sender) or
-                    conversation_ids.may_choose_id(request.ip, {name.lower(): value for name, value in request.headers.items()})):
+            if not (conversation_ids.is_issued(sender) or local_client(request)):
                 return response.json({"error": UNKNOWN_CONVERSATION_ERROR, "code": UNKNOWN_CONVERSATION}, status=403)
-            if not PER_SENDER.allow(sender):
+            if not local_client(request) and not PER_SENDER.allow(sender):
                 return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             immediate = reply_without_model(text)
             if immediate is not None:

@@ -36,8 +36,8 @@ from sanic import Blueprint
 
 from connectors import conversation_ids, privacy_log
 from connectors.rate_limit import RATE_LIMITED_REPLY
-from connectors.rest import (PER_ADDRESS, PER_SENDER, UNAVAILABLE_REPLY, PayloadError, client_address,
-                             install_guards, parse_payload, reply_without_model)
+from connectors.rest import (PER_SENDER, UNAVAILABLE_REPLY, PayloadError, install_guards, parse_payload,
+                             reply_without_model, within_limits)
 from connectors.settings import request_max_bytes
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class ValidatedSocketIOInput(SocketIOInput):
         # arguments, and a handler whose signature does not fit fails with a TypeError.
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, *args: Any) -> None:
-            if not PER_ADDRESS.allow(self._address(sid)):
+            if not self._within_limits(sid):
                 await sio.emit(REFUSED_EVENT, {"error": RATE_LIMITED_REPLY}, room=sid, namespace=namespace)
                 return
             data = args[0] if len(args) == 1 else None
@@ -81,7 +81,7 @@ class ValidatedSocketIOInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, *args: Any) -> None:
-            if not PER_ADDRESS.allow(self._address(sid)):
+            if not self._within_limits(sid):
                 await sio.emit(REFUSED_EVENT, {"error": RATE_LIMITED_REPLY}, room=sid, namespace=namespace)
                 return
             try:
@@ -90,7 +90,7 @@ class ValidatedSocketIOInput(SocketIOInput):
                 await sio.emit(REFUSED_EVENT, {"error": str(error)}, room=sid, namespace=namespace)
                 return
             output = SocketIOOutput(sio, self.bot_message_evt)
-            immediate = RATE_LIMITED_REPLY if not PER_SENDER.allow(sender) else reply_without_model(text)
+            immediate = RATE_LIMITED_REPLY if not self._within_limits(sid, sender) else reply_without_model(text)
             if immediate is not None:
                 await output.send_text_message(sender, immediate)
                 return
@@ -111,11 +111,13 @@ class ValidatedSocketIOInput(SocketIOInput):
         """Whether another connected socket is in the session's room."""
         return any(other != sid for other, _ in self.sio.manager.get_participants(self.namespace or "/", session_id))
 
-    def _address(self, sid: str) -> str:
-        """The address the socket connected from (as connectors/rest.py reads it for REST)."""
+    def _within_limits(self, sid: str, sender: str | None = None) -> bool:
+        """The REST channel's limits, for the address the socket connected from."""
         environ = self.sio.get_environ(sid, namespace=self.namespace) or {}
         request = environ.get("sanic.request")
-        return client_address(request) if request is not None else "unknown"
+        if request is None:
+            return PER_SENDER.allow(sender) if sender else True
+        return within_limits(request, sender)
 
     def _rest_shaped(self, sid: str, data: Any) -> dict:
         """The event as the REST channel's payload ({sender, message, metadata}), or PayloadError."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from connectors import conversation_ids
-from connectors.rest import EMPTY_REPLY, PayloadError, is_json, literal_text, parse_payload, reply_without_model
+from connectors.rest import (EMPTY_REPLY, PayloadError, is_json, literal_text, parse_payload, reply_without_model,
+                             within_limits)
 
 
 @pytest.mark.parametrize("body", [
@@ -61,3 +62,21 @@ def test_an_overlong_message_is_answered_politely(monkeypatch):
     monkeypatch.setenv("MESSAGE_MAX_CHARS", "500")
     assert "500" in reply_without_model("问" * 501)
     assert reply_without_model("问" * 500) is None
+
+
+class FakeRequest:
+    def __init__(self, ip: str, headers: dict | None = None) -> None:
+        self.ip, self.headers = ip, headers or {}
+
+
+def test_remote_clients_are_rate_limited_and_processes_on_this_machine_are_not(monkeypatch):
+    monkeypatch.setenv("RATE_LIMIT_PER_SENDER", "5")
+    monkeypatch.setenv("RATE_LIMIT_PER_IP", "8")
+    browser = FakeRequest("127.0.0.1", {"Origin": "http://localhost:8000"})
+    assert [True] * 5 + [False] == [within_limits(browser, "limited-sender") for _ in range(6)]
+    remote = FakeRequest("203.0.113.7")
+    assert [True] * 8 + [False] == [within_limits(remote) for _ in range(9)]
+    # behind a proxy on this machine, each forwarded address has its own budget
+    assert within_limits(FakeRequest("127.0.0.1", {"X-Forwarded-For": "198.51.100.1"}))
+    local = FakeRequest("127.0.0.1")
+    assert all(within_limits(local, "bench") for _ in range(100))
