@@ -188,9 +188,10 @@ class ValidatedRestInput(RestInput):
                 sender, text, metadata = parse_payload(_json(request))
             except PayloadError as error:
                 return response.json({"error": str(error)}, status=400)
-            if not (conversation_ids.is_issued(sender) or local_client(request)):
+            local = local_client(request)
+            if not (conversation_ids.is_issued(sender) or local):
                 return response.json({"error": UNKNOWN_CONVERSATION_ERROR, "code": UNKNOWN_CONVERSATION}, status=403)
-            if not local_client(request) and not PER_SENDER.allow(sender):
+            if not local and not PER_SENDER.allow(sender):
                 return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             immediate = reply_without_model(text)
             if immediate is not None:
