@@ -12,6 +12,7 @@ import json
 import pytest
 import socketio
 
+from connectors.rate_limit import RATE_LIMITED_REPLY
 from connectors.rest import EMPTY_REPLY
 from connectors.socketio import REFUSED_EVENT
 from tests.stack.conftest import SCHOOL_COUNT_QUESTION, issued
@@ -31,8 +32,8 @@ class Browser:
             self.client.on(event, lambda data, event=event: self.received.put_nowait((event, data)))
         self.session_id: str | None = None
 
-    async def open(self, url: str, proposed: object = None) -> "Browser":
-        await self.client.connect(url, transports=["polling"])
+    async def open(self, url: str, proposed: object = None, headers: dict | None = None) -> "Browser":
+        await self.client.connect(url, transports=["polling"], headers=headers or {})
         await self.client.emit("session_request", {"session_id": proposed})
         _, self.session_id = await self.next("session_confirm")
         return self
@@ -151,3 +152,16 @@ async def test_a_page_cannot_write_into_another_pages_conversation(stack, browse
         assert browser.received.empty()
     finally:
         await intruder.close()
+
+
+async def test_a_page_sending_faster_than_the_limit_gets_a_polite_reply(stack):
+    # A real browser sends Origin; processes on the server's machine are not limited.
+    page = await Browser().open(stack.rasa_url, headers={"Origin": "http://localhost:8000"})
+    try:
+        for _ in range(60):
+            await page.say({"message": "？", "session_id": page.session_id})
+            assert ("bot_uttered", {"text": EMPTY_REPLY}) == await page.next("bot_uttered")
+        await page.say({"message": "？", "session_id": page.session_id})
+        assert ("bot_uttered", {"text": RATE_LIMITED_REPLY}) == await page.next("bot_uttered")
+    finally:
+        await page.close()
