@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import asyncio
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,6 +81,9 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         kb = knowledge_base()
         question = read_question(tracker, kb)
+        # Between the steps the call may be cancelled: Sanic cancels the handler when Rasa
+        # gives up on the call (connectors/action_guard.py) and closes the connection.
+        await asyncio.sleep(0)
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
         # from what the article says of it, not from a figure or a policy topic.
         located = kb.location(question.text)
@@ -87,11 +91,18 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
             dispatcher.utter_message(text=templates.search_answer(located.body, located.title,
                                                                   kb.source(located.source_id)))
             return []
+        await asyncio.sleep(0)
         return self.answer(question, tracker, kb, dispatcher)
+
+
+# The most of a question a follow-up leans on. A follow-up's question is its own words
+# before the question it follows: cut at the end, the oldest words go first, and a long
+# chain of follow-ups costs each turn the same (issue 14: 60 follow-ups made one slot 5 MB).
+LAST_QUESTION_MAX_CHARS = 500
 
 
 def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:
     """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about."""
-    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text)]
+    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS])]
     events += [SlotSet(slot, value) for slot, value in values.items()]
     return events

@@ -29,6 +29,10 @@ turn's custom action call) and only then the response (a quarter of a millisecon
 replacement builds the validator once and checks each response against the same schema;
 an invalid response still gets Rasa's own error (docs/benchmarks.md has the figures).
 
+Every slot an action sets is bounded: a text longer than SLOT_MAX_CHARS (1000) is cut, a
+list keeps its first items within the same budget, before Rasa stores it (issue 14: a
+slot that grew each turn made one conversation 5.6 MB and each of its turns 2 s).
+
 Nothing is remembered between turns: when the action server is back, the next message is
 answered normally. Rasa offers no start-up hook for this, so our channels call
 `install()` from `from_credentials`, which `rasa run` calls for every channel in
@@ -47,9 +51,9 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
-from connectors.settings import action_timeout_seconds
+from connectors.settings import action_timeout_seconds, slot_max_chars
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,8 @@ def install() -> None:
             return []
         timeout = action_timeout_seconds()
         try:
-            return await asyncio.wait_for(unguarded(self, output_channel, nlg, tracker, domain), timeout)
+            events = await asyncio.wait_for(unguarded(self, output_channel, nlg, tracker, domain), timeout)
+            return [bounded(event) for event in events]
         except ActionExecutionRejection:
             raise
         except Exception as error:  # noqa: BLE001 - any failure must still get the user a reply
@@ -90,6 +95,25 @@ def install() -> None:
     setattr(run, _GUARDED, True)
     RemoteAction.run = run
     RemoteAction._validate_action_result = validate_action_result
+
+
+def bounded(event: Event) -> Event:
+    """`event`, with a slot value cut to SLOT_MAX_CHARS characters (a list: to its first
+    items of that many characters in all)."""
+    if not isinstance(event, SlotSet):
+        return event
+    limit = slot_max_chars()
+    value = event.value
+    if isinstance(value, str) and len(value) > limit:
+        return SlotSet(event.key, value[:limit], event.timestamp, event.metadata)
+    if isinstance(value, list) and len(str(value)) > limit:
+        kept: list = []
+        for item in value:
+            if len(str(kept + [item])) > limit:
+                break
+            kept.append(item)
+        return SlotSet(event.key, kept, event.timestamp, event.metadata)
+    return event
 
 
 @lru_cache(maxsize=1)

@@ -54,3 +54,31 @@ def wechat_reply_seconds() -> float:
 def wechat_max_age_seconds() -> int:
     """How far a push's timestamp may be from this server's clock before it is refused as a replay."""
     return int(os.getenv("WECHAT_MAX_AGE_SECONDS", "300"))
+def slot_max_chars() -> int:
+    """Longest text a slot keeps; a longer value from the action server is cut (issue 14)."""
+    return int(os.getenv("SLOT_MAX_CHARS", "1000"))
+
+
+def rate_limit_per_sender() -> int:
+    """Messages one conversation may send per minute (0: no limit). One a second, kept up
+    for a minute, is far more than anyone types."""
+    return int(os.getenv("RATE_LIMIT_PER_SENDER", "60"))
+
+
+def rate_limit_per_ip() -> int:
+    """Requests (messages and new conversation ids) one IP address may send per minute (0:
+    no limit). A school's students share one address: 3000 a minute is more than this
+    server answers (docs/benchmarks.md)."""
+    return int(os.getenv("RATE_LIMIT_PER_IP", "3000"))
+
+
+def conversation_id_secret() -> str:
+    """The key that signs the conversation ids the server issues. Empty: a key made when the
+    process starts (scripts/serve.py makes one for all the Rasa servers it starts)."""
+    return os.getenv("CONVERSATION_ID_SECRET", "")
+
+
+def loopback_chooses_ids() -> bool:
+    """Whether a client on this machine (loopback, not through a proxy) may name its own
+    conversation id on the REST channel: integrations and the README's curl example."""
+    return os.getenv("LOOPBACK_CHOOSES_IDS", "1") == "1"

@@ -21,6 +21,9 @@ A database restart invalidates the pooled connections; SQLAlchemy reports the fi
 of one as a disconnect and discards the pool, so that one call is tried once more on a
 fresh connection rather than failing a user's message after the store is back.
 
+The store also scrubs a family's answers once the eligibility check ends
+(connectors/household.py): the turn is saved first, then its check's events are scrubbed.
+
 Installed by the channels' `from_credentials`, with the action guard (connectors/
 action_guard.py explains why there): before Rasa loads the agent that creates the store.
 """
@@ -34,6 +37,8 @@ from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from connectors import household
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,11 @@ class LoudTrackerStore(FailSafeTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._call("save", tracker.sender_id, lambda: self._tracker_store.save(tracker))
+        if household.ends_a_loop_this_turn(tracker.events):
+            await self._call("scrub", tracker.sender_id, lambda: self._forget_household(tracker.sender_id))
+
+    async def _forget_household(self, sender_id: str) -> None:
+        household.forget_household(self._tracker_store, sender_id)
 
     async def keys(self) -> Iterable[str]:
         return await self._call("list", "(all)", self._tracker_store.keys)

@@ -35,12 +35,31 @@ COMMON = """
 _RUN = re.compile(r"[A-Za-z]+(?:[\s'’-]+[A-Za-z]+)*")
 # A word that could be pinyin at all: syllables of an optional initial and a final. Most
 # English words are not ("the", "quick", "students"), which keeps the reading of a long
-# English message cheap.
-_SYLLABLES = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan"
-                        r"|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v))+")
+# English message cheap. Checked by could_be_pinyin() in time linear in the word: a regex
+# of repeated alternatives that overlap ("a", "ai", "i") backtracks exponentially on a word
+# that nearly spells syllables ("aiaiai…aiq": 85 s at 41 letters, issue 14).
+_INITIALS = ("", "zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+_FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "ai", "ei", "ao", "ou",
+           "an", "en", "in", "un", "ia", "ie", "iu", "ua", "uo", "ui", "ue", "ve", "er", "a", "o", "e", "i", "u", "v")
+SYLLABLES = frozenset(initial + final for initial in _INITIALS for final in _FINALS)
+_LONGEST_SYLLABLE = max(map(len, SYLLABLES))
+
+
+def could_be_pinyin(word: str) -> bool:
+    """Whether `word` (lower case) is one or more SYLLABLES written together."""
+    # spelled[i]: word[:i] is whole syllables; each position looks back at most 6 letters.
+    spelled = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        spelled[end] = any(spelled[start] and word[start:end] in SYLLABLES
+                           for start in range(max(0, end - _LONGEST_SYLLABLE), end))
+    return len(word) > 0 and spelled[-1]
+
+
 # The most words one stretch of pinyin is read across.
 MAX_WORDS = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_WORD = ""  # the trie key that marks a whole spelling: no letter is empty
 
 
 def build_lexicon(vocabulary: dict[str, dict[str, list[str]]]) -> dict[str, str]:
@@ -62,11 +81,20 @@ def build_lexicon(vocabulary: dict[str, dict[str, list[str]]]) -> dict[str, str]
 
 
 class PinyinReader:
-    """Reads the pinyin in a message with a lexicon made by build_lexicon()."""
+    """Reads the pinyin in a message with a lexicon made by build_lexicon().
+
+    Reading takes time linear in the message: each stretch of at most MAX_WORDS words is
+    segmented once, walking a trie of the spellings from each position a reading reaches.
+    """
 
     def __init__(self, spelled: dict[str, str]) -> None:
-        self._spelled = spelled
-        self._longest = max(map(len, spelled), default=0)
+        # Letter by letter; _WORD marks where a spelling ends and holds its Chinese word.
+        self._trie: dict = {}
+        for spelling, word in spelled.items():
+            node = self._trie
+            for letter in spelling:
+                node = node.setdefault(letter, {})
+            node[_WORD] = word
 
     def spans(self, text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         """(start, end, [(Chinese word, start, end) …]) for each stretch of `text` spelled in
@@ -74,19 +102,18 @@ class PinyinReader:
         gaozhi" has one, gaozhi)."""
         found = []
         for run in _RUN.finditer(text):
-            words = [(run.start() + m.start(), run.start() + m.end()) for m in re.finditer(r"[A-Za-z]+", run.group())]
+            words = [(run.start() + m.start(), run.start() + m.end()) for m in _LETTERS.finditer(run.group())]
             first = 0
             while first < len(words):
                 # Only words that could be pinyin, and at most MAX_WORDS of them, make a stretch.
                 end = first
                 while end < len(words) and end - first < MAX_WORDS and \
-                        _SYLLABLES.fullmatch(text[words[end][0]:words[end][1]].lower()):
+                        could_be_pinyin(text[words[end][0]:words[end][1]].lower()):
                     end += 1
-                last, stretch = next(((last, stretch) for last in range(end, first, -1)
-                                      if (stretch := self._stretch(text, words[first:last]))), (first + 1, None))
+                last, stretch = self._longest_stretch(text, words[first:end])
                 if stretch:
                     found.append(stretch)
-                first = last
+                first += max(last, 1)
         return found
 
     def to_hanzi(self, text: str) -> str:
@@ -112,22 +139,53 @@ class PinyinReader:
         ends += range(at + 1, len(text) + 1)
         return "".join(converted), starts, ends
 
-    def _stretch(self, text: str, words: list[tuple[int, int]]) -> tuple[int, int, list[tuple[str, int, int]]] | None:
-        # Letters of the stretch, each with its position in `text`.
+    def _longest_stretch(self, text: str, words: list[tuple[int, int]]
+                         ) -> tuple[int, tuple[int, int, list[tuple[str, int, int]]] | None]:
+        """How many of `words` the longest readable stretch from the first takes, and that
+        stretch (None, with 0 words, when no stretch reads)."""
+        # Letters of the words, each with its position in `text`.
         letters = [(text[i].lower(), i) for start, end in words for i in range(start, end)]
-        read = self._read("".join(ch for ch, _ in letters))
-        if not read or all(len(word) == 1 for word, _, _ in read):
-            return None
-        return words[0][0], words[-1][1], [(word, letters[i][1], letters[j - 1][1] + 1) for word, i, j in read]
+        best = self._fewest_words("".join(ch for ch, _ in letters))
+        # A reading of letters[:k] is the reading of the words ending at k: the fewest words
+        # for a prefix do not depend on the letters after it.
+        boundaries = [0]
+        for start, end in words:
+            boundaries.append(boundaries[-1] + end - start)
+        for count in range(len(words), 0, -1):
+            read = _path(best, boundaries[count])
+            if read and not all(len(word) == 1 for word, _, _ in read):
+                return count, (words[0][0], words[count - 1][1],
+                               [(word, letters[i][1], letters[j - 1][1] + 1) for word, i, j in read])
+        return 0, None
 
-    def _read(self, letters: str) -> list[tuple[str, int, int]] | None:
-        """The fewest known words that spell `letters` exactly, as (word, start, end); else None."""
-        # best[i]: the fewest words spelling letters[:i], as (count, words).
-        best: list[tuple[int, list[tuple[str, int, int]]] | None] = [None] * (len(letters) + 1)
-        best[0] = (0, [])
-        for end in range(1, len(letters) + 1):
-            for start in range(max(0, end - self._longest), end):
-                word = self._spelled.get(letters[start:end])
-                if word and best[start] is not None and (best[end] is None or best[start][0] + 1 < best[end][0]):
-                    best[end] = (best[start][0] + 1, best[start][1] + [(word, start, end)])
-        return best[-1][1] if best[-1] and best[-1][1] else None
+    def _fewest_words(self, letters: str) -> list[tuple[int, int, str] | None]:
+        """best[i]: the fewest known words that spell letters[:i] exactly, as (count, where
+        the last word starts, the last word), or None; best[0] is the empty reading."""
+        best: list[tuple[int, int, str] | None] = [None] * (len(letters) + 1)
+        best[0] = (0, -1, "")
+        for start in range(len(letters)):
+            if best[start] is None:
+                continue
+            count = best[start][0] + 1
+            node = self._trie
+            for end in range(start, len(letters)):
+                node = node.get(letters[end])
+                if node is None:
+                    break
+                word = node.get(_WORD)
+                # Strictly fewer: among equal readings the one found first (earliest start) stays.
+                if word and (best[end + 1] is None or count < best[end + 1][0]):
+                    best[end + 1] = (count, start, word)
+        return best
+
+
+def _path(best: list[tuple[int, int, str] | None], end: int) -> list[tuple[str, int, int]] | None:
+    """The words of the reading best[end], in order, as (word, start, end); None if none."""
+    if best[end] is None or end == 0:
+        return None
+    read = []
+    while end > 0:
+        _, start, word = best[end]
+        read.append((word, start, end))
+        end = start
+    return read[::-1]

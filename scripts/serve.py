@@ -17,6 +17,7 @@ base opens, the model exists and the tracker store (and lock store) accept a con
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -52,6 +53,10 @@ class StackConfig:
     # More Rasa servers sharing the action server and the stores (the scale profile).
     extra_rasa_ports: tuple[int, ...] = ()
     with_web: bool = True
+    # The key that signs conversation ids (connectors/conversation_ids.py): the configured
+    # one, else one made for this start and shared by every Rasa server of the stack.
+    conversation_id_secret: str = field(
+        default_factory=lambda: os.getenv("CONVERSATION_ID_SECRET") or secrets.token_hex(32), repr=False)
 
     @property
     def cors_origins(self) -> list[str]:
@@ -88,6 +93,8 @@ class StackConfig:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")])),
             # The action server reads its bind address from SANIC_HOST: loopback only.
             "SANIC_HOST": "127.0.0.1",
+            # Log lines reach the log file as they are written, not when a buffer fills.
+            "PYTHONUNBUFFERED": "1",
         })
         # Rasa reports usage to Segment and errors to Sentry unless told not to.
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -100,6 +107,7 @@ class StackConfig:
         # One Sanic worker unless told: socket.io long-polling needs every request of a
         # session on the worker that opened it (docs/deployment.md, "More workers").
         env.setdefault("SANIC_WORKERS", "1")
+        env["CONVERSATION_ID_SECRET"] = self.conversation_id_secret
         if self.sanic_workers is not None:
             env["SANIC_WORKERS"] = str(self.sanic_workers)
         return env
@@ -109,6 +117,7 @@ class StackConfig:
         # Rasa sends the action server the whole tracker and domain: the cap on what a
         # browser may send must not apply to it (its default is 100 MB).
         env.pop("SANIC_REQUEST_MAX_SIZE", None)
+        env.pop("CONVERSATION_ID_SECRET", None)
         return env
 
 

@@ -1,15 +1,20 @@
 """Serves widget.js, a demo school page that embeds it, and the counselor's embed page.
 
 Run with ``python -m web.server``. Settings come from the environment:
-WEB_HOST (127.0.0.1), WEB_PORT (8000) and RASA_URL (http://localhost:5005), the
-bot server the demo page talks to. Rasa must allow CORS from this site's origin.
+WEB_HOST (127.0.0.1), WEB_PORT (8000), RASA_URL (http://localhost:5005), the
+bot server the demo page talks to, and WEB_PUBLIC_URL (http://WEB_HOST:WEB_PORT), the
+address schools load widget.js from. Rasa must allow CORS from this site's origin.
+
+Nothing a visitor sends decides where a page points (issue 14): the snippet's widget URL
+comes from WEB_PUBLIC_URL, never the Host header, and /preview shows the configured bot
+server with sample names, taking only a colour from its query, so a link to it cannot put
+someone else's text or bot on this origin. No Server header names the software.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -22,7 +27,6 @@ from web.templates import PageTemplates, Safe
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEMO_SCHOOL = "青城职业技术学校"
 PREVIEW_SCHOOL = "示例职业学校"
-_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 # A public script: any site may load it, and it changes rarely but must be
 # replaceable within minutes, so a short max-age plus revalidation by ETag.
@@ -38,18 +42,30 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_url: str = "http://localhost:5005"
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> WebSettings:
-        rasa_url = environ.get("RASA_URL", cls.rasa_url)
-        normalised = normalise_server(rasa_url)
-        if normalised is None:
-            raise ValueError(f"RASA_URL must be an http(s) URL, got {rasa_url!r}")
+        host = environ.get("WEB_HOST", cls.host)
+        port = int(environ.get("WEB_PORT", str(cls.port)))
         return cls(
-            host=environ.get("WEB_HOST", cls.host),
-            port=int(environ.get("WEB_PORT", str(cls.port))),
-            rasa_url=normalised,
+            host=host,
+            port=port,
+            rasa_url=_checked_url("RASA_URL", environ.get("RASA_URL", cls.rasa_url)),
+            public_url=_checked_url("WEB_PUBLIC_URL", environ.get("WEB_PUBLIC_URL", f"http://{host}:{port}")),
         )
+
+    @property
+    def site_url(self) -> str:
+        """Where visitors reach this site: WEB_PUBLIC_URL, else the address it listens on."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+def _checked_url(name: str, value: str) -> str:
+    normalised = normalise_server(value)
+    if normalised is None:
+        raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
+    return normalised
 
 
 SETTINGS = web.AppKey("settings", WebSettings)
@@ -78,16 +94,9 @@ def page_response(body: str, csp: str, status: int = 200) -> web.Response:
 
 
 def widget_url(request: web.Request) -> str:
-    """Absolute URL of widget.js as the visitor reached this site.
-
-    Built from the Host header rather than request.url, which aiohttp 3.9
-    cannot build under yarl >= 1.10 when the host carries a port.
-    """
-    host = request.host if _HOST.fullmatch(request.host or "") else None
-    if host is None:
-        settings = request.app[SETTINGS]
-        host = f"{settings.host}:{settings.port}"
-    return f"{request.scheme}://{host}{request.app.router['widget'].url_for()}"
+    """Absolute URL of widget.js at this site's configured public address (never the
+    Host header, which any client may set)."""
+    return f"{request.app[SETTINGS].site_url}{request.app.router['widget'].url_for()}"
 
 
 def school_page(request: web.Request, options: WidgetOptions, school: str) -> web.Response:
@@ -107,10 +116,14 @@ async def demo_page(request: web.Request) -> web.Response:
 
 
 async def preview_page(request: web.Request) -> web.Response:
-    options, errors = WidgetOptions.parse(request.query, request.app[SETTINGS].rasa_url)
+    """The sample school page with the counselor's colour: only the colour comes from the
+    query; the bot server is this site's, the names are samples."""
+    server = request.app[SETTINGS].rasa_url
+    options, errors = WidgetOptions.parse({"color": request.query.get("color", DEFAULT_COLOR)}, server)
     if errors:
         raise web.HTTPBadRequest(text="\n".join(errors))
-    return school_page(request, options, options.school or PREVIEW_SCHOOL)
+    return school_page(request, WidgetOptions(server=server, school=PREVIEW_SCHOOL, color=options.color),
+                       PREVIEW_SCHOOL)
 
 
 async def embed_page(request: web.Request) -> web.Response:
@@ -149,6 +162,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.popall("Server", None)  # aiohttp's "Python/3.11 aiohttp/3.9.5"
 
 
 def app_factory(settings: WebSettings | None = None) -> web.Application:

@@ -78,3 +78,31 @@ def test_responses_are_checked_by_a_validator_built_once(monkeypatch):
     monkeypatch.undo()
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "not a list"})
+
+
+async def test_a_slot_value_from_the_action_server_is_bounded(monkeypatch):
+    # Issue 14: a slot that grew every turn made a conversation 5.6 MB and each turn 2 s.
+    from aiohttp import web
+
+    monkeypatch.setenv("SLOT_MAX_CHARS", "1000")
+    long_text, many = "问" * 10_000, ["学校"] * 5_000
+
+    async def answer(request):
+        return web.json_response({"events": [{"event": "slot", "name": "last_question", "value": long_text},
+                                             {"event": "slot", "name": "places", "value": many},
+                                             {"event": "slot", "name": "scope", "value": "中职"}], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        events = await run(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/webhook")
+    finally:
+        await runner.cleanup()
+    values = {event.key: event.value for event in events}
+    assert long_text[:1000] == values["last_question"]
+    assert 0 < len(values["places"]) and len(str(values["places"])) <= 1000
+    assert "中职" == values["scope"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.pinyin import PinyinReader, build_lexicon
+from knowledge.pinyin import PinyinReader, build_lexicon, could_be_pinyin
+from tests.adversarial import BOUND_SECONDS, SHAPES, seconds_to_read
 
 SPELLED = {"zhongzhi": "中职", "gaozhi": "高职", "yigong": "一共", "duoshao": "多少", "suo": "所",
            "xuexiao": "学校", "danzhao": "单招", "luqu": "录取", "renshu": "人数", "you": "有", "a": "啊"}
@@ -49,3 +50,15 @@ def test_a_long_english_message_is_left_as_it_is(reader):
     # words that cannot be pinyin ("the", "quick") end a stretch before it is read
     text = " ".join(["the quick brown fox jumps over the lazy dog"] * 200)
     assert text == reader.to_hanzi(text)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_500_character_adversarial_message_is_read_in_under_50_ms(kb, shape):
+    # The old syllable pattern took 85 s on "ai" * 20 + "q" (issue 14).
+    assert seconds_to_read(kb.pinyin.to_hanzi_keeping_positions, SHAPES[shape]) < BOUND_SECONDS
+
+
+@pytest.mark.parametrize("word, could", [("zhongzhi", True), ("ai" * 250, True), ("ai" * 250 + "q", False),
+                                         ("the", False), ("", False), ("xiang", True), ("quick", False)])
+def test_a_word_could_be_pinyin_when_it_is_whole_syllables(word, could):
+    assert could == could_be_pinyin(word)

@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 
 import pytest
+from connectors.conversation_ids import is_issued
 
 SCHOOL_COUNT_QUESTION = "内蒙古现在一共有多少所职业院校？"
 
@@ -30,6 +31,11 @@ def ask(stack, text: str, sender: str, rasa_url: str | None = None) -> str:
     status, messages = post(stack, {"sender": sender, "message": text}, rasa_url=rasa_url)
     assert 200 == status, messages
     return "\n".join(m.get("text", "") for m in messages)
+
+
+def issued(stack, conversation_id: object) -> bool:
+    """Whether the running stack issued `conversation_id` (signed with its key)."""
+    return is_issued(conversation_id, stack.config.conversation_id_secret)
 
 
 def new_sender() -> str:

@@ -10,11 +10,15 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import statistics
+import time
 import urllib.parse
+import uuid
+from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import SCHOOL_COUNT_QUESTION, ask, new_sender
+from tests.stack.conftest import SCHOOL_COUNT_QUESTION, ask, new_sender, post
 
 pytestmark = pytest.mark.stack
 
@@ -147,3 +151,52 @@ def test_malformed_requests_get_a_reply_or_a_client_error_and_the_assistant_surv
 def test_a_body_over_64_kb_is_refused_with_413(stack):
     port = int(stack.rasa_url.rsplit(":", 1)[1])
     assert 413 == send(port, dump({"sender": "big", "message": "a" * 70_000}), JSON)
+
+
+# Issue 14 --------------------------------------------------------------------------------
+
+def adversarial_pinyin() -> list[str]:
+    """Strings that almost spell pinyin, at every length up to the 500-character cap."""
+    from tests.adversarial import SHAPES
+
+    texts = [("ai" * n)[:n] + "q" for n in (25, 29, 31, 33, 37, 41, 50, 100, 200, 499)]
+    texts += [("uang" * 125)[:n] + "x" for n in (40, 120, 499)]
+    texts += [" ".join(["zhongzhi"] * 55)[:500], ("ai" * 20 + " ") * 12, "Xi'An-" * 83, "aiq " * 125]
+    texts += [text for name, text in sorted(SHAPES.items())]
+    return [text[:500] for text in texts]
+
+
+def test_adversarial_pinyin_is_answered_with_a_p99_under_a_second(stack):
+    # Issue 14: "ai"*18+"q" (37 characters) stalled the Rasa server 11 s, for every user.
+    timings = []
+    for index, text in enumerate(adversarial_pinyin() * 2):
+        sender = f"fuzz-pinyin-{index // 20}"
+        started = time.monotonic()
+        status, _ = post(stack, {"sender": sender, "message": text})
+        timings.append(time.monotonic() - started)
+        assert 200 == status, text[:40]
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    print(f"\nadversarial pinyin: {len(timings)} replies, median {statistics.median(timings):.3f} s, "
+          f"p99 {p99:.3f} s, max {timings[-1]:.3f} s")
+    assert p99 < 1.0
+
+
+def test_nothing_a_user_typed_reaches_the_logs(stack):
+    # Issue 14: a message starting with "/" was logged at WARNING with its text.
+    logs = sorted(Path(stack.config.log_dir).glob("*.log")) if stack.config.log_dir else []
+    assert logs, "the stack writes no log files to read"
+    offsets = {path: path.stat().st_size for path in logs}
+    marker = uuid.uuid4().hex[:8]
+    typed = [f"/inform 我家是低保户{marker}", f"/restart{marker}", f"/{marker}{{\"a\": [1, 2", f"我家是低保户{marker}",
+             f"孩子读中职一年级，家里是特困供养{marker}", f"zhongzhi duoshao {marker}", "ai" * 30 + marker]
+    for text in typed:
+        for sender in (new_sender(), None):
+            post(stack, {"sender": sender, "message": text} if sender else {"message": text})
+    for label, body, content_type in corpus()[:120]:  # and a fuzz run around them
+        send(int(stack.rasa_url.rsplit(":", 1)[1]), body, content_type)
+    time.sleep(1.0)
+    written = "".join(path.read_bytes()[offsets.get(path, 0):].decode("utf-8", "replace")
+                      for path in sorted(Path(stack.config.log_dir).glob("*.log")))
+    assert [] == [line for line in written.splitlines() if marker in line or "低保户" in line or "特困供养" in line]
+    assert "Failed to parse arguments" not in written and "RecursionError" not in written

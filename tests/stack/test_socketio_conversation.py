@@ -12,9 +12,10 @@ import json
 import pytest
 import socketio
 
+from connectors.rate_limit import RATE_LIMITED_REPLY
 from connectors.rest import EMPTY_REPLY
 from connectors.socketio import REFUSED_EVENT
-from tests.stack.conftest import SCHOOL_COUNT_QUESTION
+from tests.stack.conftest import SCHOOL_COUNT_QUESTION, issued
 
 pytestmark = pytest.mark.stack
 
@@ -31,8 +32,8 @@ class Browser:
             self.client.on(event, lambda data, event=event: self.received.put_nowait((event, data)))
         self.session_id: str | None = None
 
-    async def open(self, url: str, proposed: object = None) -> "Browser":
-        await self.client.connect(url, transports=["polling"])
+    async def open(self, url: str, proposed: object = None, headers: dict | None = None) -> "Browser":
+        await self.client.connect(url, transports=["polling"], headers=headers or {})
         await self.client.emit("session_request", {"session_id": proposed})
         _, self.session_id = await self.next("session_confirm")
         return self
@@ -98,12 +99,48 @@ async def test_empty_and_overlong_messages_get_the_rest_channels_replies(browser
     assert "500" in reply["text"]
 
 
-async def test_a_shared_session_id_is_replaced_by_a_fresh_one(stack):
-    page = await Browser().open(stack.rasa_url, proposed="default")
+@pytest.mark.parametrize("proposed", ["default", "my-own-id", "c-" + "0" * 32 + "." + "0" * 32, None])
+async def test_an_id_the_server_did_not_issue_is_replaced_by_a_fresh_one(stack, proposed):
+    page = await Browser().open(stack.rasa_url, proposed=proposed)
     try:
-        assert page.session_id != "default" and len(page.session_id) == 32
+        assert page.session_id != proposed and issued(stack, page.session_id)
     finally:
         await page.close()
+
+
+async def test_a_second_socket_cannot_join_a_live_session(stack, browser):
+    # Issue 14: a second client naming a known session id received its replies and
+    # continued its context.
+    await browser.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id})
+    await browser.next("bot_uttered")
+    second = await Browser().open(stack.rasa_url, proposed=browser.session_id)
+    try:
+        assert second.session_id != browser.session_id and issued(stack, second.session_id)
+        await browser.say({"message": "那高职呢？", "session_id": browser.session_id})
+        _, reply = await browser.next("bot_uttered")
+        assert "37" in reply["text"]
+        await asyncio.sleep(0.5)
+        assert second.received.empty()
+        await second.say({"message": "那高职呢？", "session_id": browser.session_id})
+        await second.next(REFUSED_EVENT)
+    finally:
+        await second.close()
+
+
+async def test_a_page_that_reconnects_resumes_its_conversation(stack):
+    first = await Browser().open(stack.rasa_url)
+    await first.say({"message": SCHOOL_COUNT_QUESTION, "session_id": first.session_id})
+    await first.next("bot_uttered")
+    await first.close()
+    await asyncio.sleep(0.5)  # the server notices the closed socket
+    again = await Browser().open(stack.rasa_url, proposed=first.session_id)
+    try:
+        assert first.session_id == again.session_id
+        await again.say({"message": "那高职呢？", "session_id": again.session_id})
+        _, reply = await again.next("bot_uttered")
+        assert "37" in reply["text"] and "237" not in reply["text"].splitlines()[0]
+    finally:
+        await again.close()
 
 
 async def test_a_page_cannot_write_into_another_pages_conversation(stack, browser):
@@ -115,3 +152,16 @@ async def test_a_page_cannot_write_into_another_pages_conversation(stack, browse
         assert browser.received.empty()
     finally:
         await intruder.close()
+
+
+async def test_a_page_sending_faster_than_the_limit_gets_a_polite_reply(stack):
+    # A real browser sends Origin; processes on the server's machine are not limited.
+    page = await Browser().open(stack.rasa_url, headers={"Origin": "http://localhost:8000"})
+    try:
+        for _ in range(60):
+            await page.say({"message": "？", "session_id": page.session_id})
+            assert ("bot_uttered", {"text": EMPTY_REPLY}) == await page.next("bot_uttered")
+        await page.say({"message": "？", "session_id": page.session_id})
+        assert ("bot_uttered", {"text": RATE_LIMITED_REPLY}) == await page.next("bot_uttered")
+    finally:
+        await page.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import socket
 import subprocess
@@ -115,9 +116,15 @@ def fake_rasa_app(allowed_origin: str) -> web.Application:
     async def preflight(request: web.Request) -> web.Response:
         return web.Response(status=204, headers=cors(request))
 
+    async def conversations(request: web.Request) -> web.Response:
+        return web.json_response({"sender": f"c-fake{next(issued)}"}, headers=cors(request))
+
+    issued = itertools.count()
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
     app.router.add_route("OPTIONS", "/webhooks/rest/webhook", preflight)
+    app.router.add_post("/webhooks/rest/conversations", conversations)
+    app.router.add_route("OPTIONS", "/webhooks/rest/conversations", preflight)
     return app
 
 

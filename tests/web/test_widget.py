@@ -154,6 +154,31 @@ def test_corrupt_stored_history_is_dropped_not_rendered(page, stack):
     assert [] == page_errors
 
 
+def test_a_conversation_id_the_server_did_not_issue_is_replaced_and_the_message_answered(page, stack):
+    # Issue 14: the server issues conversation ids and refuses others (an older widget's
+    # own uuid, or one copied from someone else's page).
+    sent = webhook_bodies(page)
+    open_demo(page, stack)
+    page.evaluate("""() => {
+        const server = document.querySelector('script[data-server]').dataset.server.replace(/\\/+$/, '');
+        localStorage.setItem('zhijiao-widget:v1:' + server, JSON.stringify({senderId: 'someone-elses-id', messages: []}));
+    }""")
+    page.reload()
+    open_widget(page)
+
+    ask(page, QUESTION)
+
+    expect_answer(page)
+    assert "someone-elses-id" == sent[0]["sender"]
+    assert sent[-1]["sender"].startswith("c-") and "someone-elses-id" != sent[-1]["sender"]
+    page.reload()
+    open_widget(page)
+    ask(page, QUESTION)
+    expect(user_messages(page)).to_have_count(2)
+    wait_until(page, lambda: len(sent) >= 3)
+    assert sent[-1]["sender"] == sent[-2]["sender"]  # the issued id is kept across reloads
+
+
 # -------------------------------------------------------------------- safety
 
 def test_user_markup_is_shown_as_text(page, stack, dialogs):

@@ -130,17 +130,10 @@
     };
   }
 
-  function newConversationId() {
-    var c = window.crypto;
-    // randomUUID exists only in secure contexts; many school sites are http.
-    if (c && typeof c.randomUUID === "function") return c.randomUUID();
-    var bytes = new Uint8Array(16);
-    if (c && c.getRandomValues) c.getRandomValues(bytes);
-    else for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  // The bot server issues conversation ids (it refuses ids it did not issue); a
+  // conversation without one yet asks for one before its first message.
+  function validConversationId(value) {
+    return typeof value === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(value) ? value : null;
   }
 
   function validButtons(buttons) {
@@ -153,8 +146,8 @@
   // older widget version, may have written something else under our key.
   function loadConversation(store) {
     var saved = store.load();
-    if (!saved || typeof saved.senderId !== "string" || !Array.isArray(saved.messages)) {
-      return { senderId: newConversationId(), messages: [] };
+    if (!saved || !Array.isArray(saved.messages)) {
+      return { senderId: null, messages: [] };
     }
     var messages = saved.messages.filter(function (m) {
       return m && typeof m.text === "string" && (m.from === "user" || m.from === "bot" || m.from === "notice") &&
@@ -166,7 +159,7 @@
       if (m.from === "bot" && buttons.length) message.buttons = buttons;
       return message;
     });
-    return { senderId: saved.senderId, messages: messages.slice(-HISTORY_LIMIT) };
+    return { senderId: validConversationId(saved.senderId), messages: messages.slice(-HISTORY_LIMIT) };
   }
 
   // ------------------------------------------------------------------- DOM
@@ -671,7 +664,7 @@
 
   Widget.prototype.reset = function () {
     clearTimeout(this.retryTimer);
-    this.conversation = { senderId: newConversationId(), messages: [] };
+    this.conversation = { senderId: null, messages: [] };
     this.save();
     this.setOnline(true);
     this.render();
@@ -788,23 +781,61 @@
     this.root.classList.toggle("offline", !online);
   };
 
-  Widget.prototype.post = function (message) {
+  // Sends a message under the conversation's id, asking the server for an id first if
+  // it has none; an id the server no longer knows (a restart with a new key, or an id
+  // from an older widget) is replaced once and the message sent again.
+  Widget.prototype.post = function (message, renewed) {
+    var self = this;
+    var conversation = this.conversation;
+    var body = { message: message };
+    if (this.config.school) body.metadata = { school: this.config.school };
+    return this.conversationId(conversation).then(function (senderId) {
+      body.sender = senderId;
+      return self.request("/webhooks/rest/webhook", body);
+    }).then(parseReplies, function (error) {
+      if (error.unknownConversation && !renewed && conversation.senderId === body.sender) {
+        conversation.senderId = null;
+        if (self.conversation === conversation) self.save();
+        return self.post(message, true);
+      }
+      throw error;
+    });
+  };
+
+  Widget.prototype.conversationId = function (conversation) {
+    var self = this;
+    if (conversation.senderId) return Promise.resolve(conversation.senderId);
+    return this.request("/webhooks/rest/conversations", {}).then(function (issued) {
+      var id = validConversationId(issued && issued.sender);
+      if (!id) throw { permanent: true, status: "JSON" };
+      conversation.senderId = id;
+      if (self.conversation === conversation) self.save();
+      return id;
+    });
+  };
+
+  Widget.prototype.request = function (path, body) {
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, REQUEST_TIMEOUT_MS);
-    return fetch(this.config.server + "/webhooks/rest/webhook", {
+    return fetch(this.config.server + path, {
       method: "POST",
       mode: "cors",
       credentials: "omit",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: this.conversation.senderId, message: message }),
+      body: JSON.stringify(body),
       signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       clearTimeout(timer);
+      if (response.status === 403) {
+        return response.json().then(function (refusal) {
+          throw { permanent: true, status: 403, unknownConversation: !!refusal && refusal.code === "unknown_conversation" };
+        }, function () { throw { permanent: true, status: 403 }; });
+      }
       if (!response.ok) {
         var transient = response.status >= 500 || response.status === 408 || response.status === 429;
         throw { permanent: !transient, status: response.status };
       }
-      return response.json().then(parseReplies, function () { throw { permanent: true, status: "JSON" }; });
+      return response.json().then(null, function () { throw { permanent: true, status: "JSON" }; });
     }, function (networkError) {
       clearTimeout(timer);
       throw { permanent: false, cause: networkError };
