@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from knowledge.kb import Source, Statistic, StatisticMatch, Topic, cite
+from knowledge.kb import Source, Statistic, StatisticMatch, Topic
 
 WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
@@ -12,8 +12,7 @@ TO_BE_CONFIRMED = "（待核实）"
 
 
 def source_line(sources: Iterable[Source]) -> str:
-    unique = list(dict.fromkeys(sources))
-    return "来源：" + "；".join(source.citation() for source in unique)
+    return "来源：" + "；".join(dict.fromkeys(source.citation() for source in sources))
 
 
 def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
@@ -109,5 +108,5 @@ def eligibility_answer(profile, result) -> str:
     if not result.applies and not result.undetermined:
         lines.append("按你提供的情况，我没有找到适用的资助项目。" + WHERE_TO_ASK)
     lines.append(ELIGIBILITY_DISCLAIMER + CHECK_ANNOUNCEMENT + "你刚才提供的家庭情况已清除。")
-    lines.append("来源：" + "；".join(dict.fromkeys(cite(s.title, s.issuer, s.doc_number, s.issue_date) for s in sources)))
+    lines.append(source_line(sources))
     return "\n".join(lines)

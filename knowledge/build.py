@@ -22,7 +22,7 @@ from knowledge.pinyin import build_lexicon
 from knowledge.schema import Sources, SourceError, load_all
 from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _policy_source(fact: dict) -> dict:
@@ -35,6 +35,8 @@ def _policy_source(fact: dict) -> dict:
         "doc_number": fact.get("doc_number") or "",
         "url": next((u.split(" ")[0] for u in found_at if str(u).startswith("http")), ""),
         "kind": "policy",
+        # Never shown: what research found about the document (no number seen, second-hand).
+        "notes": fact.get("source_notes") or "",
     }
 
 
@@ -45,7 +47,7 @@ def write_database(data: Sources, path: Path) -> None:
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
         {"key": "subsidy_rules", "value": data.subsidy_rules},
     ], pk="key")
-    sources = [{"doc_number": "", "url": "", "kind": "article", **row} for row in data.sources]
+    sources = [{"doc_number": "", "url": "", "kind": "article", "notes": "", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]
     db["sources"].insert_all(sources, pk="id")
 

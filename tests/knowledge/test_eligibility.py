@@ -251,8 +251,9 @@ def test_profile_rejects_values_the_rules_cannot_match(fields):
         P(**fields)
 
 
-def test_rules_engine_needs_no_rasa_only_stdlib_and_yaml():
+def test_rules_engine_needs_no_rasa_only_stdlib_yaml_and_the_records():
     tree = ast.parse((SOURCES.parent / "eligibility.py").read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert set() == {name.split(".")[0] for name in imported} - set(sys.stdlib_module_names) - {"yaml"}
+    assert set() == {name.split(".")[0] for name in imported} - set(sys.stdlib_module_names) - {"yaml", "knowledge"}
+    assert {"knowledge.records"} == {name for name in imported if name.startswith("knowledge")}
