@@ -35,7 +35,7 @@ SETS = tuple(EVAL_DIR / f"questions{suffix}.yaml" for suffix in ("", "_set2", "_
 OUT_OF_SCOPE = "out_of_scope"
 # The model's fallback counts as "not in domain" when judging out-of-scope detection.
 NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
-# Entity types with a closed set of canonical values; `metric` is free text and is left out.
+# The entity types the assistant extracts (each with a closed set of canonical values).
 SCORED_ENTITIES = ("scope", "subsidy", "channel", "pathway", "year", "place")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
