@@ -19,11 +19,14 @@ export RASA_TELEMETRY_ENABLED ?= false
 MODEL := models/assistant.tar.gz
 # What the model is trained from (not bot/endpoints*.yml or bot/credentials.yml): the
 # entity extractor (nlu/) stores the vocabulary of the knowledge sources in the model.
-TRAINING_INPUTS := $(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null) \
-	$(wildcard nlu/*.py) knowledge/sources/vocabulary.yaml knowledge/text.py knowledge/schema.py knowledge/pinyin.py
+# data/nlu/synonyms.yml is generated from the knowledge sources (knowledge/training_data.py).
+SYNONYMS := data/nlu/synonyms.yml
+TRAINING_INPUTS := $(filter-out $(SYNONYMS),$(shell find bot/config.yml bot/domain bot/jieba data -type f 2>/dev/null)) \
+	$(SYNONYMS) $(wildcard nlu/*.py) knowledge/sources/vocabulary.yaml knowledge/text.py knowledge/schema.py \
+	knowledge/pinyin.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
-.PHONY: help install browser kb train run test validate test-stories eval eval-cv purge clean test-scale bench
+.PHONY: help install browser kb synonyms train run test validate test-stories eval eval-cv purge clean test-scale bench
 
 help:
 	@echo "make run    set up everything and start the assistant (http://localhost:$(WEB_PORT)/)"
@@ -54,6 +57,14 @@ $(KB_PATH): $(INSTALLED) $(KNOWLEDGE_INPUTS)
 
 kb: $(KB_PATH)
 
+# Each alias is written once, in knowledge/sources/vocabulary.yaml: the NLU synonyms and
+# lookup tables are written from it (not committed).
+$(SYNONYMS): $(INSTALLED) knowledge/training_data.py knowledge/sources/vocabulary.yaml \
+		knowledge/sources/article_entities.yaml
+	$(BIN)/python -m knowledge.training_data --out $@
+
+synonyms: $(SYNONYMS)
+
 # Trained only when the configuration or the training data changed.
 $(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
 	$(BIN)/rasa train --config bot/config.yml --domain bot/domain --data data \
@@ -65,7 +76,7 @@ train: $(MODEL)
 run: install kb train
 	$(BIN)/python -m scripts.serve
 
-validate: install
+validate: install $(SYNONYMS)
 	$(BIN)/rasa data validate --config bot/config.yml --domain bot/domain --data data
 
 test-stories: train
@@ -85,7 +96,7 @@ eval: install kb train
 	$(BIN)/python -m scripts.evaluate
 
 # 5-fold cross-validation of the NLU pipeline on the training data (slow: five trainings).
-eval-cv: install
+eval-cv: install $(SYNONYMS)
 	$(BIN)/rasa test nlu --config bot/config.yml --nlu data/nlu --cross-validation --folds 5 \
 		--out var/eval/cross-validation
 
@@ -94,7 +105,7 @@ purge: install
 	$(BIN)/python -m scripts.purge
 
 clean:
-	rm -rf models .rasa var .pytest_cache
+	rm -rf models .rasa var .pytest_cache $(SYNONYMS)
 
 # Scale-out: two Rasa servers sharing PostgreSQL and Redis (bot/endpoints-scale.yml), both
 # started on 127.0.0.1 in a temporary directory; installs them from Debian if missing.
