@@ -90,10 +90,10 @@ test: install browser kb train validate
 	$(MAKE) --no-print-directory test-stories
 	$(MAKE) --no-print-directory test-scale
 
-# The evaluation sets in tests/eval/: the development set and the held-out set
+# The evaluation sets in evaluation/sets/: the development set and the held-out set
 # (docs/evaluation.md records their figures).
 eval: install kb train
-	$(BIN)/python -m scripts.evaluate
+	$(BIN)/python -m evaluation.run
 
 # 5-fold cross-validation of the NLU pipeline on the training data (slow: five trainings).
 eval-cv: install $(SYNONYMS)
@@ -119,6 +119,6 @@ test-scale: install kb train
 # locust drives both over REST at 1, 20 and 50 concurrent conversations; also times
 # `rasa train`, the knowledge build and the cold start, and reads each server's peak RSS.
 # Writes docs/benchmarks.md (about 12 minutes on 2 cores). BENCH_SECONDS, BENCH_LEVELS,
-# BENCH_RASA_URL and the rest: see scripts/bench.py.
+# BENCH_RASA_URL and the rest: see bench/run.py.
 bench: install kb train
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m bench.run
