@@ -12,7 +12,8 @@ from actions.common import KnowledgeAction, remember
 from knowledge.kb import KnowledgeBase, Question, StatisticsAnswer
 
 
-def utter_statistics(answer: StatisticsAnswer, kb: KnowledgeBase, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+def utter_statistics(answer: StatisticsAnswer, kb: KnowledgeBase,
+                     dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     """Each figure found, else the passage that answers instead, else what is not known."""
     for figure in answer.figures:
         dispatcher.utter_message(text=templates.statistic_answer(figure.match, figure.source, figure.years,

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from knowledge.kb import Source, Statistic, StatisticMatch, Topic
 
-WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
+WHERE_TO_ASK = ("可以咨询就读或报考学校的招生办、学生资助中心，"
+                "或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。")
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
 
@@ -20,6 +21,7 @@ def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int]
     """The figure with its year, the passage it comes from and its source; `newer` are later
     figures of the same measure from other sources, given after it."""
     statistic = match.statistic
+    assert statistic is not None, "a figure is given only for a matched statistic"
     lines = []
     if match.year_differs:
         have = "、".join(f"{y}年" for y in sorted(set(years)))
@@ -72,7 +74,8 @@ ELIGIBILITY_DISCLAIMER = "具体以学校资助中心认定为准。"
 
 
 def _profile_summary(profile) -> str:
-    parts = [profile.stage, f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None,
+    grade = f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None
+    parts = [profile.stage, grade,
              profile.school_type, f"{profile.household}户口" if profile.household else None,
              f"{profile.major_type}专业" if profile.major_type else None, profile.hardship,
              profile.county or profile.league_city]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -80,7 +81,7 @@ class ValidatedRestInput(RestInput):
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: dict | None) -> "ValidatedRestInput":
+    def from_credentials(cls, credentials: dict | None) -> ValidatedRestInput:
         install_guards()
         return cls()
 

@@ -24,14 +24,21 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from connectors.rest import (UNAVAILABLE_REPLY, PayloadError, install_guards, is_valid_sender, parse_payload,
-                             reply_without_model)
+from connectors.rest import (
+    UNAVAILABLE_REPLY,
+    PayloadError,
+    install_guards,
+    is_valid_sender,
+    parse_payload,
+    reply_without_model,
+)
 from connectors.settings import request_max_bytes
 
 logger = logging.getLogger(__name__)

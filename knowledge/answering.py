@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.pinyin import PinyinReader
-from knowledge.reading import (ASKS_NUMBER, FILLER, PERIOD, Asked, Vocabulary, level_named, measure_word,
-                               unit_kind)
+from knowledge.reading import ASKS_NUMBER, FILLER, PERIOD, Asked, Vocabulary, level_named, measure_word, unit_kind
 from knowledge.records import Entity, SearchHit, Source, Statistic, StatisticMatch, Topic
 from knowledge.store import KnowledgeStore
 from knowledge.text import YEAR, dictionary_words, is_noun_tag, normalize, parts, segment, tag_of, year_of
@@ -45,6 +44,7 @@ _LEVEL_SCOPES = ("中职", "高职", "职业本科")
 
 
 # -- how well a figure fits a question --------------------------------------------------
+
 
 def units_agree(measure: str | None, unit: str, year: int | None = None) -> bool:
     """Whether a figure in `unit` (of `year`) is the kind of number asked for; "哪一年" is
@@ -121,6 +121,7 @@ def _precedence(statistic: Statistic | None) -> tuple[bool, int]:
 
 
 # -- what the answers hold ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Question:
@@ -206,8 +207,9 @@ class KnowledgeBase:
         for entity in entities:
             kind = entity.get("entity")
             if kind in values:
-                canonical = (self.canonical(kind, str(entity.get("value") or ""))
-                             or self.canonical(kind, _surface(typed, entity)))
+                canonical = self.canonical(kind, str(entity.get("value") or "")) or self.canonical(
+                    kind, _surface(typed, entity)
+                )
                 if canonical and canonical not in values[kind]:
                     values[kind].append(canonical)
         return Question(text=text, intent=intent, values=values)
@@ -295,8 +297,11 @@ class KnowledgeBase:
         # the qualifiers after it out of what is counted).
         kinds: list[tuple[str, ...]] = [("place", "scope")] + ([] if scope else [("place",)])
         how_many = ["", "多少，"] if names_own and not ASKS_NUMBER.search(normalize(question.text)) else [""]
-        for asked in (f"{question.text}{ask}{self.qualifiers(previous, question.text, kinds=kept)}".strip()
-                      for ask in how_many for kept in kinds):
+        for asked in (
+            f"{question.text}{ask}{self.qualifiers(previous, question.text, kinds=kept)}".strip()
+            for ask in how_many
+            for kept in kinds
+        ):
             own = self.match_statistic(asked, scope=scope)
             if answers(own):
                 if own.statistic != before:
@@ -330,9 +335,15 @@ class KnowledgeBase:
         like = self.statistics_like(statistic)
         years = tuple(s.year for s in (statistic, *like) if s.year)
         # Asked without a year, the article's figure comes with any later one from another source.
-        newer = tuple((s, self.source(s.source_id)) for s in like
-                      if match.asked_year is None and statistic.year and s.year and s.year > statistic.year
-                      and s.source_id != statistic.source_id)
+        newer = tuple(
+            (s, self.source(s.source_id))
+            for s in like
+            if match.asked_year is None
+            and statistic.year
+            and s.year
+            and s.year > statistic.year
+            and s.source_id != statistic.source_id
+        )
         return Figure(match, self.source(statistic.source_id), years, newer)
 
     def statistics_asked(self, query: str, whole: StatisticMatch) -> list[StatisticMatch]:
@@ -379,8 +390,12 @@ class KnowledgeBase:
         # The kind of number carries over to another channel or programme ("那单招呢" after 转段's
         # people), not to a question naming a figure of its own or only another year.
         measure = measure_word(first)
-        if measure and not measure_word(later) and not self.names_figure(later) \
-                and any(self.mentioned(kind, later) for kind in ("channel", "subsidy", "pathway")):
+        if (
+            measure
+            and not measure_word(later)
+            and not self.names_figure(later)
+            and any(self.mentioned(kind, later) for kind in ("channel", "subsidy", "pathway"))
+        ):
             kept.append(MEASURE_ASKED.get(measure, f"多少{measure}"))
         return " ".join(kept)
 
@@ -424,9 +439,12 @@ class KnowledgeBase:
         scope_aliases = self.aliases("scope")
 
         def general(word: str) -> str:
-            rest = next((word.replace(alias, "", 1) for alias, _ in scope_aliases
-                         if word.startswith(alias) and word != alias), "")
+            rest = next(
+                (word.replace(alias, "", 1) for alias, _ in scope_aliases if word.startswith(alias) and word != alias),
+                "",
+            )
             return rest if rest and rest in _SCHOOL_WORDS else word
+
         return replace(asked, words=tuple(map(general, asked.words)), counted=tuple(map(general, asked.counted)))
 
     def _unexplained(self, asked: Asked, statistic: Statistic) -> tuple[str, ...]:
@@ -434,14 +452,17 @@ class KnowledgeBase:
         covered = self._covered_text(statistic)
         places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
         # The measure word is checked by unit below: 条 for a figure of 项, 百分之 for a %.
-        counted = [w for w in asked.counted
-                   if w != asked.measure and not self._covers(covered, w, statistic)]
+        counted = [w for w in asked.counted if w != asked.measure and not self._covers(covered, w, statistic)]
         level = level_named(asked.text)
         counted += [level[0]] if level and level[1] not in covered else []
-        unit = [asked.measure] if asked.measure and not units_agree(asked.measure, statistic.unit, statistic.year) \
+        unit = (
+            [asked.measure] if asked.measure and not units_agree(asked.measure, statistic.unit, statistic.year) else []
+        )
+        scope = (
+            [statistic.scope]
+            if asked.scopes and statistic.scope in _LEVEL_SCOPES and statistic.scope not in asked.scopes
             else []
-        scope = [statistic.scope] if asked.scopes and statistic.scope in _LEVEL_SCOPES \
-            and statistic.scope not in asked.scopes else []
+        )
         return tuple(dict.fromkeys(places + counted + unit + scope))
 
     def _covers(self, covered: str, word: str, statistic: Statistic) -> bool:
@@ -452,13 +473,20 @@ class KnowledgeBase:
         # A compound the figure says in its parts: 录取人数 (录取 … 人), 县里 (县).
         inner = parts(word) or (tuple(word) if len(word) == 2 and word[1] in FILLER else ())
         return bool(inner) and all(
-            part in covered or part in FILLER or self._names_school_level(part, statistic)
-            or unit_kind(part) is not None and unit_kind(part) == unit_kind(statistic.unit)
-            for part in inner)
+            part in covered
+            or part in FILLER
+            or self._names_school_level(part, statistic)
+            or unit_kind(part) is not None
+            and unit_kind(part) == unit_kind(statistic.unit)
+            for part in inner
+        )
 
     def _names_school_level(self, word: str, statistic: Statistic) -> bool:
-        return any(alias in word and word.replace(alias, "", 1) in _SCHOOL_WORDS
-                   for alias, canonical in self.aliases("scope") if canonical == statistic.scope)
+        return any(
+            alias in word and word.replace(alias, "", 1) in _SCHOOL_WORDS
+            for alias, canonical in self.aliases("scope")
+            if canonical == statistic.scope
+        )
 
     def _names_subject(self, text: str, statistic: Statistic) -> bool:
         """Whether a question names what a figure about one school or person is about."""
@@ -469,8 +497,9 @@ class KnowledgeBase:
         return any(name in text for name in self._subject_names[statistic.subject])
 
     def _names_of_subject(self, subject: str) -> tuple[str, ...]:
-        names = [subject] + [alias for entity in self.store.entities if entity.name == subject
-                             for alias in entity.aliases]
+        names = [subject] + [
+            alias for entity in self.store.entities if entity.name == subject for alias in entity.aliases
+        ]
         place_aliases = self.aliases("place")
         places = {canonical for alias, canonical in place_aliases if alias in subject or canonical in subject}
         names += [alias for alias, canonical in place_aliases if canonical in places]
@@ -533,19 +562,27 @@ class KnowledgeBase:
             lengths = [len(n) for n in (entity.name, *entity.aliases) if normalize(n) in text]
             if lengths and entity.name not in place_names:
                 named.append((max(lengths), entity.name, entity.description, entity))
-        located = next((entity for _, _, description, entity in sorted(named, key=lambda n: n[:3], reverse=True)
-                        if description and any(place in description for place in places)), None)
+        located = next(
+            (
+                entity
+                for _, _, description, entity in sorted(named, key=lambda n: n[:3], reverse=True)
+                if description and any(place in description for place in places)
+            ),
+            None,
+        )
         if located is None:
             return None
-        return SearchHit(f"entity:{located.stored_name}", "entity", located.stored_name, located.body,
-                         located.source_id, 0.0, ())
+        return SearchHit(
+            f"entity:{located.stored_name}", "entity", located.stored_name, located.body, located.source_id, 0.0, ()
+        )
 
     # -- topics ----------------------------------------------------------------------
 
     def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None) -> list[Topic]:
         """Topics of a kind selected by a canonical value; a scope narrows, never empties, the list."""
-        found = [t for t in self.store.topics
-                 if (kind is None or t.kind == kind) and (value is None or value in t.values)]
+        found = [
+            t for t in self.store.topics if (kind is None or t.kind == kind) and (value is None or value in t.values)
+        ]
         if scope:
             narrowed = [t for t in found if t.scope in ("", scope)]
             found = narrowed or found
@@ -586,23 +623,38 @@ class KnowledgeBase:
         leaves one out answers a neighbouring question, not this one. Verbs and time words
         (建, 升, 一年) are left to the ranking: a passage says 申建 or 达到 where users say 建 or 升.
         """
-        words = list(dict.fromkeys(w for w in segment(question)
-                                   if w not in FILLER and w in self._domain_words and not w.isdigit()))
+        words = list(
+            dict.fromkeys(
+                w for w in segment(question) if w not in FILLER and w in self._domain_words and not w.isdigit()
+            )
+        )
         if len(words) < 2:
             return []  # one shared word is a coincidence, not an answer
         # A passage names a thing its own way: 职校 in the question is 职业学校 in the passage.
         synonyms = self.vocabulary.synonyms
         names = {w: synonyms.get(w, frozenset((w,))) for w in words}  # each holds w itself
-        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(
-            name for word in words for name in sorted(names[word])))
+        query = " OR ".join(
+            '"' + w.replace('"', '""') + '"'
+            for w in dict.fromkeys(name for word in words for name in sorted(names[word]))
+        )
         stored = self.store.word_tags(words)
         nouns = [w for w in words if is_noun_tag(tag_of(w, stored))]
         hits = []
         for row in self.store.search_documents(query, limit):
             present = set(row["segmented"].split())
             missing = tuple(w for w in nouns if names[w].isdisjoint(present))
-            hits.append(SearchHit(row["doc_id"], row["kind"], row["title"], row["body"], row["source_id"],
-                                  -row["rank"], missing, len(nouns) - len(missing)))
+            hits.append(
+                SearchHit(
+                    row["doc_id"],
+                    row["kind"],
+                    row["title"],
+                    row["body"],
+                    row["source_id"],
+                    -row["rank"],
+                    missing,
+                    len(nouns) - len(missing),
+                )
+            )
         return hits
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -29,7 +29,8 @@ FIELDS: dict[str, tuple[tuple | None, str, str]] = {
     "league_city": (None, "所在盟市", "所在盟市"),
     "county": (None, "所在旗县", "所在旗县"),
 }
-SUBSIDIES = ("免学费", "免费教科书", "生活费补助", "住宿费补助", "国家助学金", "国家奖学金", "国家励志奖学金", "助学贷款")
+SUBSIDIES = ("免学费", "免费教科书", "生活费补助", "住宿费补助",
+             "国家助学金", "国家奖学金", "国家励志奖学金", "助学贷款")
 SCOPES, KINDS, CONFIDENCE_ORDER = ("中职", "高职"), ("entitlement", "merit", "note"), ("low", "medium", "high")
 REQUIRED_KEYS = {"id", "subsidy", "scope", "conditions", "standard", "facts", "how_to_apply"}
 OPTIONAL_KEYS = {"kind", "valid_from", "valid_until", "other_requirements", "unsourced_conditions",

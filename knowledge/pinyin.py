@@ -96,7 +96,9 @@ class PinyinReader:
     def to_hanzi_keeping_positions(self, text: str) -> tuple[str, list[int], list[int]]:
         """`text` in Chinese, and for each of its characters where the letters it was read
         from start and end in `text` (a character that was not pinyin is its own span)."""
-        converted, starts, ends = [], [], []
+        converted: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         at = 0
         for start, end, words in self.spans(text):
             converted.append(text[at:start])
@@ -128,6 +130,8 @@ class PinyinReader:
         for end in range(1, len(letters) + 1):
             for start in range(max(0, end - self._longest), end):
                 word = self._spelled.get(letters[start:end])
-                if word and best[start] is not None and (best[end] is None or best[start][0] + 1 < best[end][0]):
-                    best[end] = (best[start][0] + 1, best[start][1] + [(word, start, end)])
-        return best[-1][1] if best[-1] and best[-1][1] else None
+                before, now = best[start], best[end]
+                if word and before is not None and (now is None or before[0] + 1 < now[0]):
+                    best[end] = (before[0] + 1, before[1] + [(word, start, end)])
+        last = best[-1]
+        return last[1] if last and last[1] else None

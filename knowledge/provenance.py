@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from knowledge import settings
-from knowledge.store import KnowledgeStore
 from knowledge.schema import passage_in_article, stray_numbers, value_in_passage
+from knowledge.store import KnowledgeStore
 from knowledge.text import strip_whitespace
 
 

@@ -9,8 +9,8 @@ answers the question is decided in knowledge/answering.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 from knowledge.text import BRIDGE_TAGS, YEAR, find_aliases, is_noun_tag, normalize, segment, year_of
@@ -40,7 +40,8 @@ _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预
 PERIOD = re.compile(r"十[一二三四五六]五")
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
-ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长|how many|how much")
+ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长"
+                         r"|how many|how much")
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -118,7 +119,8 @@ _ENGLISH_MEASURES = ((re.compile(r"how many (?:students|people|persons|kids)"), 
 def measure_word(question: str) -> str | None:
     """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
     哪一年 (when); None when not said."""
-    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])|(人)数|(百分之)几|多少(钱)|(哪)一?年",
+    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])"
+                      r"|(人)数|(百分之)几|多少(钱)|(哪)一?年",
                       normalize(question))
     if not match:
         return next((measure for pattern, measure in _ENGLISH_MEASURES if pattern.search(normalize(question))), None)

@@ -27,8 +27,12 @@ class Source:
 
     def citation(self) -> str:
         """《title》，issuer，document number，date: the parts a 来源 line names, unknown ones left out."""
-        parts = [self.title if self.title.startswith("《") else f"《{self.title}》", self.issuer,
-                 self.doc_number, self.date]
+        parts = [
+            self.title if self.title.startswith("《") else f"《{self.title}》",
+            self.issuer,
+            self.doc_number,
+            self.date,
+        ]
         return "，".join(part for part in parts if part)
 
 

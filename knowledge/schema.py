@@ -25,7 +25,8 @@ TOPIC_KINDS = {"pathway", "admission", "undergraduate", "subsidy"}
 CONFIDENCE = {"high", "medium", "low"}
 # A document number and nothing else (财教〔2024〕181号, 主席令第112号; several joined by ；):
 # what research found about it ("not found", "n/a", second-hand) goes in source_notes.
-DOC_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]+〔\d{4}〕\d+号|主席令第\d+号)(?:；(?:[\u4e00-\u9fff]+〔\d{4}〕\d+号|主席令第\d+号))*")
+_ONE_DOC_NUMBER = r"(?:[\u4e00-\u9fff]+〔\d{4}〕\d+号|主席令第\d+号)"
+DOC_NUMBER = re.compile(rf"{_ONE_DOC_NUMBER}(?:；{_ONE_DOC_NUMBER})*")
 
 
 class SourceError(ValueError):
@@ -223,7 +224,8 @@ def _check_statement(path: Path, entry: str, statement: dict, article: str,
         fact = policies.get(statement["policy"])
         if fact is None:
             raise SourceError(path, entry, f"unknown policy fact {statement['policy']!r}")
-        evidence = " ".join(str(fact.get(k) or "") for k in ("fact", "value", "effective_date", "issue_date", "doc_number", "source_notes", "notes"))
+        evidence = " ".join(str(fact.get(k) or "") for k in (
+            "fact", "value", "effective_date", "issue_date", "doc_number", "source_notes", "notes"))
     elif statement.get("source") in source_ids:
         evidence = statement.get("passage", "")
         if statement["source"] == ARTICLE_SOURCE and not passage_in_article(evidence, article):

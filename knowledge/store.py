@@ -31,8 +31,8 @@ class KnowledgeStore:
         self.path = Path(path or settings.knowledge_db_path())
         if not self.path.exists():
             raise KnowledgeBaseError(
-                f"knowledge database not found at {self.path}; build it with `make kb` "
-                "(python -m knowledge.build)")
+                f"knowledge database not found at {self.path}; build it with `make kb` (python -m knowledge.build)"
+            )
         try:
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
@@ -72,7 +72,8 @@ class KnowledgeStore:
     def statistics(self) -> tuple[Statistic, ...]:
         rows = self._db.execute(
             "select id, metric, scope, subject, value, unit, year, period, answer, passage, "
-            "source_id, keywords, kind from statistics order by rowid")
+            "source_id, keywords, kind from statistics order by rowid"
+        )
         return tuple(Statistic(**{**dict(row), "keywords": tuple(json.loads(row["keywords"]))}) for row in rows)
 
     @cached_property
@@ -93,16 +94,28 @@ class KnowledgeStore:
 
     def word_tags(self, words: list[str]) -> dict[str, str]:
         """The part of speech the dictionary gives each of `words` it holds."""
-        return dict(self._db.execute(
-            "select word, tag from word_tags where word in (select value from json_each(?))",
-            (json.dumps(words, ensure_ascii=False),)).fetchall())
+        return dict(
+            self._db.execute(
+                "select word, tag from word_tags where word in (select value from json_each(?))",
+                (json.dumps(words, ensure_ascii=False),),
+            ).fetchall()
+        )
 
     @cached_property
     def entities(self) -> tuple[Entity, ...]:
         rows = self._db.execute("select name, type, aliases, description, source_id from entities order by rowid")
-        return tuple(Entity(normalize(row["name"]), row["name"], row["type"], tuple(json.loads(row["aliases"])),
-                            normalize(row["description"]), row["description"], row["source_id"])
-                     for row in rows)
+        return tuple(
+            Entity(
+                normalize(row["name"]),
+                row["name"],
+                row["type"],
+                tuple(json.loads(row["aliases"])),
+                normalize(row["description"]),
+                row["description"],
+                row["source_id"],
+            )
+            for row in rows
+        )
 
     @cached_property
     def policy_facts(self) -> dict[str, dict[str, Any]]:
@@ -110,7 +123,8 @@ class KnowledgeStore:
         rows = self._db.execute(
             "select p.id, p.fact, p.value, p.unit, p.effective_date, p.confidence, p.notes, p.source_id, "
             "s.title as source_title, s.issuer, s.doc_number, s.date as issue_date "
-            "from policies p join sources s on s.id = p.source_id")
+            "from policies p join sources s on s.id = p.source_id"
+        )
         return {row["id"]: dict(row) for row in rows}
 
     @cached_property
@@ -123,14 +137,24 @@ class KnowledgeStore:
         confidence = {row["id"]: row["confidence"] for row in self._db.execute("select id, confidence from policies")}
         statements: dict[str, list[Statement]] = {}
         for row in self._db.execute(
-                "select topic_id, text, source_id, policy_id from statements order by topic_id, position"):
+            "select topic_id, text, source_id, policy_id from statements order by topic_id, position"
+        ):
             statements.setdefault(row["topic_id"], []).append(
-                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high")))
+                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"))
+            )
         rows = self._db.execute("select id, kind, name, scope, topic_values, note from topics order by rowid")
         return tuple(
-            Topic(row["id"], row["kind"], row["name"], row["scope"], tuple(json.loads(row["topic_values"])),
-                  row["note"], tuple(statements.get(row["id"], ())))
-            for row in rows)
+            Topic(
+                row["id"],
+                row["kind"],
+                row["name"],
+                row["scope"],
+                tuple(json.loads(row["topic_values"])),
+                row["note"],
+                tuple(statements.get(row["id"], ())),
+            )
+            for row in rows
+        )
 
     def search_documents(self, query: str, limit: int) -> list[dict[str, Any]]:
         """Documents matching an FTS5 query, best (lowest bm25 rank) first."""
@@ -138,5 +162,6 @@ class KnowledgeStore:
             "select d.doc_id, d.kind, d.title, d.body, d.source_id, d.segmented, bm25(documents_fts) as rank "
             "from documents_fts join documents d on d.rowid = documents_fts.rowid "
             "where documents_fts match ? order by rank limit ?",
-            (query, limit))
+            (query, limit),
+        )
         return [dict(row) for row in rows]

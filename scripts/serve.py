@@ -16,6 +16,7 @@ base opens, the model exists and the tracker store (and lock store) accept a con
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -23,9 +24,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from knowledge import settings
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -42,10 +43,14 @@ class StackConfig:
     action_port: int = field(default_factory=lambda: int(os.getenv("ACTION_PORT", "5055")))
     web_host: str = field(default_factory=lambda: os.getenv("WEB_HOST", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: int(os.getenv("WEB_PORT", "8000")))
-    model: Path = field(default_factory=lambda: Path(os.getenv("MODEL", str(settings.REPO_ROOT / "models" / "assistant.tar.gz"))))
-    tracker_db: Path = field(default_factory=lambda: Path(os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db"))))
-    lock_db: Path = field(default_factory=lambda: Path(os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db"))))
-    endpoints: Path = field(default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
+    model: Path = field(default_factory=lambda: Path(
+        os.getenv("MODEL", str(settings.REPO_ROOT / "models" / "assistant.tar.gz"))))
+    tracker_db: Path = field(default_factory=lambda: Path(
+        os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db"))))
+    lock_db: Path = field(default_factory=lambda: Path(
+        os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db"))))
+    endpoints: Path = field(default_factory=lambda: Path(
+        os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
     log_dir: Path | None = None
     # Sanic workers of each Rasa server; None: SANIC_WORKERS from the environment, or 1.
     sanic_workers: int | None = None
@@ -190,7 +195,7 @@ class Stack:
         if check.returncode != 0:
             raise StackError((check.stderr.strip().splitlines() or [f"preflight exited with {check.returncode}"])[-1])
 
-    def start(self, timeout: float = 180.0) -> "Stack":
+    def start(self, timeout: float = 180.0) -> Stack:
         self.check_prerequisites()
         commands = self.commands()
         for name in commands:
@@ -258,7 +263,7 @@ class Stack:
             _signal_group(process, signal.SIGKILL)
         self.processes.clear()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -266,10 +271,8 @@ class Stack:
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def main() -> int:
@@ -289,9 +292,11 @@ def main() -> int:
         print(f"could not start: {error}", file=sys.stderr)
         return 1
     c = stack.config
-    api = "on (token or JWT required)" if rasa_api_arguments(c.rasa_environment()) else "off (set RASA_AUTH_TOKEN to enable)"
+    api = ("on (token or JWT required)" if rasa_api_arguments(c.rasa_environment())
+           else "off (set RASA_AUTH_TOKEN to enable)")
     print(f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
-          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io\n  HTTP API:   {api}\nCtrl-C stops everything.", flush=True)
+          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io\n  HTTP API:   {api}\nCtrl-C stops everything.",
+          flush=True)
     try:
         while not stopping:
             for name, process in stack.processes.items():

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from aiohttp import web
 
@@ -161,7 +161,8 @@ def app_factory(settings: WebSettings | None = None) -> web.Application:
     app.router.add_get("/preview", preview_page, name="preview")
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_static("/static/", STATIC_DIR, name="static")
-    app.on_response_prepare.append(add_security_headers)
+    # aiohttp types on_response_prepare wrongly in this version (its handlers take request and response).
+    app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
     return app
 
 

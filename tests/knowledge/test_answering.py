@@ -12,17 +12,20 @@ def test_the_fixture_stays_tiny():
     assert all(count <= 20 for count in tiny.row_counts().values()), tiny.row_counts()
 
 
-@pytest.mark.parametrize("question, statistic", [
-    ("中职学校有多少所", "schools-secondary"),
-    ("内蒙古一共有多少所职业院校", "schools-total"),
-    ("大专院校有几所", "schools-higher"),
-    ("职业院校在校生有多少人", "students-total"),
-    # the channel named decides, though both figures share one passage
-    ("对口招生录取了多少人", "counterpart-enrollment-2022"),
-    ("单独招生录取了多少人", "separate-enrollment-2022"),
-    # a plan is answered by a target, the present by what exists
-    ("规划要建多少所优质中职学校", "target-quality-secondary-schools"),
-])
+@pytest.mark.parametrize(
+    "question, statistic",
+    [
+        ("中职学校有多少所", "schools-secondary"),
+        ("内蒙古一共有多少所职业院校", "schools-total"),
+        ("大专院校有几所", "schools-higher"),
+        ("职业院校在校生有多少人", "students-total"),
+        # the channel named decides, though both figures share one passage
+        ("对口招生录取了多少人", "counterpart-enrollment-2022"),
+        ("单独招生录取了多少人", "separate-enrollment-2022"),
+        # a plan is answered by a target, the present by what exists
+        ("规划要建多少所优质中职学校", "target-quality-secondary-schools"),
+    ],
+)
 def test_the_figure_asked_for_is_chosen(tiny_kb, question, statistic):
     match = tiny_kb.match_statistic(question)
     assert (statistic, ()) == (match.statistic.id, match.unmatched)
@@ -38,8 +41,7 @@ def test_a_place_no_figure_covers_is_left_unexplained(tiny_kb):
 @pytest.mark.parametrize("question, named", [("中职在校生多少", False), ("莫旗职高2015年在校生多少", True)])
 def test_a_figure_about_one_school_answers_only_when_the_school_is_named(tiny_kb, question, named):
     match = tiny_kb.match_statistic(question)
-    assert named == (match.statistic is not None and match.statistic.id == "moqi-students-2015"
-                     and not match.unmatched)
+    assert named == (match.statistic is not None and match.statistic.id == "moqi-students-2015" and not match.unmatched)
 
 
 def test_the_article_wins_a_tie_and_a_later_figure_comes_with_it(tiny_kb):
@@ -85,7 +87,9 @@ def test_a_message_is_read_with_canonical_values(tiny_kb):
 
 
 def test_eligibility_answers_are_read_from_entities_first_then_the_text(tiny_kb):
-    values = tiny_kb.read_values("我在莫旗，上全区的职业院校", [{"entity": "scope", "value": "大专"}], ("scope", "place"))
+    values = tiny_kb.read_values(
+        "我在莫旗，上全区的职业院校", [{"entity": "scope", "value": "大专"}], ("scope", "place")
+    )
     assert {"scope": "高职", "place": "莫力达瓦达斡尔族自治旗"} == values
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.mark.parametrize("question, value", [
     ("内蒙古现在一共有多少所职业院校？", "237"),
     ("中职学校有多少所", "200"),

@@ -31,7 +31,7 @@ class Browser:
             self.client.on(event, lambda data, event=event: self.received.put_nowait((event, data)))
         self.session_id: str | None = None
 
-    async def open(self, url: str, proposed: object = None) -> "Browser":
+    async def open(self, url: str, proposed: object = None) -> Browser:
         await self.client.connect(url, transports=["polling"])
         await self.client.emit("session_request", {"session_id": proposed})
         _, self.session_id = await self.next("session_confirm")

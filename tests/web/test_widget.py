@@ -86,7 +86,8 @@ def wait_until(page: Page, condition, seconds: float = 10) -> None:
 def webhook_bodies(page: Page) -> list[dict]:
     """Collects the JSON body of every message the widget posts to the bot."""
     bodies = []
-    page.on("request", lambda r: bodies.append(r.post_data_json) if r.method == "POST" and "/webhooks/rest/" in r.url else None)
+    page.on("request", lambda r: bodies.append(r.post_data_json)
+            if r.method == "POST" and "/webhooks/rest/" in r.url else None)
     return bodies
 
 
@@ -140,7 +141,8 @@ def test_suggested_question_is_sent_by_its_quick_reply(page, stack):
 def test_bot_button_sends_its_payload_and_shows_its_title(page, stack):
     def first_reply_has_a_button(route):
         if route.request.post_data_json["message"] == "有什么升学途径":
-            fulfil_json(route, [{"text": "你想了解哪一种？", "buttons": [{"title": "单招考试科目", "payload": QUESTION}]}])
+            fulfil_json(route, [{"text": "你想了解哪一种？",
+                                 "buttons": [{"title": "单招考试科目", "payload": QUESTION}]}])
         else:
             route.continue_()
 
