@@ -60,10 +60,9 @@ $(KB_PATH): $(INSTALLED) $(KNOWLEDGE_INPUTS)
 
 kb: $(KB_PATH) ## build the knowledge base (var/knowledge.db) from knowledge/sources/
 
-# Each alias is written once, in knowledge/sources/vocabulary.yaml: the NLU synonyms and
-# lookup tables are written from it (not committed).
-$(SYNONYMS): $(INSTALLED) knowledge/training_data.py knowledge/sources/vocabulary.yaml \
-		knowledge/sources/article_entities.yaml
+# Each alias is written once, in knowledge/sources/vocabulary.yaml: the NLU synonyms are
+# written from it (not committed).
+$(SYNONYMS): $(INSTALLED) knowledge/training_data.py knowledge/sources/vocabulary.yaml
 	$(BIN)/python -m knowledge.training_data --out $@
 
 synonyms: $(SYNONYMS) ## write data/nlu/synonyms.yml from the vocabulary (train does it)
