@@ -79,10 +79,10 @@ run: install kb train ## set up everything and start the assistant (http://local
 	$(BIN)/python -m scripts.serve
 
 # ruff (lint and format) and mypy, configured in pyproject.toml, installed by `install`.
-lint: install ## ruff check, ruff format --check and mypy
+lint: install ## ruff check, mypy and ruff format --check
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/ruff format --check .
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
