@@ -9,14 +9,25 @@ result (actions/templates.py) and set slots.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from knowledge.pinyin import PinyinReader
 from knowledge.reading import ASKS_NUMBER, FILLER, PERIOD, Asked, Vocabulary, level_named, measure_word, unit_kind
-from knowledge.records import Entity, SearchHit, Source, Statistic, StatisticMatch, Topic
+from knowledge.records import (
+    Entity,
+    Figure,
+    Question,
+    SearchHit,
+    Source,
+    Statistic,
+    StatisticMatch,
+    StatisticsAnswer,
+    Topic,
+    TopicAnswer,
+)
 from knowledge.store import KnowledgeStore
 from knowledge.text import YEAR, dictionary_words, is_noun_tag, normalize, parts, segment, tag_of, year_of
 
@@ -118,51 +129,6 @@ def _precedence(statistic: Statistic | None) -> tuple[bool, int]:
     if statistic is None:
         return False, 0
     return not statistic.from_policy, statistic.year or 0
-
-
-# -- what the answers hold ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    """What the latest user message asks, with entity values made canonical."""
-
-    text: str
-    intent: str | None
-    values: dict[str, list[str]]
-
-    def first(self, kind: str) -> str | None:
-        found = self.values.get(kind) or []
-        return found[0] if found else None
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure to give: the match, its source, the years held for the same measure and
-    later figures of it from other sources."""
-
-    match: StatisticMatch
-    source: Source
-    years: tuple[int, ...]
-    newer: tuple[tuple[Statistic, Source], ...]
-
-
-@dataclass(frozen=True)
-class StatisticsAnswer:
-    """The figures a statistics question asks for; when there are none, a policy passage
-    that covers every word of the question, or what the question named that no figure is about."""
-
-    query: str  # what the answer was read from: a follow-up leans on it
-    figures: tuple[Figure, ...] = ()
-    passage: SearchHit | None = None
-    passage_source: Source | None = None
-    missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TopicAnswer:
-    topics: tuple[Topic, ...]
-    sources: dict[str, Source]
 
 
 class KnowledgeBase:

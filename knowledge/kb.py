@@ -4,9 +4,30 @@ Kept as the one name to import: the records are in records.py, every SQL stateme
 store.py, reading a question in reading.py and choosing its answer in answering.py.
 """
 
-from knowledge.answering import KnowledgeBase, Question, StatisticsAnswer, TopicAnswer
-from knowledge.records import SearchHit, Source, Statement, Statistic, StatisticMatch, Topic
+from knowledge.answering import KnowledgeBase
+from knowledge.records import (
+    Question,
+    SearchHit,
+    Source,
+    Statement,
+    Statistic,
+    StatisticMatch,
+    StatisticsAnswer,
+    Topic,
+    TopicAnswer,
+)
 from knowledge.store import KnowledgeBaseError
 
-__all__ = ["KnowledgeBase", "KnowledgeBaseError", "Question", "SearchHit", "Source", "Statement", "Statistic",
-           "StatisticMatch", "StatisticsAnswer", "Topic", "TopicAnswer"]
+__all__ = [
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Question",
+    "SearchHit",
+    "Source",
+    "Statement",
+    "Statistic",
+    "StatisticMatch",
+    "StatisticsAnswer",
+    "Topic",
+    "TopicAnswer",
+]

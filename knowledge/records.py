@@ -140,3 +140,48 @@ class SearchHit:
     score: float
     unmatched: tuple[str, ...]
     matched: int = 0  # how many of the question's domain nouns it contains
+
+
+# -- what an answer holds (knowledge/answering.py makes them, actions word them) --------
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the latest user message asks, with entity values made canonical."""
+
+    text: str
+    intent: str | None
+    values: dict[str, list[str]]
+
+    def first(self, kind: str) -> str | None:
+        found = self.values.get(kind) or []
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure to give: the match, its source, the years held for the same measure and
+    later figures of it from other sources."""
+
+    match: StatisticMatch
+    source: Source
+    years: tuple[int, ...]
+    newer: tuple[tuple[Statistic, Source], ...]
+
+
+@dataclass(frozen=True)
+class StatisticsAnswer:
+    """The figures a statistics question asks for; when there are none, a policy passage
+    that covers every word of the question, or what the question named that no figure is about."""
+
+    query: str  # what the answer was read from: a follow-up leans on it
+    figures: tuple[Figure, ...] = ()
+    passage: SearchHit | None = None
+    passage_source: Source | None = None
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicAnswer:
+    topics: tuple[Topic, ...]
+    sources: dict[str, Source]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answering import Question, answers
+from knowledge.answering import answers
+from knowledge.records import Question
 from tests.knowledge import tiny
 
 
