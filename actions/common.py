@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -14,12 +13,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from knowledge.kb import KnowledgeBase
+from knowledge.kb import KnowledgeBase, Question
 
 logger = logging.getLogger(__name__)
-
-ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
-TOPIC_SLOTS = ("subsidy", "channel", "pathway")
 
 
 @lru_cache(maxsize=1)
@@ -28,39 +24,10 @@ def knowledge_base() -> KnowledgeBase:
     return KnowledgeBase()
 
 
-@dataclass(frozen=True)
-class Question:
-    """What the latest user message asks, with entity values made canonical."""
-
-    text: str
-    intent: str | None
-    values: dict[str, list[str]]
-
-    def first(self, kind: str) -> str | None:
-        found = self.values.get(kind) or []
-        return found[0] if found else None
-
-
 def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
     message = tracker.latest_message or {}
-    typed = message.get("text") or ""
-    text = kb.pinyin.to_hanzi(typed)  # "zhongzhi you duoshao suo" is 中职有多少所
-    # The vocabulary's longest match first ("交不起学费" is 绿色通道, not 免学费), then what
-    # the model found that the vocabulary did not: misspellings no alias list covers.
-    values: dict[str, list[str]] = {kind: kb.mentioned(kind, text) for kind in ENTITY_KINDS}
-    for entity in message.get("entities") or []:
-        kind = entity.get("entity")
-        if kind in values:
-            canonical = kb.canonical(kind, str(entity.get("value") or "")) or kb.canonical(kind, _surface(typed, entity))
-            if canonical and canonical not in values[kind]:
-                values[kind].append(canonical)
     intent = (message.get("intent") or {}).get("name")
-    return Question(text=text, intent=intent, values=values)
-
-
-def _surface(text: str, entity: dict) -> str:
-    start, end = entity.get("start"), entity.get("end")
-    return text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+    return kb.read(message.get("text") or "", message.get("entities") or [], intent)
 
 
 class KnowledgeAction(Action, metaclass=abc.ABCMeta):

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import templates
 from actions.common import knowledge_base
-from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields
+from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields, residence
 from knowledge.kb import KnowledgeBase
 
 # slot -> the vocabulary kind its answer is read with
@@ -51,8 +51,7 @@ def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
     stage = None
     if scope in ("中职", "高职") and grade:
         stage = f"将读{scope}" if grade == "未入学" else f"{scope}在读"
-    place = known("elig_place")
-    county = place if place and place.endswith("旗") else None
+    league_city, county = residence(known("elig_place"))
     return StudentProfile(
         stage=stage,
         grade=GRADES.get(grade or ""),
@@ -60,7 +59,7 @@ def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
         household=known("elig_household"),
         major_type=known("elig_major_type"),
         hardship=known("elig_hardship"),
-        league_city=place if place and not county else None,
+        league_city=league_city,
         county=county,
     )
 
@@ -78,19 +77,9 @@ def slots_for_field(field: str) -> list[str]:
 
 def answers_in(message: dict[str, Any], kb: KnowledgeBase) -> dict[str, str]:
     """Slot values a message gives: the model's entities, then the vocabulary on the text."""
-    text = message.get("text") or ""
-    found: dict[str, str] = {}
-    for entity in message.get("entities") or []:
-        slot = next((s for s, kind in PROFILE_SLOTS.items() if kind == entity.get("entity")), None)
-        canonical = slot and kb.canonical(PROFILE_SLOTS[slot], str(entity.get("value") or ""))
-        if canonical and canonical != "全部":
-            found.setdefault(slot, canonical)
-    for slot, kind in PROFILE_SLOTS.items():
-        if slot not in found:
-            values = [v for v in kb.mentioned(kind, text) if v != "全部"]
-            if values:
-                found[slot] = values[0]
-    return found
+    slot_of = {kind: slot for slot, kind in PROFILE_SLOTS.items()}
+    values = kb.read_values(message.get("text") or "", message.get("entities") or [], tuple(slot_of))
+    return {slot_of[kind]: value for kind, value in values.items()}
 
 
 class ValidateEligibilityForm(FormValidationAction):

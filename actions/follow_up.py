@@ -7,10 +7,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, Question
-from actions.statistics import answer_statistic_in_context
-from actions.topics import SELECTOR, answer_topic
-from knowledge.kb import KnowledgeBase
+from actions.common import KnowledgeAction
+from actions.statistics import utter_statistics
+from actions.topics import TOPIC_SLOT, answer_topic
+from knowledge.kb import KnowledgeBase, Question
 
 
 class ActionAnswerFollowUp(KnowledgeAction):
@@ -23,10 +23,10 @@ class ActionAnswerFollowUp(KnowledgeAction):
         previous = tracker.get_slot("last_question") or ""
         scope = question.first("scope")
         if last_topic == "statistic":
-            return answer_statistic_in_context(question, previous, kb, dispatcher)
-        if last_topic in SELECTOR:
-            selector = SELECTOR[last_topic]
-            value = (question.first(selector) or tracker.get_slot(selector)) if selector else None
+            return utter_statistics(kb.answer_statistic_follow_up(question, previous), kb, dispatcher)
+        if last_topic in TOPIC_SLOT:
+            slot = TOPIC_SLOT[last_topic]
+            value = (question.first(slot) or tracker.get_slot(slot)) if slot else None
             scope = scope or tracker.get_slot("scope")
             return answer_topic(last_topic, value, scope, f"{question.text} {previous}", kb, dispatcher)
         dispatcher.utter_message(response="utter_ask_rephrase")

@@ -8,8 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from actions.common import KnowledgeAction, Question
-from knowledge.kb import KnowledgeBase
+from actions.common import KnowledgeAction
+from knowledge.kb import KnowledgeBase, Question
 
 
 class ActionSearchKnowledge(KnowledgeAction):
@@ -18,10 +18,9 @@ class ActionSearchKnowledge(KnowledgeAction):
 
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-        hits = [hit for hit in kb.search(question.text) if not hit.unmatched]
-        if not hits:
+        best = kb.answer_search(question.text)
+        if best is None:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        best = hits[0]
         dispatcher.utter_message(text=templates.search_answer(best.body, best.title, kb.source(best.source_id)))
         return []

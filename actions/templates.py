@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from knowledge.kb import Source, Statistic, StatisticMatch, Topic, cite
+from knowledge.kb import Source, Statistic, StatisticMatch, Topic
 
-WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
+WHERE_TO_ASK = ("可以咨询就读或报考学校的招生办、学生资助中心，"
+                "或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。")
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
 
 
 def source_line(sources: Iterable[Source]) -> str:
-    unique = list(dict.fromkeys(sources))
-    return "来源：" + "；".join(source.citation() for source in unique)
+    return "来源：" + "；".join(dict.fromkeys(source.citation() for source in sources))
 
 
 def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
@@ -21,6 +21,7 @@ def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int]
     """The figure with its year, the passage it comes from and its source; `newer` are later
     figures of the same measure from other sources, given after it."""
     statistic = match.statistic
+    assert statistic is not None, "a figure is given only for a matched statistic"
     lines = []
     if match.year_differs:
         have = "、".join(f"{y}年" for y in sorted(set(years)))
@@ -73,7 +74,8 @@ ELIGIBILITY_DISCLAIMER = "具体以学校资助中心认定为准。"
 
 
 def _profile_summary(profile) -> str:
-    parts = [profile.stage, f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None,
+    grade = f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None
+    parts = [profile.stage, grade,
              profile.school_type, f"{profile.household}户口" if profile.household else None,
              f"{profile.major_type}专业" if profile.major_type else None, profile.hardship,
              profile.county or profile.league_city]
@@ -109,5 +111,5 @@ def eligibility_answer(profile, result) -> str:
     if not result.applies and not result.undetermined:
         lines.append("按你提供的情况，我没有找到适用的资助项目。" + WHERE_TO_ASK)
     lines.append(ELIGIBILITY_DISCLAIMER + CHECK_ANNOUNCEMENT + "你刚才提供的家庭情况已清除。")
-    lines.append("来源：" + "；".join(dict.fromkeys(cite(s.title, s.issuer, s.doc_number, s.issue_date) for s in sources)))
+    lines.append(source_line(sources))
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Answers about pathways (3+2, 五年一贯制), admission channels, 职业本科 and subsidies.
 
-They differ only in which kind of topic they read and which entity selects it.
+They differ only in which kind of topic they read and which entity picks it.
 """
 
 from __future__ import annotations
@@ -12,26 +12,22 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from actions.common import KnowledgeAction, Question, remember
-from knowledge.kb import KnowledgeBase
+from actions.common import KnowledgeAction, remember
+from knowledge.kb import KnowledgeBase, Question
 
-# Which slot selects a topic of each kind; 职业本科 has a single topic.
-SELECTOR = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
+# Which slot picks a topic of each kind; 职业本科 has a single topic.
+TOPIC_SLOT = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
 # Kinds whose rules change from year to year: the answer reminds the user to check.
 CHANGES_YEARLY = {"admission", "subsidy"}
 
 
 def answer_topic(kind: str, value: str | None, scope: str | None, query: str, kb: KnowledgeBase,
                  dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    topics = kb.topics(kind, value, scope)
-    if value is None and len(topics) > 1:
-        # Naming no programme: the one whose statement answers the question, else an overview.
-        focused = kb.topic_for(kind, query, scope)
-        topics = [focused] if focused else [topic.first_statement_only() for topic in topics]
-    sources = {t.source_id: kb.source(t.source_id) for topic in topics for t in topic.statements}
-    dispatcher.utter_message(text=templates.topic_answer(topics, sources, remind=kind in CHANGES_YEARLY))
-    selector = SELECTOR[kind]
-    values = {selector: value} if selector else {}
+    found = kb.answer_topic(kind, value, scope, query)
+    dispatcher.utter_message(text=templates.topic_answer(list(found.topics), found.sources,
+                                                         remind=kind in CHANGES_YEARLY))
+    slot = TOPIC_SLOT[kind]
+    values = {slot: value} if slot else {}
     return remember(kind, query, scope=scope, **values)
 
 
@@ -40,8 +36,8 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
 
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-        selector = SELECTOR[self.kind]
-        value = question.first(selector) if selector else None
+        slot = TOPIC_SLOT[self.kind]
+        value = question.first(slot) if slot else None
         return answer_topic(self.kind, value, question.first("scope"), question.text, kb, dispatcher)
 
 

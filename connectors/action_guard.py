@@ -49,7 +49,6 @@ from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
-
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 

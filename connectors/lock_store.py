@@ -24,8 +24,9 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
@@ -39,7 +40,10 @@ Change = Callable[[TicketLock | None], tuple[T, TicketLock | None]]
 class AtomicTickets:
     """Rasa's ticket lock operations, each one atomic change of the stored lock."""
 
-    def _change(self, conversation_id: str, change: Change) -> T:
+    if TYPE_CHECKING:  # provided by the LockStore this is mixed into
+        def create_lock(self, conversation_id: str) -> TicketLock: ...
+
+    def _change(self, conversation_id: str, change: Change[T]) -> T:
         """Store what `change` makes of the stored lock (None: delete it), atomically; its result.
         Raises LockError when the store fails."""
         raise NotImplementedError
@@ -84,7 +88,7 @@ class AtomicRedisLockStore(AtomicTickets, RedisLockStore):
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
 
-    def _change(self, conversation_id: str, change: Change) -> T:
+    def _change(self, conversation_id: str, change: Change[T]) -> T:
         key = self.key_prefix + conversation_id
         try:
             with self.red.pipeline() as pipe:
@@ -142,7 +146,8 @@ class SQLiteLockStore(AtomicTickets, LockStore):
                 # cut may forget the last locks, which only matters while the server is down.
                 self._db.execute("pragma journal_mode = wal")
                 self._db.execute("pragma synchronous = normal")
-                self._db.execute("create table if not exists locks (conversation_id text primary key, lock text not null)")
+                self._db.execute(
+                    "create table if not exists locks (conversation_id text primary key, lock text not null)")
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) or time.monotonic() > deadline:
@@ -166,11 +171,11 @@ class SQLiteLockStore(AtomicTickets, LockStore):
             self._db.execute("insert or replace into locks (conversation_id, lock) values (?, ?)",
                              (lock.conversation_id, lock.dumps()))
 
-    def _change(self, conversation_id: str, change: Change) -> T:
+    def _change(self, conversation_id: str, change: Change[T]) -> T:
         with self._turn:
             return self._change_in_transaction(conversation_id, change)
 
-    def _change_in_transaction(self, conversation_id: str, change: Change) -> T:
+    def _change_in_transaction(self, conversation_id: str, change: Change[T]) -> T:
         try:
             self._db.execute("begin immediate")  # the write lock first: no one changes it meanwhile
             try:

@@ -31,7 +31,8 @@ action_guard.py explains why there): before Rasa loads the agent that creates th
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable, Iterable, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore

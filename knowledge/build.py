@@ -19,10 +19,10 @@ import sqlite_utils
 
 from knowledge import settings
 from knowledge.pinyin import build_lexicon
-from knowledge.schema import Sources, SourceError, load_all
+from knowledge.schema import SourceError, Sources, load_all
 from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _policy_source(fact: dict) -> dict:
@@ -35,21 +35,23 @@ def _policy_source(fact: dict) -> dict:
         "doc_number": fact.get("doc_number") or "",
         "url": next((u.split(" ")[0] for u in found_at if str(u).startswith("http")), ""),
         "kind": "policy",
+        # Never shown: what research found about the document (no number seen, second-hand).
+        "notes": fact.get("source_notes") or "",
     }
 
 
 def write_database(data: Sources, path: Path) -> None:
     db = sqlite_utils.Database(path, recreate=True)
-    db["meta"].insert_all([
+    db.table("meta").insert_all([
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
         {"key": "subsidy_rules", "value": data.subsidy_rules},
     ], pk="key")
-    sources = [{"doc_number": "", "url": "", "kind": "article", **row} for row in data.sources]
+    sources = [{"doc_number": "", "url": "", "kind": "article", "notes": "", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]
-    db["sources"].insert_all(sources, pk="id")
+    db.table("sources").insert_all(sources, pk="id")
 
-    db["statistics"].insert_all(
+    db.table("statistics").insert_all(
         ({
             "id": s["id"], "metric": s["metric"], "scope": s["scope"],
             "subject": s.get("subject") or "", "value": s["value"], "unit": s["unit"],
@@ -59,7 +61,7 @@ def write_database(data: Sources, path: Path) -> None:
         } for s in data.statistics),
         pk="id", foreign_keys=[("source_id", "sources", "id")],
     )
-    db["policies"].insert_all(
+    db.table("policies").insert_all(
         ({
             "id": p["id"], "topic": p.get("topic") or "", "scope": p.get("scope") or "",
             "region": p.get("region") or "", "fact": p["fact"], "value": str(p.get("value") or ""),
@@ -69,39 +71,40 @@ def write_database(data: Sources, path: Path) -> None:
         } for p in data.policies),
         pk="id", foreign_keys=[("source_id", "sources", "id")],
     )
-    db["entities"].insert_all(
+    db.table("entities").insert_all(
         ({"name": e["name"], "type": e["type"], "aliases": json.dumps(e["aliases"], ensure_ascii=False),
           "description": e.get("description") or "", "passage": e.get("passage") or "",
           "source_id": e["source_id"]} for e in data.entities),
         pk="name",
     )
-    db["topics"].insert_all(
+    db.table("topics").insert_all(
         ({"id": t["id"], "kind": t["kind"], "name": t["name"], "scope": t.get("scope") or "",
           "topic_values": json.dumps(t["values"], ensure_ascii=False),
           "note": t.get("note") or ""} for t in data.topics),
         pk="id",
     )
-    db["statements"].insert_all(
+    db.table("statements").insert_all(
         ({"topic_id": t["id"], "position": i, "text": s["text"],
           "source_id": f"policy:{s['policy']}" if "policy" in s else s["source"],
           "policy_id": s.get("policy"), "passage": s.get("passage") or ""}
          for t in data.topics for i, s in enumerate(t["statements"])),
         pk=("topic_id", "position"),
     )
-    db["vocabulary"].insert_all(
+    db.table("vocabulary").insert_all(
         ({"kind": kind, "alias": alias, "canonical": canonical}
          for kind, values in data.vocabulary.items()
          for canonical, aliases in values.items()
          for alias in {canonical, *aliases}),
         pk=("kind", "alias"), replace=True,
     )
-    db["word_tags"].insert_all(({"word": word, "tag": tag} for word, tag in dictionary_tags()),
+    db.table("word_tags").insert_all(({"word": word, "tag": tag} for word, tag in dictionary_tags()),
                                pk="word", batch_size=10_000)
     # Questions typed in pinyin (knowledge/pinyin.py): how each known word is spelled.
     spelled = build_lexicon(data.vocabulary)
-    db["pinyin"].insert_all(({"spelling": spelling, "word": word} for spelling, word in spelled.items()), pk="spelling")
-    db["documents"].insert_all(_search_documents(data), pk="doc_id")
-    db["documents"].enable_fts(["segmented"], fts_version="FTS5")
+    db.table("pinyin").insert_all(({"spelling": spelling, "word": word} for spelling, word in spelled.items()),
+                                  pk="spelling")
+    db.table("documents").insert_all(_search_documents(data), pk="doc_id")
+    db.table("documents").enable_fts(["segmented"], fts_version="FTS5")
     db.conn.commit()
     db.close()
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any
 
 import yaml
+
+from knowledge.records import Source
 
 # field: (allowed values, or None for free text; label; what an unknown value leaves open)
 FIELDS: dict[str, tuple[tuple | None, str, str]] = {
@@ -26,7 +29,8 @@ FIELDS: dict[str, tuple[tuple | None, str, str]] = {
     "league_city": (None, "所在盟市", "所在盟市"),
     "county": (None, "所在旗县", "所在旗县"),
 }
-SUBSIDIES = ("免学费", "免费教科书", "生活费补助", "住宿费补助", "国家助学金", "国家奖学金", "国家励志奖学金", "助学贷款")
+SUBSIDIES = ("免学费", "免费教科书", "生活费补助", "住宿费补助",
+             "国家助学金", "国家奖学金", "国家励志奖学金", "助学贷款")
 SCOPES, KINDS, CONFIDENCE_ORDER = ("中职", "高职"), ("entitlement", "merit", "note"), ("low", "medium", "high")
 REQUIRED_KEYS = {"id", "subsidy", "scope", "conditions", "standard", "facts", "how_to_apply"}
 OPTIONAL_KEYS = {"kind", "valid_from", "valid_until", "other_requirements", "unsourced_conditions",
@@ -56,6 +60,14 @@ class StudentProfile:
                 raise ValueError(f"stage {self.stage} means grade 1, got grade={self.grade}")
             # A student about to enrol starts in grade 1: no need to ask the family.
             object.__setattr__(self, "grade", 1)
+
+
+def residence(place: str | None) -> tuple[str | None, str | None]:
+    """(league_city, county) of a place the family names: a 旗 is a county-level banner,
+    anything else (市, 盟) a league or city."""
+    if not place:
+        return None, None
+    return (None, place) if place.endswith("旗") else (place, None)
 
 
 @dataclass(frozen=True)
@@ -94,9 +106,6 @@ class Rule:
 
     def in_force(self, on: date) -> bool:
         return (self.valid_from or date.min) <= on <= (self.valid_until or date.max)
-
-
-Source = NamedTuple("Source", [("title", str), ("issuer", str), ("doc_number", str), ("issue_date", str)])
 
 
 @dataclass(frozen=True)
@@ -199,14 +208,13 @@ def _classify(profile: StudentProfile, rules: Sequence[Rule], on: date | None) -
 
 def _finding(rule: Rule, outcome: _Outcome, bucket: str, facts: Mapping[str, Mapping]) -> Finding:
     cited = [facts[fact_id] for fact_id in rule.facts]
-    keys = ("source_title", "issuer", "doc_number", "issue_date")
-    sources = [Source(*(str(f.get(key)) for key in keys)) for f in cited]
-    sources += [Source(s["title"], s["issuer"], "n/a", str(s["issue_date"])) for s in rule.other_sources]
+    sources = [policy_source(fact_id, facts[fact_id]) for fact_id in rule.facts]
+    sources += [Source("", s["title"], s["issuer"], str(s["issue_date"])) for s in rule.other_sources]
     levels = [f["confidence"] for f in cited] + [s["confidence"] for s in rule.other_sources]
     if rule.valid_from:
         effective = f"{rule.valid_from.isoformat()}起"
     else:
-        effective = "；".join(_unique([str(f.get("effective_date")) for f in cited] or [s.issue_date for s in sources]))
+        effective = "；".join(_unique([str(f.get("effective_date")) for f in cited] or [s.date for s in sources]))
     depends_on = [f"取决于{FIELDS[field][2]}" for field in outcome.unknown]
     if rule.to_be_confirmed and bucket == "undetermined":
         depends_on.append("取决于政策口径核实（所依据的来源可信度低）")
@@ -218,6 +226,12 @@ def _finding(rule: Rule, outcome: _Outcome, bucket: str, facts: Mapping[str, Map
         other_requirements=rule.other_requirements, sources=tuple(sources), effective_date=effective,
         confidence=min(levels, key=CONFIDENCE_ORDER.index), note=rule.note, how_to_apply=rule.how_to_apply,
     )
+
+
+def policy_source(fact_id: str, fact: Mapping[str, Any]) -> Source:
+    """The source of a policy fact, as policy_facts.yaml or the knowledge base gives it."""
+    return Source(f"policy:{fact_id}", str(fact["source_title"]), str(fact["issuer"]),
+                  str(fact.get("issue_date") or ""), str(fact.get("doc_number") or ""), kind="policy")
 
 
 def eligible_subsidies(profile: StudentProfile, rules: Sequence[Rule], facts: Mapping[str, Mapping],

@@ -6,29 +6,39 @@ actually say; `python -m knowledge.provenance` prints the problems, if any.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 from knowledge import settings
 from knowledge.schema import passage_in_article, stray_numbers, value_in_passage
+from knowledge.store import KnowledgeStore
 from knowledge.text import strip_whitespace
 
 
 def audit(db_path: Path, article: str) -> list[str]:
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    store = KnowledgeStore(db_path)
+    try:
+        return _problems(store, article)
+    finally:
+        store.close()
+
+
+def _problems(store: KnowledgeStore, article: str) -> list[str]:
     problems: list[str] = []
-    sources = {row[0] for row in db.execute("select id from sources")}
-    for fact_id, value, answer, passage, source_id in db.execute(
-            "select id, value, answer, passage, source_id from statistics"):
+    sources = {row["id"]: row for row in store.rows("sources")}
+    policies = store.rows("policies")
+    by_source = {row["source_id"]: row for row in policies}
+    by_id = {row["id"]: row for row in policies}
+    for row in store.rows("statistics"):
+        fact_id, value, answer, passage, source_id = (row[k] for k in ("id", "value", "answer", "passage", "source_id"))
         if source_id not in sources:
             problems.append(f"statistic {fact_id}: no source")
         if source_id.startswith("policy:"):
             # A policy figure's passage is the text of its policy fact.
-            row = db.execute("select fact, confidence from policies where source_id = ?", (source_id,)).fetchone()
-            if row is None or strip_whitespace(row[0]) != passage:
+            policy = by_source.get(source_id)
+            if policy is None or strip_whitespace(policy["fact"]) != passage:
                 problems.append(f"statistic {fact_id}: passage is not its policy fact")
-            elif row[1] == "low":
+            elif policy["confidence"] == "low":
                 problems.append(f"statistic {fact_id}: rests on a low-confidence policy fact")
         elif not passage_in_article(passage, article):
             problems.append(f"statistic {fact_id}: passage not in the article")
@@ -37,24 +47,23 @@ def audit(db_path: Path, article: str) -> list[str]:
         stray = stray_numbers(answer, passage)
         if stray:
             problems.append(f"statistic {fact_id}: answer has numbers not in its passage {stray}")
-    for topic_id, position, text, source_id, policy_id, passage in db.execute(
-            "select topic_id, position, text, source_id, policy_id, passage from statements"):
-        where = f"topic {topic_id} statement {position}"
-        if source_id not in sources:
+    for row in store.rows("statements"):
+        where = f"topic {row['topic_id']} statement {row['position']}"
+        source = sources.get(row["source_id"])
+        if source is None:
             problems.append(f"{where}: no source")
             continue
-        if policy_id:
-            row = db.execute("select fact, value, effective_date, notes from policies where id = ?", (policy_id,)).fetchone()
-            evidence = " ".join(str(part) for part in (row or ()))
-            evidence += " " + " ".join(db.execute("select date, doc_number from sources where id = ?", (source_id,)).fetchone())
+        if row["policy_id"]:
+            policy = by_id.get(row["policy_id"]) or {}
+            evidence = " ".join(str(policy.get(k) or "") for k in ("fact", "value", "effective_date", "notes"))
+            evidence += " " + " ".join(str(source[k] or "") for k in ("date", "doc_number", "notes"))
         else:
-            evidence = passage
-            if not passage_in_article(passage, article):
+            evidence = row["passage"]
+            if not passage_in_article(evidence, article):
                 problems.append(f"{where}: passage not in the article")
-        stray = stray_numbers(text, evidence)
+        stray = stray_numbers(row["text"], evidence)
         if stray:
             problems.append(f"{where}: numbers not in its source {stray}")
-    db.close()
     return problems
 
 

@@ -6,6 +6,7 @@ exactly what to fix. Nothing is written to the database unless every file valida
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ STATISTIC_REQUIRED = {"id", "metric", "scope", "value", "unit", "answer", "passa
 ENTITY_KEYS = {"name", "type", "aliases", "description", "passage"}
 TOPIC_KINDS = {"pathway", "admission", "undergraduate", "subsidy"}
 CONFIDENCE = {"high", "medium", "low"}
+# A document number and nothing else (财教〔2024〕181号, 主席令第112号; several joined by ；):
+# what research found about it ("not found", "n/a", second-hand) goes in source_notes.
+_ONE_DOC_NUMBER = r"(?:[\u4e00-\u9fff]+〔\d{4}〕\d+号|主席令第\d+号)"
+DOC_NUMBER = re.compile(rf"{_ONE_DOC_NUMBER}(?:；{_ONE_DOC_NUMBER})*")
 
 
 class SourceError(ValueError):
@@ -90,6 +95,8 @@ def load_sources_table(path: Path, article: str) -> list[dict]:
         for key in ("id", "title", "issuer", "date"):
             if not row.get(key):
                 raise SourceError(path, row.get("id", "?"), f"missing '{key}'")
+        if row.get("doc_number") and not DOC_NUMBER.fullmatch(str(row["doc_number"])):
+            raise SourceError(path, row["id"], f"doc_number {row['doc_number']!r} is not a document number")
     return rows
 
 
@@ -180,6 +187,10 @@ def load_policies(path: Path) -> list[dict]:
                 raise SourceError(path, entry, f"missing '{key}'")
         if fact["confidence"] not in CONFIDENCE:
             raise SourceError(path, entry, f"confidence must be one of {sorted(CONFIDENCE)}")
+        doc_number = fact.get("doc_number")
+        if doc_number and not DOC_NUMBER.fullmatch(str(doc_number)):
+            raise SourceError(path, entry, f"doc_number {doc_number!r} is not a document number "
+                                           "(research notes go in source_notes)")
     return facts
 
 
@@ -213,7 +224,8 @@ def _check_statement(path: Path, entry: str, statement: dict, article: str,
         fact = policies.get(statement["policy"])
         if fact is None:
             raise SourceError(path, entry, f"unknown policy fact {statement['policy']!r}")
-        evidence = " ".join(str(fact.get(k) or "") for k in ("fact", "value", "effective_date", "issue_date", "doc_number", "notes"))
+        evidence = " ".join(str(fact.get(k) or "") for k in (
+            "fact", "value", "effective_date", "issue_date", "doc_number", "source_notes", "notes"))
     elif statement.get("source") in source_ids:
         evidence = statement.get("passage", "")
         if statement["source"] == ARTICLE_SOURCE and not passage_in_article(evidence, article):

@@ -106,7 +106,8 @@ def _simplified_characters() -> dict[int, str]:
 
 def longest_first(aliases) -> list[tuple[str, str]]:
     """(alias, canonical) pairs, aliases normalised, longest first: the order find_aliases needs."""
-    return sorted(((normalize(alias), canonical) for alias, canonical in aliases), key=lambda p: len(p[0]), reverse=True)
+    normalized = ((normalize(alias), canonical) for alias, canonical in aliases)
+    return sorted(normalized, key=lambda p: len(p[0]), reverse=True)
 
 
 def find_aliases(text: str, aliases: list[tuple[str, str]]) -> list[tuple[str, int, int]]:

@@ -31,8 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge import settings
-from knowledge import pinyin
+from knowledge import pinyin, settings
 from knowledge.pinyin import PinyinReader, build_lexicon
 from knowledge.schema import load_vocabulary
 
@@ -90,7 +89,7 @@ class DictionaryJiebaTokenizer(JiebaTokenizer):
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "DictionaryJiebaTokenizer":
+             execution_context: ExecutionContext, **kwargs: Any) -> DictionaryJiebaTokenizer:
         loaded = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as directory:

@@ -65,7 +65,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "VocabularyEntityExtractor":
+               execution_context: ExecutionContext) -> VocabularyEntityExtractor:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -85,7 +85,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "VocabularyEntityExtractor":
+             execution_context: ExecutionContext, **kwargs: Any) -> VocabularyEntityExtractor:
         with model_storage.read_from(resource) as directory:
             stored = json.loads((directory / ALIASES_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, {kind: [tuple(pair) for pair in pairs]
@@ -112,5 +112,6 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
         found = [entity(kind, canonical, start, end) for kind, aliases in self.aliases.items()
                  for canonical, start, end in find_aliases(text, aliases)]
-        found += [entity("year", str(year_of(match)), match.start(), match.end()) for match in YEAR.finditer(normalized)]
+        found += [entity("year", str(year_of(match)), match.start(), match.end())
+                  for match in YEAR.finditer(normalized)]
         return sorted(found, key=lambda e: e["start"])

@@ -31,7 +31,7 @@ def has_words(text: str) -> bool:
 class WordlessMessageClassifier(GraphComponent):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "WordlessMessageClassifier":
+               execution_context: ExecutionContext) -> WordlessMessageClassifier:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

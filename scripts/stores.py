@@ -35,7 +35,9 @@ class StoreError(RuntimeError):
 
 
 def endpoints_path(value: str | None = None) -> str:
-    return value or os.getenv("RASA_ENDPOINTS", DEFAULT_ENDPOINTS)
+    if value:
+        return value
+    return os.environ.get("RASA_ENDPOINTS", DEFAULT_ENDPOINTS)
 
 
 def _endpoint(path: str, kind: str) -> Any:

@@ -7,12 +7,19 @@ builder, into a temporary directory, once per session.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
 
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
+
+# Sanic's import puts a "once" filter for every DeprecationWarning in front of all others,
+# which would override pyproject.toml's filterwarnings for whatever is imported after it:
+# imported here inside catch_warnings, its filter is dropped again.
+with warnings.catch_warnings():
+    import sanic  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.matching import level_named, measure_word
+from knowledge.reading import level_named, measure_word
 from knowledge.text import find_aliases, normalize_keeping_positions, segment
 from tests.adversarial import BOUND_SECONDS, SHAPES, seconds_to_read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["knowledge.text", "knowledge.matching", "knowledge.pinyin", "knowledge.kb", "actions.statistics",
+MODULES = ["knowledge.text", "knowledge.reading", "knowledge.answering", "knowledge.pinyin", "knowledge.kb",
+           "actions.statistics",
            "actions.common", "actions.follow_up", "actions.search", "actions.eligibility", "nlu.jieba_tokenizer",
            "nlu.vocabulary_entities", "nlu.wordless", "connectors.rest", "connectors.socketio",
            "connectors.metadata", "connectors.conversation_ids", "web.options", "web.server"]
@@ -53,7 +54,7 @@ PATTERNS = {**module_patterns(), **training_data_patterns()}
 
 
 def test_the_patterns_are_found():
-    assert {"knowledge.text.YEAR[0]", "knowledge.matching.ASKS_NUMBER[0]"} <= set(PATTERNS)
+    assert {"knowledge.text.YEAR[0]", "knowledge.reading.ASKS_NUMBER[0]"} <= set(PATTERNS)
     assert any(name.startswith("chitchat.yml:goodbye_digits") for name in PATTERNS)
 
 

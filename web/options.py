@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import urlencode, urlsplit
 
 DEFAULT_TITLE = "职教升学助手"
@@ -29,7 +29,7 @@ def server_origin(url: str) -> str | None:
     """The scheme://host[:port] of an http(s) URL, or None if it is not one."""
     try:
         parts = urlsplit(url.strip())
-        parts.port  # raises ValueError for a bad port
+        _ = parts.port  # raises ValueError for a bad port
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:

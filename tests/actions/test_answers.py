@@ -13,8 +13,7 @@ from actions.common import LAST_QUESTION_MAX_CHARS
 from actions.follow_up import ActionAnswerFollowUp
 from actions.search import ActionSearchKnowledge
 from actions.statistics import ActionAnswerStatistic
-from actions.topics import (ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy,
-                            ActionAnswerUndergraduate)
+from actions.topics import ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy, ActionAnswerUndergraduate
 from tests.actions.conftest import tracker
 
 DIGITS = re.compile(r"\d")
@@ -71,20 +70,23 @@ async def test_a_policy_figure_gives_the_fact_it_rests_on():
 
 
 async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic"))
+    asked = tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic")
+    messages, _ = await run(ActionAnswerStatistic(), asked)
     assert 2 == len(messages)
     assert "37" in messages[0]["text"] and "39.33" in messages[1]["text"]
     assert all(ends_with_source(m["text"]) for m in messages)
 
 
 async def test_a_later_question_without_its_own_subject_borrows_the_first_ones():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic"))
+    asked = tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic")
+    messages, _ = await run(ActionAnswerStatistic(), asked)
     assert 2 == len(messages)
     assert "24个赛项" in messages[0]["text"] and "95支代表队" in messages[1]["text"]
 
 
 async def test_two_questions_after_a_comma_are_answered_in_order():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic"))
+    asked = tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic")
+    messages, _ = await run(ActionAnswerStatistic(), asked)
     assert 2 == len(messages)
     assert "33962" in messages[0]["text"] and "6161" in messages[1]["text"]
 

@@ -8,8 +8,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.eligibility import (PROFILE_SLOTS, UNKNOWN, ActionCancelEligibility, ActionEligibilityResult,
-                                 ValidateEligibilityForm, profile_from_slots)
+from actions.eligibility import (
+    PROFILE_SLOTS,
+    UNKNOWN,
+    ActionCancelEligibility,
+    ActionEligibilityResult,
+    ValidateEligibilityForm,
+    profile_from_slots,
+)
 
 FORM_DOMAIN = {"forms": {"eligibility_form": {"required_slots": [
     "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship"]}}}
@@ -105,7 +111,7 @@ async def test_the_result_lists_tuition_and_grant_with_sources_and_clears_the_pr
     assert "免学费" in applies and "国家助学金" in applies
     assert "具体以学校资助中心认定为准" in answer
     assert answer.splitlines()[-1].startswith("来源：") and "财教〔2024〕181号" in answer
-    assert {slot: None for slot in PROFILE_SLOTS}.items() <= slot_values(events).items()
+    assert dict.fromkeys(PROFILE_SLOTS).items() <= slot_values(events).items()
 
 
 async def test_cancelling_clears_the_profile():

@@ -7,7 +7,10 @@ from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from connectors.lock_store import SQLiteLockStore
-from tests.connectors.lock_store_checks import only_one_server_at_a_time_holds_the_lock, tickets_issued_at_once_are_all_kept
+from tests.connectors.lock_store_checks import (
+    only_one_server_at_a_time_holds_the_lock,
+    tickets_issued_at_once_are_all_kept,
+)
 
 
 @pytest.fixture

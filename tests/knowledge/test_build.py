@@ -11,6 +11,7 @@ from knowledge import settings
 from knowledge.build import build, main
 from knowledge.kb import KnowledgeBase
 from knowledge.schema import SourceError
+from tests.knowledge import tiny
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ BAD_EDITS = [
     ("policy_facts.yaml", "confidence: high", "confidence: very", "GZ-GUOJIANG-2024"),
     ("policy_statistics.yaml", "value: \"2040\"", "value: \"2400\"", "vocational-bachelor-enrollment-2025"),
     ("policy_statistics.yaml", "policy: ZB-NM-SCHOOLS-2025", "policy: NO-SUCH-FACT", "vocational-universities-2025"),
-    ("policy_statistics.yaml", "首次招生2040人。", "首次招生2040人，录取率90%。", "vocational-bachelor-enrollment-2025"),
+    ("policy_statistics.yaml", "首次招生2040人。", "首次招生2040人，录取率90%。",
+     "vocational-bachelor-enrollment-2025"),
     ("policy_statistics.yaml", "id: schools-higher-2025", "id: schools-higher", "schools-higher"),
 ]
 
@@ -82,3 +84,18 @@ def test_the_command_reports_the_bad_entry_and_exits_nonzero(monkeypatch, source
     monkeypatch.setattr(settings, "SOURCES_DIR", sources)
     assert 1 == main(["--db", str(tmp_path / "kb.db")])
     assert "duplicate id" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("doc_number", ["not found", "n/a（期刊访谈）", "not seen（通常引作 国发〔2019〕4号，未核实）",
+                                        "内教学函〔2024〕3号（通知）"])
+def test_a_doc_number_that_is_not_a_document_number_is_refused(tmp_path, doc_number):
+    facts = [{**tiny.POLICY_FACTS[0], "doc_number": doc_number}]
+    with pytest.raises(SourceError, match="NM-SCHOOLS-2025.*not a document number"):
+        build(tmp_path / "kb.db", tiny.write_sources(tmp_path / "sources", POLICY_FACTS=facts))
+
+
+@pytest.mark.parametrize("doc_number", ["财教〔2024〕181号", "主席令第112号",
+                                        "内教招考普〔2023〕1号；财教〔2012〕376号"])
+def test_a_document_number_is_accepted(tmp_path, doc_number):
+    facts = [{**tiny.POLICY_FACTS[0], "doc_number": doc_number}]
+    build(tmp_path / "kb.db", tiny.write_sources(tmp_path / "sources", POLICY_FACTS=facts))

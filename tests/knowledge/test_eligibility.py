@@ -50,7 +50,8 @@ PROFILE_CASES = [
     (ZZ_BASE | {"国家助学金"}, set(), P("将读中职", None, "民办", "城市", "非涉农", "特困"), AUTUMN_2025),
     (ZZ_BASE | {"国家助学金"}, set(), P("将读中职", None, "公办", "农村", "非涉农", "残疾"), AUTUMN_2024),
     (ZZ_BASE | {"国家助学金"}, set(), P("将读中职", None, "公办", "县镇", "涉农", "孤儿"), BEFORE_CHANGES),
-    (ZZ_BASE | {"国家助学金", "国家奖学金"}, set(), P("中职在读", 2, "公办", "城市", "非涉农", "其他困难"), AUTUMN_2025),
+    (ZZ_BASE | {"国家助学金", "国家奖学金"}, set(),
+     P("中职在读", 2, "公办", "城市", "非涉农", "其他困难"), AUTUMN_2025),
     (ZZ_BASE | {"国家助学金", "国家奖学金"}, set(), P("中职在读", 2, "民办", "城市", "涉农", None), AUTUMN_2025),
     (ZZ_BASE | {"国家奖学金"}, {"国家助学金"}, P("中职在读", 2, "公办", "城市", "非涉农", None), AUTUMN_2025),
     (ZZ_BASE, {"国家助学金", "国家奖学金"}, P("中职在读", None, "公办", "农村", "非涉农", "不困难"), AUTUMN_2025),
@@ -60,13 +61,18 @@ PROFILE_CASES = [
     ({"国家助学金", "助学贷款"}, set(), P("将读高职", None, "公办", "农村", "涉农", "脱贫户"), AUTUMN_2025),
     ({"助学贷款"}, set(), P("将读高职", None, "民办", "城市", "非涉农", "不困难"), AUTUMN_2025),
     ({"助学贷款"}, {"国家助学金"}, P("将读高职", None, None, "县镇", None, None), AUTUMN_2025),
-    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(), P("高职在读", 2, "公办", "农村", "非涉农", "低保"), AUTUMN_2025),
-    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(), P("高职在读", 2, "民办", "城市", "涉农", "孤儿"), BEFORE_CHANGES),
+    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(),
+     P("高职在读", 2, "公办", "农村", "非涉农", "低保"), AUTUMN_2025),
+    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(),
+     P("高职在读", 2, "民办", "城市", "涉农", "孤儿"), BEFORE_CHANGES),
     ({"国家助学金", "助学贷款"}, set(), P("高职在读", 1, "公办", "县镇", "非涉农", "特困"), AUTUMN_2024),
     ({"国家奖学金", "助学贷款"}, set(), P("高职在读", 3, "公办", "城市", "非涉农", "不困难"), AUTUMN_2025),
-    ({"国家奖学金", "助学贷款"}, {"国家助学金", "国家励志奖学金"}, P("高职在读", 2, "公办", "城市", "非涉农", None), AUTUMN_2025),
-    ({"国家助学金", "助学贷款"}, {"国家励志奖学金", "国家奖学金"}, P("高职在读", None, "民办", "农村", "涉农", "残疾"), AUTUMN_2025),
-    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(), P("高职在读", 3, "公办", "农村", "非涉农", "其他困难"), BEFORE_CHANGES),
+    ({"国家奖学金", "助学贷款"}, {"国家助学金", "国家励志奖学金"},
+     P("高职在读", 2, "公办", "城市", "非涉农", None), AUTUMN_2025),
+    ({"国家助学金", "助学贷款"}, {"国家励志奖学金", "国家奖学金"},
+     P("高职在读", None, "民办", "农村", "涉农", "残疾"), AUTUMN_2025),
+    ({"国家助学金", "国家励志奖学金", "国家奖学金", "助学贷款"}, set(),
+     P("高职在读", 3, "公办", "农村", "非涉农", "其他困难"), BEFORE_CHANGES),
     # unknown stage: nothing can be decided yet
     (set(), ALL_SUBSIDIES, P(), AUTUMN_2025),
     (set(), ALL_SUBSIDIES, P(grade=2, household="农村", hardship="低保"), AUTUMN_2025),
@@ -138,7 +144,8 @@ def test_a_false_condition_decides_even_when_another_is_unknown(rules, facts):
 
 @pytest.mark.parametrize("expected_reason, rule_id, profile", [
     ("就读阶段是高职在读，要求将读中职或中职在读", "zz-jiaokeshu", P("高职在读", 1)),
-    ("以下条件均不满足：专业类别为涉农；家庭经济困难", "zz-zhuxuejin-2025", P("中职在读", 3, "公办", "城市", "非涉农", "不困难")),
+    ("以下条件均不满足：专业类别为涉农；家庭经济困难", "zz-zhuxuejin-2025",
+     P("中职在读", 3, "公办", "城市", "非涉农", "不困难")),
     ("家庭所在地是城市，要求农村或县镇", "zz-zhuxuejin-nm", P("中职在读", 1, "公办", "城市", "非涉农", "不困难")),
 ])
 def test_does_not_apply_says_why_in_chinese(expected_reason, rule_id, profile, rules, facts):
@@ -251,8 +258,9 @@ def test_profile_rejects_values_the_rules_cannot_match(fields):
         P(**fields)
 
 
-def test_rules_engine_needs_no_rasa_only_stdlib_and_yaml():
+def test_rules_engine_needs_no_rasa_only_stdlib_yaml_and_the_records():
     tree = ast.parse((SOURCES.parent / "eligibility.py").read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert set() == {name.split(".")[0] for name in imported} - set(sys.stdlib_module_names) - {"yaml"}
+    assert set() == {name.split(".")[0] for name in imported} - set(sys.stdlib_module_names) - {"yaml", "knowledge"}
+    assert {"knowledge.records"} == {name for name in imported if name.startswith("knowledge")}

@@ -36,7 +36,7 @@ def test_each_character_read_knows_the_letters_it_came_from(reader):
     typed = "kan gaozhi ne"
     read, starts, ends = reader.to_hanzi_keeping_positions(typed)
     assert "kan 高职 ne" == read
-    assert [typed[s:e] for s, e in zip(starts, ends)][4:6] == ["gaozhi", "gaozhi"]
+    assert [typed[s:e] for s, e in zip(starts, ends, strict=True)][4:6] == ["gaozhi", "gaozhi"]
     assert len(read) == len(starts) == len(ends)
 
 

@@ -61,11 +61,13 @@ PLANTS = [
     ("update statistics set source_id = 'nowhere' where id = 'students-total'", "students-total"),
     ("update statistics set value = '2050', answer = '2025年职业本科首次招生2050人' "
      "where id = 'vocational-bachelor-enrollment-2025'", "vocational-bachelor-enrollment-2025"),
-    ("update policies set fact = '3所院校首次招生2040人' where id = 'ZB-NM-SCHOOLS-2025'", "vocational-bachelor-enrollment-2025"),
+    ("update policies set fact = '3所院校首次招生2040人' where id = 'ZB-NM-SCHOOLS-2025'",
+     "vocational-bachelor-enrollment-2025"),
     ("update policies set confidence = 'low' where id = 'ZZ-NM-FUNDING-2022'", "student-aid-funding-2022"),
     ("update statements set text = text || '，共9999所' where topic_id = 'admission-separate' and position = 1",
      "admission-separate"),
-    ("update statements set text = '免学费标准每生每年2500元' where topic_id = 'subsidy-tuition-secondary' and position = 0",
+    ("update statements set text = '免学费标准每生每年2500元' "
+     "where topic_id = 'subsidy-tuition-secondary' and position = 0",
      "subsidy-tuition-secondary"),
 ]
 

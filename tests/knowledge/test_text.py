@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.text import (_REWRITES, YEAR, find_aliases, longest_first, normalize, normalize_keeping_positions,
-                            parts, year_of)
+from knowledge.text import (
+    _REWRITES,
+    YEAR,
+    find_aliases,
+    longest_first,
+    normalize,
+    normalize_keeping_positions,
+    parts,
+    year_of,
+)
 
 
 def test_every_rewrite_keeps_the_length_so_positions_still_hold():

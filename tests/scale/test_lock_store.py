@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from connectors.lock_store import AtomicRedisLockStore
-from tests.connectors.lock_store_checks import only_one_server_at_a_time_holds_the_lock, tickets_issued_at_once_are_all_kept
+from tests.connectors.lock_store_checks import (
+    only_one_server_at_a_time_holds_the_lock,
+    tickets_issued_at_once_are_all_kept,
+)
 
 pytestmark = pytest.mark.scale
 

@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -111,7 +110,7 @@ def assert_stored_as_answered(engine, sender: str, exchanges: list[tuple[str, st
     """Every (question, reply) is one stored turn, in this order, ending by listening."""
     turns = stored_turns(engine, sender)
     assert [question for question, _ in exchanges] == [turn["user"] for turn in turns]
-    for (question, reply), turn in zip(exchanges, turns):
+    for (question, reply), turn in zip(exchanges, turns, strict=True):
         assert reply == "\n".join(turn["bot"]), question
         assert "action_listen" == turn["last_action"], question
 
@@ -151,14 +150,15 @@ def test_messages_of_one_conversation_arriving_at_both_servers_at_once_run_one_a
         opening = ask(servers, SCRIPT[0][0], sender, rasa_url=first)
         all_ready = threading.Barrier(len(questions))
 
-        def send(index: int) -> tuple[int, object]:
+        def send(index: int, all_ready: threading.Barrier = all_ready, sender: str = sender) -> tuple[int, object]:
             all_ready.wait()
             return post(servers, {"sender": sender, "message": questions[index]}, rasa_url=(first, second)[index % 2])
 
         with ThreadPoolExecutor(len(questions)) as pool:
             results = list(pool.map(send, range(len(questions))))
         assert [200] * len(questions) == [status for status, _ in results], results
-        replies = {question: "\n".join(m.get("text", "") for m in body) for question, (_, body) in zip(questions, results)}
+        replies = {question: "\n".join(m.get("text", "") for m in body)
+                   for question, (_, body) in zip(questions, results, strict=True)}
 
         turns = stored_turns(database, sender)
         assert 1 + len(questions) == len(turns), [turn["user"] for turn in turns]

@@ -17,7 +17,8 @@ SCHOOL_COUNT_QUESTION = "内蒙古现在一共有多少所职业院校？"
 
 def post(stack, body: bytes | str | dict, content_type: str = "application/json",
          path: str = "/webhooks/rest/webhook", rasa_url: str | None = None) -> tuple[int, object]:
-    data = body if isinstance(body, bytes) else (json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body).encode()
+    text = json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body
+    data = body if isinstance(body, bytes) else text.encode()
     request = urllib.request.Request(f"{rasa_url or stack.rasa_url}{path}", data=data,
                                      headers={"Content-Type": content_type})
     try:

@@ -189,6 +189,6 @@ if os.getenv("WIDGET_FAKE_BOT", "0") == "1":
         web_port, rasa_port = free_port(), free_port()
         web_url, rasa_url = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}"
         log_path = tmp_path_factory.mktemp("web") / "server.log"
-        with serve_in_thread(fake_rasa_app(allowed_origin=web_url), rasa_port):
-            with web_server_process(web_port, rasa_url, log_path):
-                yield FakeStack(web_url=web_url, rasa_url=rasa_url)
+        with serve_in_thread(fake_rasa_app(allowed_origin=web_url), rasa_port), \
+                web_server_process(web_port, rasa_url, log_path):
+            yield FakeStack(web_url=web_url, rasa_url=rasa_url)

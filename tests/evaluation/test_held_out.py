@@ -10,6 +10,8 @@ import yaml
 from knowledge.text import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
+# ASCII letters and digits and their full-width forms (Ａ, ２).
+FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -31,7 +33,7 @@ def comparable(text: str) -> str:
 
 
 def evaluation_questions() -> list[str]:
-    questions = [q for path in sorted((ROOT / "tests" / "eval").glob("questions*.yaml"))
+    questions = [q for path in sorted((ROOT / "evaluation" / "sets").glob("questions*.yaml"))
                  for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
     return [q["text"] for q in questions] + [turn for q in questions for turn in q.get("context") or []]
 
@@ -43,8 +45,13 @@ def test_no_evaluation_question_is_in_the_training_data():
 
 
 def test_the_comparison_would_catch_a_copied_question():
-    question = evaluation_questions()[0]
-    assert comparable(question) == comparable(f"  {question.upper()}  ")
+    question = next(q for q in evaluation_questions() if re.search(r"\d", q) and "职" in q and "多少" in q)
+    # Copied with other spacing and punctuation, in full-width forms and traditional characters.
+    copied = "  " + question.replace("，", ", ").replace("？", "").translate(FULL_WIDTH) + " ！！"
+    copied = copied.replace("职", "職").replace("学", "學")
+    assert question != copied
+    assert comparable(question) == comparable(copied)
+    assert comparable(question) != comparable(question.replace("多少", "几"))
 
 
 def test_a_message_of_symbols_is_compared_whole():

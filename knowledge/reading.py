@@ -1,16 +1,19 @@
-"""Which statistic a question asks for: pure functions over the question's words.
+"""Reading a question: what it counts, in which measure, for which year, level and period,
+and which values of the vocabulary it names.
 
-The knowledge base (kb.py) owns the data; this module decides how well a statistic
-fits a question, and which words of the question a statistic leaves unexplained.
+Pure functions over the question's words, and `Vocabulary`, which holds every alias once
+(knowledge/sources/vocabulary.yaml, as the store serves it). Which figure or passage then
+answers the question is decided in knowledge/answering.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from functools import cached_property
 
-from knowledge.text import BRIDGE_TAGS, YEAR, is_noun_tag, normalize, parts, segment, year_of
+from knowledge.text import BRIDGE_TAGS, YEAR, find_aliases, is_noun_tag, normalize, segment, year_of
 
 # Words that carry no information about which fact is meant.
 FILLER = set("""
@@ -35,11 +38,10 @@ def level_named(text: str) -> tuple[str, str] | None:
 _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|拟")
 # A five-year plan's period (十三五, 十四五).
 PERIOD = re.compile(r"十[一二三四五六]五")
-# Words of the question found in a statistic must add up to this before it can be the answer.
-MIN_CONTENT_SCORE = 3.0
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
-ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长|how many|how much")
+ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长"
+                         r"|how many|how much")
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -82,15 +84,6 @@ def unit_kind(text: str | None) -> str | None:
     return None
 
 
-def units_agree(measure: str | None, unit: str, year: int | None = None) -> bool:
-    """Whether a figure in `unit` (of `year`) is the kind of number asked for; "哪一年" is
-    answered by a year, or by the year of a figure ("哪一年破千的": 2020)."""
-    if measure == "哪":
-        return unit_kind(unit) == "year" or year is not None
-    asked, held = unit_kind(measure), unit_kind(unit)
-    return asked is None or held is None or asked == held
-
-
 @dataclass(frozen=True)
 class Asked:
     """A statistics question taken apart once, to be scored against every statistic."""
@@ -105,7 +98,7 @@ class Asked:
     asks_plan: bool = False
 
     @classmethod
-    def parse(cls, question: str, scopes: set[str], tag: Callable[[str], list[tuple[str, str]]]) -> "Asked":
+    def parse(cls, question: str, scopes: set[str], tag: Callable[[str], list[tuple[str, str]]]) -> Asked:
         """`tag` gives a text's (word, part of speech) pairs (KnowledgeBase.tagged)."""
         text = normalize(question)
         year = YEAR.search(text)
@@ -117,10 +110,6 @@ class Asked:
                    bool(_PLANNED.search(text)))
 
 
-def all_in(words: tuple[str, ...], text: str) -> bool:
-    return bool(words) and all(word in text for word in words)
-
-
 # How English asks the same: "how many students" is 多少人.
 _ENGLISH_MEASURES = ((re.compile(r"how many (?:students|people|persons|kids)"), "人"),
                      (re.compile(r"how many (?:schools|colleges|universities)"), "所"),
@@ -130,64 +119,77 @@ _ENGLISH_MEASURES = ((re.compile(r"how many (?:students|people|persons|kids)"), 
 def measure_word(question: str) -> str | None:
     """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
     哪一年 (when); None when not said."""
-    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])|(人)数|(百分之)几|多少(钱)|(哪)一?年",
+    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])"
+                      r"|(人)数|(百分之)几|多少(钱)|(哪)一?年",
                       normalize(question))
     if not match:
         return next((measure for pattern, measure in _ENGLISH_MEASURES if pattern.search(normalize(question))), None)
     return next(group for group in match.groups()[1:] if group)
 
 
-def score(statistic, asked: "Asked") -> float:
-    """How well a statistic answers the question; 0 when its words do not match at all."""
-    named = keyword_score(statistic, asked)
-    if not asked.asks_number and not named:
-        return 0.0  # no 多少/几 and no metric named: a question about something else
-    total = named + content_score(statistic, asked)
-    if unit_kind(asked.measure) == unit_kind(statistic.unit) is not None:
-        total += 1  # 多少人 of a figure counted in people: "那单招呢" after "转段有多少人"
-    if total < MIN_CONTENT_SCORE:
-        return 0.0  # scope and year alone do not make a match
-    if not units_agree(asked.measure, statistic.unit, statistic.year):
-        total -= 6
-    if asked.scopes:
-        # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
-        total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in ("中职", "高职", "职业本科") else -2)
-    if asked.year and statistic.year == asked.year:
-        total += 1
-    period = PERIOD.search(asked.text)
-    if period:
-        # "十四五期间" asks for the plan period's total, not one year's figure.
-        total += 2 if period.group() in statistic.period else -2
-    elif PERIOD.search(statistic.period):
-        total -= 1  # and a question that names no period asks for one year's
-    if (statistic.kind == "target") != asked.asks_plan:
-        total -= 3
-    level = level_named(asked.text)
-    if level:
-        total += 3 if level[1] in statistic.text else -3
-    return total
+class Vocabulary:
+    """Every alias of every kind of value (scope, subsidy, channel, pathway, place …), longest first."""
 
+    def __init__(self, aliases: dict[str, list[tuple[str, str]]]):
+        self._aliases = aliases
 
-def keyword_score(statistic, asked: "Asked") -> float:
-    """Points for the statistic's metric or keywords named in the question."""
-    return sum(2 + len(keyword) / 2 for keyword, normalized in statistic.names if normalized in asked.text)
+    def aliases(self, kind: str) -> list[tuple[str, str]]:
+        """(alias, canonical) pairs of an entity kind, longest alias first."""
+        return list(self._aliases.get(kind, []))
 
+    def kinds(self) -> list[str]:
+        return list(self._aliases)
 
-def names_of(metric: str, keywords: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(name, normalised name) of a statistic's metric, its stem and its keywords."""
-    stem = metric.removesuffix("数量").removesuffix("数")
-    return tuple((keyword, normalize(keyword)) for keyword in dict.fromkeys((metric, stem, *keywords)))
+    def canonical(self, kind: str, text: str | None) -> str | None:
+        """The canonical value for an entity value or alias, e.g. ('scope', '大专') -> '高职'."""
+        if not text:
+            return None
+        wanted = normalize(text)
+        for alias, canonical in self._aliases.get(kind, []):
+            if alias == wanted:
+                return canonical
+        return None
 
+    def mentioned(self, kind: str, text: str) -> list[str]:
+        """Canonical values of `kind` named in `text` (longest aliases matched first), in text order."""
+        return [canonical for canonical, _, _ in find_aliases(text, self._aliases.get(kind, []))]
 
-def content_score(statistic, asked: "Asked") -> float:
-    """Points for the question's other words found in the statistic's own words."""
-    score = 0.0
-    for word in asked.words:
-        if word in statistic.vocabulary:
-            score += 2
-        elif word in statistic.text or all_in(parts(word), statistic.text):
-            score += 1  # or said in its parts: 录取人数 for 录取学生…人
-    # What is counted weighs most: "录取了多少学生" is the admissions, not the schools.
-    for word in asked.counted:
-        score += 3 if word in statistic.text else -3
-    return score
+    def names_of(self, kind: str, canonical: str) -> list[str]:
+        """A value and its aliases."""
+        return [canonical] + [alias for alias, value in self._aliases.get(kind, []) if value == canonical]
+
+    def without(self, kind: str, text: str) -> str:
+        """`text` with the aliases of `kind` blanked out (a follow-up replaces the old scope).
+
+        The whole-region scope's aliases (职业院校, 职校) name what is counted and stay."""
+        text = normalize(text)
+        for alias, canonical in self._aliases.get(kind, []):
+            if canonical != "全部":
+                text = text.replace(alias, " ")
+        return text
+
+    def without_any(self, text: str) -> str:
+        """`text` with every alias and year blanked out: what else it names."""
+        rest = YEAR.sub(" ", normalize(text))
+        for aliases in self._aliases.values():
+            for alias, _ in aliases:
+                rest = rest.replace(alias, " ")
+        return rest
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(alias for aliases in self._aliases.values() for alias, _ in aliases)
+
+    @cached_property
+    def synonyms(self) -> dict[str, frozenset[str]]:
+        """Each alias and the other names of the same value (职校 -> 职业学校, 职业院校 …)."""
+        names: dict[tuple[str, str], set[str]] = {}
+        for kind, aliases in self._aliases.items():
+            for alias, canonical in aliases:
+                names.setdefault((kind, canonical), {canonical}).add(alias)
+        synonyms: dict[str, set[str]] = {}
+        for group in names.values():
+            for name in group:
+                synonyms.setdefault(name, set()).update(group)
+        return {name: frozenset(group) for name, group in synonyms.items()}
+

@@ -1,7 +1,7 @@
 """The conversations `make bench` holds with the assistant, and what counts as a failed reply.
 
-Shared by the load generator (tests/bench/locustfile.py) and the bench's rehearsal
-(scripts/bench.py); the floor bot's training data (tests/bench/floor/data/nlu.yml) holds
+Shared by the load generator (bench/locustfile.py) and the bench's rehearsal
+(bench/run.py); the floor bot's training data (bench/floor/data/nlu.yml) holds
 every message, so the floor answers each one too.
 """
 

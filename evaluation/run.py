@@ -1,6 +1,6 @@
-"""Evaluate the assistant on the evaluation sets in tests/eval/.
+"""Evaluate the assistant on the evaluation sets in evaluation/sets/.
 
-    python -m scripts.evaluate [--set tests/eval/questions_set2.yaml] [--no-e2e] [--json var/eval/results.json]
+    python -m evaluation.run [--set evaluation/sets/questions_set2.yaml] [--no-e2e] [--json var/eval/results.json]
 
 Set 1 (questions.yaml) is the development set. Sets 2 to 5 (questions_set2.yaml …
 questions_set5.yaml) were each written blind to the training data and scored once before
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
 import time
@@ -23,19 +24,21 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from knowledge import settings
 from knowledge.text import normalize
 
-EVAL_DIR = settings.REPO_ROOT / "tests" / "eval"
+EVAL_DIR = settings.REPO_ROOT / "evaluation" / "sets"
 # The development set, then the held-out sets in the order they were written (docs/evaluation.md).
-SETS = tuple(EVAL_DIR / f"questions{suffix}.yaml" for suffix in ("", "_set2", "_set3", "_set4", "_set5", "_set6", "_set7"))
+SETS = tuple(EVAL_DIR / f"questions{suffix}.yaml"
+             for suffix in ("", "_set2", "_set3", "_set4", "_set5", "_set6", "_set7"))
 OUT_OF_SCOPE = "out_of_scope"
 # The model's fallback counts as "not in domain" when judging out-of-scope detection.
 NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
-# Entity types with a closed set of canonical values; `metric` is free text and is left out.
+# The entity types the assistant extracts (each with a closed set of canonical values).
 SCORED_ENTITIES = ("scope", "subsidy", "channel", "pathway", "year", "place")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -114,14 +117,16 @@ def evaluate_parse(question: dict, parsed: dict, kb, ruler, report: Report) -> N
     predicted = OUT_OF_SCOPE if parsed["intent"]["name"] == "nlu_fallback" else parsed["intent"]["name"]
     report.intents.append((question["intent"], predicted))
     if predicted != question["intent"]:
-        report.failures.append(f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
+        report.failures.append(
+            f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
     expected = canonical_entities(question.get("entities") or [], kb)
     got = canonical_entities(parsed.get("entities") or [], kb)
     count(report.entity_counts, expected, got)
     count(report.gazetteer_counts, expected, gazetteer_entities(question["text"], kb))
     count(report.spacy_counts, expected, ruler_entities(question["text"], ruler))
     if expected != got:
-        report.failures.append(f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
+        report.failures.append(
+            f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
 
 
 def count(counts: Counter, expected: set, got: set) -> None:
@@ -141,7 +146,7 @@ def spacy_ruler(kb):
     import spacy
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "TEXT"})
+    ruler: Any = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "TEXT"})  # spacy's EntityRuler
     ruler.add_patterns([{"label": kind, "pattern": alias, "id": canonical}
                         for kind in SCORED_ENTITIES if kind != "year"
                         for alias, canonical in kb.aliases(kind)])
@@ -156,7 +161,8 @@ def ruler_entities(text: str, nlp) -> set[tuple[str, str]]:
 
 def post(url: str, sender: str, text: str) -> str:
     body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
 
@@ -212,7 +218,7 @@ def summary(report: Report, questions: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", dest="sets", type=Path, action="append",
-                        help="an evaluation set (repeatable; default: both sets in tests/eval/)")
+                        help="an evaluation set (repeatable; default: both sets in evaluation/sets/)")
     parser.add_argument("--model", type=Path, default=settings.REPO_ROOT / "models" / "assistant.tar.gz")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end answers over REST")
     parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
@@ -229,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from scripts.serve import Stack, StackConfig
 
-            config = StackConfig(rasa_port=25005, action_port=25055, web_port=28000,
+            # Ports of their own (TEST_*_PORT, as the test suite's stack), so an evaluation
+            # runs beside `make run` and beside other engineers' tests.
+            config = StackConfig(rasa_port=int(os.getenv("TEST_RASA_PORT", "25005")),
+                                 action_port=int(os.getenv("TEST_ACTION_PORT", "25055")),
+                                 web_port=int(os.getenv("TEST_WEB_PORT", "28000")),
                                  tracker_db=settings.REPO_ROOT / "var" / "eval" / "tracker.db",
                                  log_dir=settings.REPO_ROOT / "var" / "eval" / "logs")
             config.tracker_db.unlink(missing_ok=True)

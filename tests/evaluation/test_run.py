@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.evaluate import Report, answer_ok
+from evaluation.run import Report, answer_ok
 
 SOURCE = "来源：内蒙古自治区教育厅，2022"
 
@@ -28,7 +28,8 @@ def test_out_of_scope_scores_count_the_fallback_as_out_of_scope():
     ({"intent": "ask_statistic", "answer_contains": ["37", "200"]}, f"高职37所。\n{SOURCE}", False),
     ({"intent": "ask_statistic", "expect": "no_number"}, "抱歉，这个数字我的资料里没有。", True),
     ({"intent": "ask_statistic", "expect": "no_number"}, f"全区有高职院校37所。\n{SOURCE}", False),
-    ({"intent": "ask_statistic", "expect": "no_number"}, f"我没有2019年的这项数据，我只有2022年的数据：37所。\n{SOURCE}", True),
+    ({"intent": "ask_statistic", "expect": "no_number"},
+     f"我没有2019年的这项数据，我只有2022年的数据：37所。\n{SOURCE}", True),
     ({"intent": "out_of_scope"}, "我只能回答内蒙古职业教育的问题。", True),
     ({"intent": "out_of_scope"}, f"中职免学费。\n{SOURCE}", False),
 ])

@@ -1,14 +1,14 @@
 """How fast the assistant answers under load, next to a floor bot; writes docs/benchmarks.md.
 
-    python -m scripts.bench            # `make bench`
+    python -m bench.run            # `make bench`
 
 It times the knowledge build (`python -m knowledge.build` into a temporary file) and
 `rasa train --force` (into a temporary directory, never models/), trains the floor bot
-(tests/bench/floor/: the same Rasa, tokenizer, featurizer and a small DIET, answering every
+(bench/floor/: the same Rasa, tokenizer, featurizer and a small DIET, answering every
 message with an utter_ response), starts both on ports of their own and, for each level
 of concurrent conversations, drives first the assistant, then the floor over the REST
-channel with locust (tests/bench/locustfile.py): every simulated user holds the
-conversations of scripts/bench_conversations.py, each under a sender id of its own. Then it reads the peak RSS of
+channel with locust (bench/locustfile.py): every simulated user holds the
+conversations of bench/conversations.py, each under a sender id of its own. Then it reads the peak RSS of
 every process and writes the figures, each next to the floor's and as a ratio to it,
 between the markers in docs/benchmarks.md (the prose around them is kept).
 
@@ -41,24 +41,24 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from bench.conversations import CONVERSATIONS, reply_problem
+from bench.report import LevelFigures, Record, Report, format_value, level_figures, render, replace_block
 from knowledge import settings
-from scripts.bench_conversations import CONVERSATIONS, reply_problem
-from scripts.bench_report import (LevelFigures, Record, Report, format_value, level_figures, render,
-                                  replace_block)
 from scripts.serve import Stack, StackConfig
 
 REPO = settings.REPO_ROOT
 BIN = Path(sys.executable).parent
-FLOOR_DIR = REPO / "tests" / "bench" / "floor"
-LOCUSTFILE = REPO / "tests" / "bench" / "locustfile.py"
+FLOOR_DIR = REPO / "bench" / "floor"
+LOCUSTFILE = REPO / "bench" / "locustfile.py"
 WORK_DIR = REPO / "var" / "bench"
 
 # Ports of their own, apart from `make run` (5005), the tests (15005) and `make eval` (25005).
-ASSISTANT_PORTS = {"rasa_port": 26005, "action_port": 26055, "web_port": 29000}
-FLOOR_PORTS = {"rasa_port": 26105, "action_port": 26155, "web_port": 29100}
+ASSISTANT_PORTS: dict[str, Any] = {"rasa_port": 26005, "action_port": 26055, "web_port": 29000}
+FLOOR_PORTS: dict[str, Any] = {"rasa_port": 26105, "action_port": 26155, "web_port": 29100}
 
 
 def timed(argv: list[str], log: Path, env: dict[str, str] | None = None) -> float:
@@ -148,7 +148,7 @@ def drive(url: str, users: int, seconds: int, think: float, check_answers: bool,
 
 
 def read_records(path: Path) -> list[Record]:
-    records = []
+    records: list[Record] = []
     if not path.exists():
         return records
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -239,7 +239,7 @@ class FloorStack(MeasuredStack):
 
 
 ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
-WORKERS_PORTS = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
+WORKERS_PORTS: dict[str, Any] = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
 WORKERS_SETTLE_SECONDS = 30
 
 
@@ -254,7 +254,7 @@ class Options:
     doc: Path
 
     @classmethod
-    def from_env(cls) -> "Options":
+    def from_env(cls) -> Options:
         return cls(
             seconds=int(os.getenv("BENCH_SECONDS", "60")),
             levels=tuple(int(n) for n in os.getenv("BENCH_LEVELS", "1 20 50").split()),
@@ -277,7 +277,7 @@ class Bench:
         self.options = options
         self.temp = temp
         self.logs = WORK_DIR / "logs"
-        self.report = Report(commit=commit(), date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        self.report = Report(commit=commit(), date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                              machine=machine(), seconds_per_level=options.seconds, think_seconds=options.think)
         self.stacks: list[MeasuredStack] = []
 

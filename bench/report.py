@@ -1,11 +1,11 @@
 """The figures of a `make bench` run: percentiles, ratios to the floor, targets, and the
-generated part of docs/benchmarks.md. Pure functions: tests/bench/test_bench_report.py."""
+generated part of docs/benchmarks.md. Pure functions: tests/bench/test_report.py."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
@@ -117,7 +117,8 @@ def targets(report: Report, users: int = 20) -> list[Target]:
         p95 = ratio(assistant.p95_ms, floor.p95_ms)
         rate = ratio(assistant.per_second, floor.per_second)
         found = [
-            Target(f"p95 at {users} conversations ≤ 1.2× the floor's", _times(p95), None if p95 is None else p95 <= 1.2),
+            Target(f"p95 at {users} conversations ≤ 1.2× the floor's", _times(p95),
+                   None if p95 is None else p95 <= 1.2),
             Target(f"throughput at {users} conversations ≥ 0.9× the floor's", _times(rate),
                    None if rate is None else rate >= 0.9),
             Target(f"no errors at {users} conversations", str(assistant.errors), assistant.errors == 0),
@@ -181,14 +182,17 @@ def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]],
     lines = ["| conversations | bot | answered | messages/s | p50 ms | p95 ms | p99 ms | errors |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for assistant, floor in levels:
-        for name, figures in zip(names, (assistant, floor)):
+        for name, figures in zip(names, (assistant, floor), strict=True):
             errors = str(figures.errors)
             if figures.errors_by_kind:
                 errors += " (" + ", ".join(f"{kind}: {n}" for kind, n in figures.errors_by_kind.items()) + ")"
             lines.append(f"| {figures.users} | {name} | {figures.messages} | {format_value(figures.per_second)} | "
-                         f"{format_value(figures.p50_ms)} | {format_value(figures.p95_ms)} | {format_value(figures.p99_ms)} | {errors} |")
-        lines.append(f"| {assistant.users} | **ratio** | | **{_times(ratio(assistant.per_second, floor.per_second))}** | "
-                     f"**{_times(ratio(assistant.p50_ms, floor.p50_ms))}** | **{_times(ratio(assistant.p95_ms, floor.p95_ms))}** | "
+                         f"{format_value(figures.p50_ms)} | {format_value(figures.p95_ms)} | "
+                         f"{format_value(figures.p99_ms)} | {errors} |")
+        lines.append(f"| {assistant.users} | **ratio** | "
+                     f"| **{_times(ratio(assistant.per_second, floor.per_second))}** | "
+                     f"**{_times(ratio(assistant.p50_ms, floor.p50_ms))}** | "
+                     f"**{_times(ratio(assistant.p95_ms, floor.p95_ms))}** | "
                      f"**{_times(ratio(assistant.p99_ms, floor.p99_ms))}** | |")
     return lines
 

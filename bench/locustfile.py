@@ -1,6 +1,6 @@
-"""Simulated visitors for `make bench` (scripts/bench.py runs this file with locust, headless).
+"""Simulated visitors for `make bench` (bench/run.py runs this file with locust, headless).
 
-Each user holds the conversations of scripts/bench_conversations.py one after another, every one under
+Each user holds the conversations of bench/conversations.py one after another, every one under
 a fresh sender id of its own, and sends a message as soon as the previous answer is in
 (plus BENCH_THINK_SECONDS). A failed message ends that conversation: the next one starts
 afresh rather than carrying on from a state the assistant never reached. Every message
@@ -9,7 +9,7 @@ figures from that file, not from locust's rounded histogram.
 
 Not a pytest module (no test_ prefix); run by hand with
 
-    .venv/bin/locust -f tests/bench/locustfile.py --headless -u 5 -r 5 -t 20s --host http://127.0.0.1:5005
+    .venv/bin/locust -f bench/locustfile.py --headless -u 5 -r 5 -t 20s --host http://127.0.0.1:5005
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import uuid
 from locust import FastHttpUser, constant, events, task
 from locust.exception import CatchResponseError
 
-from scripts.bench_conversations import CONVERSATIONS, reply_problem
+from bench.conversations import CONVERSATIONS, reply_problem
 
 _record = None
 _users = itertools.count()
@@ -33,7 +33,7 @@ def open_record(environment, **_kwargs) -> None:
     global _record
     path = os.getenv("BENCH_RECORD")
     if path:
-        _record = open(path, "a", encoding="utf-8", buffering=1)
+        _record = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (open for the whole run)
 
 
 @events.request.add_listener

@@ -8,13 +8,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.bench_conversations import (ACTION_UNAVAILABLE_REPLY, CONVERSATIONS, UNAVAILABLE_REPLY, Turn,
-                                         reply_problem)
-from scripts.bench_report import (BEGIN, END, LevelFigures, Record, Report, level_figures, percentile, ratio,
-                                  render, replace_block, targets)
+from bench.conversations import ACTION_UNAVAILABLE_REPLY, CONVERSATIONS, UNAVAILABLE_REPLY, Turn, reply_problem
+from bench.report import (
+    BEGIN,
+    END,
+    LevelFigures,
+    Record,
+    Report,
+    level_figures,
+    percentile,
+    ratio,
+    render,
+    replace_block,
+    targets,
+)
 
 REPO = Path(__file__).resolve().parents[2]
-FLOOR = REPO / "tests" / "bench" / "floor"
+FLOOR = REPO / "bench" / "floor"
 
 
 @pytest.mark.parametrize("q, expected", [(0, 1.0), (50, 2.5), (100, 4.0), (25, 1.75), (95, 3.85)])
@@ -24,7 +34,7 @@ def test_percentile_interpolates_between_ranks(q, expected):
 
 def test_percentile_of_one_to_a_hundred():
     values = [float(n) for n in range(1, 101)]
-    assert (50.5, 95.05, 99.01) == pytest.approx((percentile(values, 50), percentile(values, 95), percentile(values, 99)))
+    assert (50.5, 95.05, 99.01) == pytest.approx(tuple(percentile(values, p) for p in (50, 95, 99)))
 
 
 def test_percentile_of_a_single_value_is_that_value():
@@ -60,7 +70,8 @@ def test_ratio_to_the_floor(value, floor, expected):
 
 
 def figures(users, messages, seconds, p95, errors=0):
-    return LevelFigures(users=users, messages=messages, errors=errors, errors_by_kind={"HTTP 503": errors} if errors else {},
+    return LevelFigures(users=users, messages=messages, errors=errors,
+                        errors_by_kind={"HTTP 503": errors} if errors else {},
                         seconds=seconds, p50_ms=p95 / 2, p95_ms=p95, p99_ms=p95 * 1.5)
 
 
@@ -171,7 +182,8 @@ def test_every_conversation_asks_statistics_policy_eligibility_and_something_out
     for conversation in CONVERSATIONS:
         texts = [turn.text for turn in conversation]
         assert "那高职呢？" in texts and "3+2是什么" in texts and "中职国家助学金多少钱" in texts
-        assert texts[texts.index("帮我查一下孩子能享受哪些资助"):][:6] == ["帮我查一下孩子能享受哪些资助", "中职", "一年级",
+        start = texts.index("帮我查一下孩子能享受哪些资助")
+        assert texts[start:][:6] == ["帮我查一下孩子能享受哪些资助", "中职", "一年级",
                                                                     "公办", "农村户口", "低保户"]
         assert any(turn.forbid == "来源：" for turn in conversation)
 

@@ -1,0 +1,1 @@
+"""The evaluation: the runner (run.py) and the question sets (sets/)."""

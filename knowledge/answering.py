@@ -1,0 +1,629 @@
+"""Which fact answers a question: one function per kind of answer, called by the actions.
+
+The store (store.py) serves the tables and reading.py takes the question apart; this module
+scores every figure against the question and decides which one, if any, is the answer (or
+which topic, passage or place), and what may be said beside it. Actions only word the
+result (actions/templates.py) and set slots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from knowledge.pinyin import PinyinReader
+from knowledge.reading import ASKS_NUMBER, FILLER, PERIOD, Asked, Vocabulary, level_named, measure_word, unit_kind
+from knowledge.records import (
+    Entity,
+    Figure,
+    Question,
+    SearchHit,
+    Source,
+    Statistic,
+    StatisticMatch,
+    StatisticsAnswer,
+    Topic,
+    TopicAnswer,
+)
+from knowledge.store import KnowledgeStore
+from knowledge.text import YEAR, dictionary_words, is_noun_tag, normalize, parts, segment, tag_of, year_of
+
+# Words of the question found in a statistic must add up to this before it can be the answer.
+MIN_CONTENT_SCORE = 3.0
+# Below this the best statistic shares too little with the question to be the one asked for.
+MIN_MATCH_SCORE = 4.0
+# A place or a channel the question names decides between figures that both fit.
+NAMED_BONUS = 4
+# Where one question may end and the next begin in a message that asks several.
+QUESTION_END = re.compile(r"[？?；;。！!，,]+")
+# How a kind of number (measure_word) is asked for when a follow-up carries it over.
+MEASURE_ASKED = {"哪": "哪一年", "百分之": "百分之几", "年": "几年"}
+# At most this many figures in one reply: a message listing more is a survey, not a question.
+MAX_FIGURES = 3
+# The kinds of value a question names that pick an answer (the entity kinds actions read).
+ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
+# A question asking where something is or was held.
+_WHERE = re.compile(r"在哪|哪里|哪儿|哪个(?:旗|市|县|盟|地方|城市|学校)|哪所|什么地方|位于")
+# What may follow a level's name in a question about its schools: 大专院校, 中职学校.
+_SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
+# Statistic scopes whose figures are about one school (or its library, team or student), not a level.
+PARTICULAR_SCOPES = ("学校",)
+_LEVEL_SCOPES = ("中职", "高职", "职业本科")
+
+
+# -- how well a figure fits a question --------------------------------------------------
+
+
+def units_agree(measure: str | None, unit: str, year: int | None = None) -> bool:
+    """Whether a figure in `unit` (of `year`) is the kind of number asked for; "哪一年" is
+    answered by a year, or by the year of a figure ("哪一年破千的": 2020)."""
+    if measure == "哪":
+        return unit_kind(unit) == "year" or year is not None
+    asked, held = unit_kind(measure), unit_kind(unit)
+    return asked is None or held is None or asked == held
+
+
+def all_in(words: tuple[str, ...], text: str) -> bool:
+    return bool(words) and all(word in text for word in words)
+
+
+def score(statistic: Statistic, asked: Asked) -> float:
+    """How well a statistic answers the question; 0 when its words do not match at all."""
+    named = keyword_score(statistic, asked)
+    if not asked.asks_number and not named:
+        return 0.0  # no 多少/几 and no metric named: a question about something else
+    total = named + content_score(statistic, asked)
+    if unit_kind(asked.measure) == unit_kind(statistic.unit) is not None:
+        total += 1  # 多少人 of a figure counted in people: "那单招呢" after "转段有多少人"
+    if total < MIN_CONTENT_SCORE:
+        return 0.0  # scope and year alone do not make a match
+    if not units_agree(asked.measure, statistic.unit, statistic.year):
+        total -= 6
+    if asked.scopes:
+        # Named 高职: a 高职 figure first, a whole-region one after, a 中职 one never.
+        total += 3 if statistic.scope in asked.scopes else (-6 if statistic.scope in _LEVEL_SCOPES else -2)
+    if asked.year and statistic.year == asked.year:
+        total += 1
+    period = PERIOD.search(asked.text)
+    if period:
+        # "十四五期间" asks for the plan period's total, not one year's figure.
+        total += 2 if period.group() in statistic.period else -2
+    elif PERIOD.search(statistic.period):
+        total -= 1  # and a question that names no period asks for one year's
+    if (statistic.kind == "target") != asked.asks_plan:
+        total -= 3
+    level = level_named(asked.text)
+    if level:
+        total += 3 if level[1] in statistic.text else -3
+    return total
+
+
+def keyword_score(statistic: Statistic, asked: Asked) -> float:
+    """Points for the statistic's metric or keywords named in the question."""
+    return sum(2 + len(keyword) / 2 for keyword, normalized in statistic.names if normalized in asked.text)
+
+
+def content_score(statistic: Statistic, asked: Asked) -> float:
+    """Points for the question's other words found in the statistic's own words."""
+    score = 0.0
+    for word in asked.words:
+        if word in statistic.vocabulary:
+            score += 2
+        elif word in statistic.text or all_in(parts(word), statistic.text):
+            score += 1  # or said in its parts: 录取人数 for 录取学生…人
+    # What is counted weighs most: "录取了多少学生" is the admissions, not the schools.
+    for word in asked.counted:
+        score += 3 if word in statistic.text else -3
+    return score
+
+
+def answers(match: StatisticMatch) -> bool:
+    """Whether the matched statistic may be given as the answer."""
+    return match.statistic is not None and match.score >= MIN_MATCH_SCORE and not match.unmatched
+
+
+def _precedence(statistic: Statistic | None) -> tuple[bool, int]:
+    if statistic is None:
+        return False, 0
+    return not statistic.from_policy, statistic.year or 0
+
+
+class KnowledgeBase:
+    """Reads questions against the knowledge store and chooses what answers them."""
+
+    def __init__(self, path: Path | None = None):
+        self.store = KnowledgeStore(path)
+        self.path = self.store.path
+        self.vocabulary = Vocabulary(self.store.aliases)
+        self._covered: dict[str, str] = {}  # statistic id → _words_covered
+        self._subject_names: dict[str, tuple[str, ...]] = {}  # subject → _names_of_subject
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading ---------------------------------------------------------------------
+
+    @cached_property
+    def pinyin(self) -> PinyinReader:
+        """Reads a question typed in pinyin ("zhongzhi you duoshao suo") as Chinese."""
+        return PinyinReader(self.store.pinyin_spellings)
+
+    def aliases(self, kind: str) -> list[tuple[str, str]]:
+        return self.vocabulary.aliases(kind)
+
+    def canonical(self, kind: str, text: str | None) -> str | None:
+        return self.vocabulary.canonical(kind, text)
+
+    def mentioned(self, kind: str, text: str) -> list[str]:
+        return self.vocabulary.mentioned(kind, text)
+
+    def without(self, kind: str, text: str) -> str:
+        return self.vocabulary.without(kind, text)
+
+    def read(self, typed: str, entities: list[dict[str, Any]], intent: str | None = None) -> Question:
+        """The question a message asks: its text (pinyin read as Chinese) and the canonical
+        values it names. The vocabulary's longest match first ("交不起学费" is 绿色通道, not
+        免学费), then what the model found that the vocabulary did not: misspellings no alias
+        list covers."""
+        text = self.pinyin.to_hanzi(typed)  # "zhongzhi you duoshao suo" is 中职有多少所
+        values: dict[str, list[str]] = {kind: self.mentioned(kind, text) for kind in ENTITY_KINDS}
+        for entity in entities:
+            kind = entity.get("entity")
+            if kind in values:
+                canonical = self.canonical(kind, str(entity.get("value") or "")) or self.canonical(
+                    kind, _surface(typed, entity)
+                )
+                if canonical and canonical not in values[kind]:
+                    values[kind].append(canonical)
+        return Question(text=text, intent=intent, values=values)
+
+    def read_values(self, text: str, entities: list[dict[str, Any]], kinds: tuple[str, ...]) -> dict[str, str]:
+        """The value of each of `kinds` a message gives (an answer to the eligibility check):
+        the model's entities first, then the vocabulary on the text. 全部 answers nothing."""
+        found: dict[str, str] = {}
+        for entity in entities:
+            kind = str(entity.get("entity"))
+            canonical = self.canonical(kind, str(entity.get("value") or "")) if kind in kinds else None
+            if canonical and canonical != "全部":
+                found.setdefault(kind, canonical)
+        for kind in kinds:
+            if kind not in found:
+                values = [v for v in self.mentioned(kind, text) if v != "全部"]
+                if values:
+                    found[kind] = values[0]
+        return found
+
+    @cached_property
+    def _domain_words(self) -> frozenset[str]:
+        """Every word the knowledge base uses: a question word outside this set is filler."""
+        return frozenset((self.store.document_words | self.vocabulary.words) - FILLER)
+
+    def names_figure(self, text: str) -> bool:
+        """Whether `text` names something counted besides levels, channels, places and
+        years: "在校生呢" does, "那单招呢" and "2021年的呢" do not."""
+        rest = self.vocabulary.without_any(text)
+        return any(w not in FILLER and w in self._domain_words for w in segment(rest))
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) pairs of `text`, tagged from the knowledge base's word table."""
+        found = dictionary_words(text)
+        stored = self.store.word_tags(found)
+        return [(word, tag_of(word, stored)) for word in found]
+
+    # -- tables ----------------------------------------------------------------------
+
+    def source(self, source_id: str) -> Source:
+        return self.store.sources[source_id]
+
+    @property
+    def statistics(self) -> tuple[Statistic, ...]:
+        return self.store.statistics
+
+    @property
+    def data_year(self) -> int:
+        return self.store.data_year
+
+    @property
+    def policy_facts(self) -> dict[str, dict[str, Any]]:
+        return self.store.policy_facts
+
+    @cached_property
+    def subsidy_rules(self) -> tuple[Any, ...]:
+        from knowledge.eligibility import parse_rules
+
+        return parse_rules(self.store.subsidy_rules_text, self.policy_facts)
+
+    # -- statistics ------------------------------------------------------------------
+
+    def answer_statistics(self, text: str) -> StatisticsAnswer:
+        """The figures a message asks for (several when it asks several questions); no
+        figures when none answers it."""
+        whole = self.match_statistic(text)
+        asked = self.statistics_asked(text, whole)
+        if not asked:
+            return self._unanswered(text, whole)
+        return StatisticsAnswer(text, tuple(self.figure(match) for match in asked))
+
+    def answer_statistic_follow_up(self, question: Question, previous: str) -> StatisticsAnswer:
+        """A question that leans on the previous statistics question ("那高职呢？")."""
+        scope = question.first("scope")
+        before = self.match_statistic(previous).statistic
+        names_own = self.names_figure(question.text)
+        # "那高职呢" asks for the same figure of another level; "高职专升本的呢" names its own.
+        sibling = self.sibling(before, scope) if before and scope and not names_own else None
+        if sibling:
+            return self._answer(previous, StatisticMatch(sibling, MIN_MATCH_SCORE))
+        # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
+        # figure, with the place, year and level the question before named; what it names may
+        # be of another level ("专升本呢" after a 职业本科 figure is 高职's); and it asks for a
+        # number as the question before did ("那激励办法的举措呢" is how many: the comma keeps
+        # the qualifiers after it out of what is counted).
+        kinds: list[tuple[str, ...]] = [("place", "scope")] + ([] if scope else [("place",)])
+        how_many = ["", "多少，"] if names_own and not ASKS_NUMBER.search(normalize(question.text)) else [""]
+        for asked in (
+            f"{question.text}{ask}{self.qualifiers(previous, question.text, kinds=kept)}".strip()
+            for ask in how_many
+            for kept in kinds
+        ):
+            own = self.match_statistic(asked, scope=scope)
+            if answers(own):
+                if own.statistic != before:
+                    return self._answer(asked, own)
+                break
+        # What the follow-up names replaces what the question before named ("那对口招生呢"
+        # after 单招), and its words come first so its year wins.
+        context = previous
+        for kind in ENTITY_KINDS:
+            if question.values.get(kind):
+                context = self.without(kind, context)
+        query = f"{question.text} {context}"
+        return self._answer(query, self.match_statistic(query, scope=scope))
+
+    def _answer(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
+        if not answers(match):
+            return self._unanswered(query, match)
+        return StatisticsAnswer(query, (self.figure(match),))
+
+    def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
+        # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
+        # every word of the question may answer it; otherwise say honestly it is not known.
+        hits = [hit for hit in self.search(query) if not hit.unmatched and hit.kind == "topic"]
+        if hits:
+            return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
+        return StatisticsAnswer(query, missing=match.unmatched[:2])
+
+    def figure(self, match: StatisticMatch) -> Figure:
+        statistic = match.statistic
+        assert statistic is not None
+        like = self.statistics_like(statistic)
+        years = tuple(s.year for s in (statistic, *like) if s.year)
+        # Asked without a year, the article's figure comes with any later one from another source.
+        newer = tuple(
+            (s, self.source(s.source_id))
+            for s in like
+            if match.asked_year is None
+            and statistic.year
+            and s.year
+            and s.year > statistic.year
+            and s.source_id != statistic.source_id
+        )
+        return Figure(match, self.source(statistic.source_id), years, newer)
+
+    def statistics_asked(self, query: str, whole: StatisticMatch) -> list[StatisticMatch]:
+        """The statistics a message asks for: one per question when it holds several
+        ("全区单招录多少人，对口招生又录了多少"), else the one the whole message matches.
+
+        A later question must name something a figure is about. It keeps the place, year and
+        level the first one named ("2012年中职生均校舍面积多少，设备值多少" asks for 2012's),
+        and when it finds no statistic with them it is read with the whole first question
+        ("…选拔赛设了多少赛项？多少支代表队参赛？").
+        """
+        if not answers(whole):
+            return []
+        first, *later = [part.strip() for part in QUESTION_END.split(query) if part.strip()] or [query]
+        if not later:
+            return [whole]
+        found: dict[str, StatisticMatch] = {}
+        match = self.match_statistic(first)
+        if match.statistic and answers(match):
+            found[match.statistic.id] = match
+        for question in later:
+            match = self.match_statistic(question)
+            if match.statistic is None:
+                continue  # nothing of its own that a figure is about: "顺便问下加起来多少"
+            kept = self.qualifiers(first, question)
+            if kept:
+                match = self.match_statistic(f"{question} {kept}")
+            if not answers(match):
+                match = self.match_statistic(f"{question}，{first}")
+            if match.statistic and answers(match):
+                found.setdefault(match.statistic.id, match)
+        return list(found.values())[:MAX_FIGURES] if len(found) > 1 else [whole]
+
+    def qualifiers(self, first: str, later: str, kinds: tuple[str, ...] = ("place", "scope")) -> str:
+        """The place, level, year, period and kind of number `first` asks for that `later` does
+        not name itself: "那单招呢" after "2022年转段有多少人" asks how many people in 2022."""
+        kept = [value for kind in kinds if not self.mentioned(kind, later) for value in self.mentioned(kind, first)]
+        year = YEAR.search(normalize(first))
+        if year and not YEAR.search(normalize(later)):
+            kept.append(f"{year_of(year)}年")
+        period = PERIOD.search(normalize(first))
+        if period and not PERIOD.search(normalize(later)):
+            kept.append(period.group())
+        # The kind of number carries over to another channel or programme ("那单招呢" after 转段's
+        # people), not to a question naming a figure of its own or only another year.
+        measure = measure_word(first)
+        if (
+            measure
+            and not measure_word(later)
+            and not self.names_figure(later)
+            and any(self.mentioned(kind, later) for kind in ("channel", "subsidy", "pathway"))
+        ):
+            kept.append(MEASURE_ASKED.get(measure, f"多少{measure}"))
+        return " ".join(kept)
+
+    def match_statistic(self, question: str, scope: str | None = None) -> StatisticMatch:
+        """The statistic a question asks for, with the question words it leaves unexplained.
+
+        A match whose `unmatched` is not empty must not be given as the answer: the user
+        asked about something (a city, another kind of school) that this figure is not about.
+        """
+        scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
+        asked = self._school_words_generalised(Asked.parse(question, scopes, self.tagged))
+        # On a tie the article, the primary source, wins over a policy fact ("全区有几所高职" is
+        # the article's 37, not the 24 that run 3+2), then the most recent figure ("生均校舍面积"
+        # is 2022's, not the 2012 baseline).
+        places = self.mentioned("place", asked.text)
+        channels = set(self.mentioned("channel", asked.text))
+        best: Statistic | None = None
+        best_score = 0.0
+        for statistic in self.statistics:
+            # A figure about one school or person ("莫旗中等职业学校 had 100 students in
+            # 2015") is no answer to a question that does not name it ("中职在校生多少").
+            if not self._names_subject(asked.text, statistic):
+                continue
+            fit = score(statistic, asked)
+            if fit > 0 and places:
+                # A place the question names decides between figures: 莫旗's students, not the region's.
+                fit += NAMED_BONUS if not self._places_not_covered(places, statistic) else -NAMED_BONUS
+            if fit > 0 and channels:
+                # So does a channel: 对口招生's 6161, not the 单招 figure whose passage lists both.
+                own = normalize(statistic.vocabulary + " " + statistic.answer)
+                fit += NAMED_BONUS if channels & set(self.mentioned("channel", own)) else -NAMED_BONUS
+            if (fit, *_precedence(statistic)) > (best_score, *_precedence(best)):
+                best, best_score = statistic, fit
+        if best is None or best_score <= 0:
+            return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
+        return StatisticMatch(best, best_score, self._unexplained(asked, best), asked.year)
+
+    def _school_words_generalised(self, asked: Asked) -> Asked:
+        """大专院校 and 中专学校 are the scope (already read) and 院校 / 学校: figures say
+        高职院校 and 中职学校, so the kind of school is what is left to match."""
+        scope_aliases = self.aliases("scope")
+
+        def general(word: str) -> str:
+            rest = next(
+                (word.replace(alias, "", 1) for alias, _ in scope_aliases if word.startswith(alias) and word != alias),
+                "",
+            )
+            return rest if rest and rest in _SCHOOL_WORDS else word
+
+        return replace(asked, words=tuple(map(general, asked.words)), counted=tuple(map(general, asked.counted)))
+
+    def _unexplained(self, asked: Asked, statistic: Statistic) -> tuple[str, ...]:
+        """Words naming what the question counts, or where, that the statistic is not about."""
+        covered = self._covered_text(statistic)
+        places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
+        # The measure word is checked by unit below: 条 for a figure of 项, 百分之 for a %.
+        counted = [w for w in asked.counted if w != asked.measure and not self._covers(covered, w, statistic)]
+        level = level_named(asked.text)
+        counted += [level[0]] if level and level[1] not in covered else []
+        unit = (
+            [asked.measure] if asked.measure and not units_agree(asked.measure, statistic.unit, statistic.year) else []
+        )
+        scope = (
+            [statistic.scope]
+            if asked.scopes and statistic.scope in _LEVEL_SCOPES and statistic.scope not in asked.scopes
+            else []
+        )
+        return tuple(dict.fromkeys(places + counted + unit + scope))
+
+    def _covers(self, covered: str, word: str, statistic: Statistic) -> bool:
+        """Whether a figure is about `word`: it says it, or the word is its level's name with a
+        kind of school ("大专院校" for a 高职 figure)."""
+        if word in covered or self._names_school_level(word, statistic):
+            return True
+        # A compound the figure says in its parts: 录取人数 (录取 … 人), 县里 (县).
+        inner = parts(word) or (tuple(word) if len(word) == 2 and word[1] in FILLER else ())
+        return bool(inner) and all(
+            part in covered
+            or part in FILLER
+            or self._names_school_level(part, statistic)
+            or unit_kind(part) is not None
+            and unit_kind(part) == unit_kind(statistic.unit)
+            for part in inner
+        )
+
+    def _names_school_level(self, word: str, statistic: Statistic) -> bool:
+        return any(
+            alias in word and word.replace(alias, "", 1) in _SCHOOL_WORDS
+            for alias, canonical in self.aliases("scope")
+            if canonical == statistic.scope
+        )
+
+    def _names_subject(self, text: str, statistic: Statistic) -> bool:
+        """Whether a question names what a figure about one school or person is about."""
+        if statistic.scope not in PARTICULAR_SCOPES and statistic.subject not in self._particular_entities:
+            return True
+        if statistic.subject not in self._subject_names:
+            self._subject_names[statistic.subject] = self._names_of_subject(statistic.subject)
+        return any(name in text for name in self._subject_names[statistic.subject])
+
+    def _names_of_subject(self, subject: str) -> tuple[str, ...]:
+        names = [subject] + [
+            alias for entity in self.store.entities if entity.name == subject for alias in entity.aliases
+        ]
+        place_aliases = self.aliases("place")
+        places = {canonical for alias, canonical in place_aliases if alias in subject or canonical in subject}
+        names += [alias for alias, canonical in place_aliases if canonical in places]
+        return tuple(normalize(name) for name in names)
+
+    def _places_not_covered(self, places: list[str], statistic: Statistic) -> list[str]:
+        covered = self._covered_text(statistic)
+        return [p for p in places if not any(alias in covered for alias in self.vocabulary.names_of("place", p))]
+
+    def _covered_text(self, statistic: Statistic) -> str:
+        """The statistic's own words and every alias of the scope and entities it names."""
+        if statistic.id not in self._covered:
+            self._covered[statistic.id] = self._words_covered(statistic)
+        return self._covered[statistic.id]
+
+    def _words_covered(self, statistic: Statistic) -> str:
+        extra = [alias for alias, canonical in self.aliases("scope") if canonical == statistic.scope]
+        entities = [entity for entity in self.store.entities if entity.name in statistic.text]
+        extra += [alias for entity in entities for alias in entity.aliases]
+        # What the figure is about is described too: the 资源库 is 内蒙古机电职业技术学院's.
+        descriptions = [entity.description for entity in entities]
+        extra += descriptions
+        # A place is covered when the figure, or what it is about, names it: the 金砖 selection
+        # contest was held in 准格尔旗, so "准格尔旗办的金砖比赛" asks about its figures.
+        where = " ".join([statistic.text, *descriptions])
+        places = self.aliases("place")
+        named = {canonical for alias, canonical in places if canonical in where or normalize(alias) in where}
+        extra += [alias for alias, canonical in places if canonical in named]
+        return statistic.text + " " + normalize(" ".join(extra))
+
+    @cached_property
+    def _particular_entities(self) -> frozenset[str]:
+        """Entities that are one person or one school, by their stored name."""
+        return frozenset(entity.stored_name for entity in self.store.entities if entity.is_particular)
+
+    def sibling(self, statistic: Statistic, scope: str) -> Statistic | None:
+        """The same figure for another scope: "其中中职200所、高职37所" are siblings."""
+        same_passage = [s for s in self.statistics if s.passage == statistic.passage and s.scope == scope]
+        same_metric = [s for s in self.statistics if s.metric == statistic.metric and s.scope == scope]
+        return next(iter(same_passage or same_metric), None)
+
+    def statistics_like(self, statistic: Statistic) -> list[Statistic]:
+        """Other figures for the same metric (another year or scope), for 'I only have …'."""
+        same = (statistic.metric, statistic.subject, statistic.scope)
+        return [s for s in self.statistics if (s.metric, s.subject, s.scope) == same and s.id != statistic.id]
+
+    # -- where a school or event is ----------------------------------------------------
+
+    def location(self, question: str) -> SearchHit | None:
+        """Where a school or event the question names is, when the question asks where
+        ("莫旗中等职业学校在哪个市", "金砖选拔赛在哪办的"): the entity whose description
+        names a place. Its longest name in the question wins."""
+        text = normalize(question)
+        if not _WHERE.search(text):
+            return None
+        place_names = {entity.name for entity in self.store.entities if entity.is_place}
+        places = [*place_names, *(alias for alias, _ in self.aliases("place"))]
+        named: list[tuple[int, str, str, Entity]] = []
+        for entity in self.store.entities:
+            lengths = [len(n) for n in (entity.name, *entity.aliases) if normalize(n) in text]
+            if lengths and entity.name not in place_names:
+                named.append((max(lengths), entity.name, entity.description, entity))
+        located = next(
+            (
+                entity
+                for _, _, description, entity in sorted(named, key=lambda n: n[:3], reverse=True)
+                if description and any(place in description for place in places)
+            ),
+            None,
+        )
+        if located is None:
+            return None
+        return SearchHit(
+            f"entity:{located.stored_name}", "entity", located.stored_name, located.body, located.source_id, 0.0, ()
+        )
+
+    # -- topics ----------------------------------------------------------------------
+
+    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None) -> list[Topic]:
+        """Topics of a kind selected by a canonical value; a scope narrows, never empties, the list."""
+        found = [
+            t for t in self.store.topics if (kind is None or t.kind == kind) and (value is None or value in t.values)
+        ]
+        if scope:
+            narrowed = [t for t in found if t.scope in ("", scope)]
+            found = narrowed or found
+        return found
+
+    def answer_topic(self, kind: str, value: str | None, scope: str | None, query: str) -> TopicAnswer:
+        """The topics that answer a question about a programme, channel or subsidy. Naming
+        no programme: the one whose statement answers the question, else an overview of each
+        one's opening statement."""
+        topics = self.topics(kind, value, scope)
+        if value is None and len(topics) > 1:
+            focused = self.topic_for(kind, query, scope)
+            topics = [focused] if focused else [topic.first_statement_only() for topic in topics]
+        sources = {t.source_id: self.source(t.source_id) for topic in topics for t in topic.statements}
+        return TopicAnswer(tuple(topics), sources)
+
+    def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None:
+        """The topic of `kind` one of whose statements answers a question that names no value
+        ("职业教育和普通教育地位一样吗" is 职普融通's 同等重要): its statement holds at least
+        two of the question's domain nouns and misses none, or holds three and misses one."""
+        candidates = {t.id: t for t in self.topics(kind, None, scope)}
+        for hit in self.search(question, limit=10):
+            topic = candidates.get(hit.doc_id.split(":")[1]) if hit.kind == "topic" else None
+            if topic and hit.matched >= 2 and len(hit.unmatched) <= (1 if hit.matched >= 3 else 0):
+                return topic
+        return None
+
+    # -- search ----------------------------------------------------------------------
+
+    def answer_search(self, question: str) -> SearchHit | None:
+        """The best passage holding every domain noun of a question no intent answered."""
+        return next((hit for hit in self.search(question) if not hit.unmatched), None)
+
+    def search(self, question: str, limit: int = 3) -> list[SearchHit]:
+        """Best passages for a free question (FTS5 over jieba-segmented text, bm25 ranked).
+
+        Each hit says which of the question's domain nouns it does not contain: a hit that
+        leaves one out answers a neighbouring question, not this one. Verbs and time words
+        (建, 升, 一年) are left to the ranking: a passage says 申建 or 达到 where users say 建 or 升.
+        """
+        words = list(
+            dict.fromkeys(
+                w for w in segment(question) if w not in FILLER and w in self._domain_words and not w.isdigit()
+            )
+        )
+        if len(words) < 2:
+            return []  # one shared word is a coincidence, not an answer
+        # A passage names a thing its own way: 职校 in the question is 职业学校 in the passage.
+        synonyms = self.vocabulary.synonyms
+        names = {w: synonyms.get(w, frozenset((w,))) for w in words}  # each holds w itself
+        query = " OR ".join(
+            '"' + w.replace('"', '""') + '"'
+            for w in dict.fromkeys(name for word in words for name in sorted(names[word]))
+        )
+        stored = self.store.word_tags(words)
+        nouns = [w for w in words if is_noun_tag(tag_of(w, stored))]
+        hits = []
+        for row in self.store.search_documents(query, limit):
+            present = set(row["segmented"].split())
+            missing = tuple(w for w in nouns if names[w].isdisjoint(present))
+            hits.append(
+                SearchHit(
+                    row["doc_id"],
+                    row["kind"],
+                    row["title"],
+                    row["body"],
+                    row["source_id"],
+                    -row["rank"],
+                    missing,
+                    len(nouns) - len(missing),
+                )
+            )
+        return hits
+
+
+def _surface(text: str, entity: dict[str, Any]) -> str:
+    start, end = entity.get("start"), entity.get("end")
+    return text[start:end] if isinstance(start, int) and isinstance(end, int) else ""

@@ -1,0 +1,111 @@
+"""Choosing the figure, topic or passage that answers a question, on the tiny knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answering import answers
+from knowledge.records import Question
+from tests.knowledge import tiny
+
+
+def test_the_fixture_stays_tiny():
+    assert all(count <= 20 for count in tiny.row_counts().values()), tiny.row_counts()
+
+
+@pytest.mark.parametrize(
+    "question, statistic",
+    [
+        ("中职学校有多少所", "schools-secondary"),
+        ("内蒙古一共有多少所职业院校", "schools-total"),
+        ("大专院校有几所", "schools-higher"),
+        ("职业院校在校生有多少人", "students-total"),
+        # the channel named decides, though both figures share one passage
+        ("对口招生录取了多少人", "counterpart-enrollment-2022"),
+        ("单独招生录取了多少人", "separate-enrollment-2022"),
+        # a plan is answered by a target, the present by what exists
+        ("规划要建多少所优质中职学校", "target-quality-secondary-schools"),
+    ],
+)
+def test_the_figure_asked_for_is_chosen(tiny_kb, question, statistic):
+    match = tiny_kb.match_statistic(question)
+    assert (statistic, ()) == (match.statistic.id, match.unmatched)
+    assert answers(match)
+
+
+def test_a_place_no_figure_covers_is_left_unexplained(tiny_kb):
+    match = tiny_kb.match_statistic("呼和浩特有多少所职业院校")
+    assert "呼和浩特市" in match.unmatched
+    assert not answers(match)
+
+
+@pytest.mark.parametrize("question, named", [("中职在校生多少", False), ("莫旗职高2015年在校生多少", True)])
+def test_a_figure_about_one_school_answers_only_when_the_school_is_named(tiny_kb, question, named):
+    match = tiny_kb.match_statistic(question)
+    assert named == (match.statistic is not None and match.statistic.id == "moqi-students-2015" and not match.unmatched)
+
+
+def test_the_article_wins_a_tie_and_a_later_figure_comes_with_it(tiny_kb):
+    answer = tiny_kb.answer_statistics("全区有几所中职学校")
+    [figure] = answer.figures
+    assert "200" == figure.match.statistic.value
+    assert ["171"] == [statistic.value for statistic, _ in figure.newer]
+    assert (2022, 2025) == figure.years
+
+
+def test_a_year_not_held_is_said_with_the_years_held(tiny_kb):
+    [figure] = tiny_kb.answer_statistics("2019年职业院校有多少所").figures
+    assert (True, 2019, "237") == (figure.match.year_differs, figure.match.asked_year, figure.match.statistic.value)
+
+
+def test_a_message_asking_two_questions_gets_two_figures(tiny_kb):
+    answer = tiny_kb.answer_statistics("单独招生录取多少人，对口招生录取了多少人")
+    assert ["33962", "6161"] == [figure.match.statistic.value for figure in answer.figures]
+
+
+def test_no_figure_means_no_number_and_what_was_missing(tiny_kb):
+    answer = tiny_kb.answer_statistics("呼和浩特有多少所职业院校")
+    assert ((), None) == (answer.figures, answer.passage)
+    assert "呼和浩特市" in answer.missing
+
+
+def test_a_follow_up_naming_another_level_gets_the_same_figure_of_that_level(tiny_kb):
+    question = Question("那高职呢", "follow_up", {"scope": ["高职"]})
+    answer = tiny_kb.answer_statistic_follow_up(question, previous="中职学校有多少所")
+    assert (["37"], "中职学校有多少所") == ([f.match.statistic.value for f in answer.figures], answer.query)
+
+
+def test_a_follow_up_naming_another_channel_replaces_the_one_before(tiny_kb):
+    question = Question("那对口呢", "follow_up", {"channel": ["对口招生"]})
+    answer = tiny_kb.answer_statistic_follow_up(question, previous="2022年单独招生录取了多少人")
+    assert ["6161"] == [f.match.statistic.value for f in answer.figures]
+
+
+def test_a_message_is_read_with_canonical_values(tiny_kb):
+    question = tiny_kb.read("莫旗的大专单独招生", [{"entity": "channel", "value": "对口"}], "ask_statistic")
+    assert ("高职", "莫力达瓦达斡尔族自治旗") == (question.first("scope"), tiny_kb.mentioned("place", question.text)[0])
+    assert ["单招", "对口招生"] == question.values["channel"]
+
+
+def test_eligibility_answers_are_read_from_entities_first_then_the_text(tiny_kb):
+    values = tiny_kb.read_values(
+        "我在莫旗，上全区的职业院校", [{"entity": "scope", "value": "大专"}], ("scope", "place")
+    )
+    assert {"scope": "高职", "place": "莫力达瓦达斡尔族自治旗"} == values
+
+
+def test_where_a_school_is_comes_from_its_description(tiny_kb):
+    hit = tiny_kb.location("莫旗职高在哪个市")
+    assert ("莫旗中等职业学校", "article-2022") == (hit.title, hit.source_id)
+    assert tiny_kb.location("莫旗职高有多少学生") is None
+
+
+def test_a_topic_is_chosen_by_its_value(tiny_kb):
+    found = tiny_kb.answer_topic("admission", "对口招生", None, "对口招生怎么录取")
+    assert (["admission-counterpart"], ["article-2022"]) == ([t.id for t in found.topics], list(found.sources))
+
+
+def test_a_source_is_cited_with_its_document_number_and_never_its_notes(tiny_kb):
+    source = tiny_kb.source("policy:NM-SCHOOLS-2025")
+    assert "《自治区教育事业统计公报》，内蒙古自治区教育厅，内教发〔2025〕1号，2025-12-01" == source.citation()
+    assert "二手来源" in source.notes
