@@ -82,6 +82,13 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         question = read_question(tracker, kb)
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
         # from what the article says of it, not from a figure or a policy topic.
+        # "北京的单招考什么": the answer would be Inner Mongolia's, so say what is covered.
+        region = kb.aspect_book.other_region(question.text)
+        if region and not kb.mentioned("place", question.text) and "内蒙" not in question.text:
+            dispatcher.utter_message(text=templates.other_region(region, kb.aspect_book.where_to_ask["province"]))
+            return []
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in question.text):
+            dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)
         located = kb.location(question.text)
         if located:
             dispatcher.utter_message(text=templates.search_answer(located.body, located.title,
@@ -90,8 +97,9 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         return self.answer(question, tracker, kb, dispatcher)
 
 
-def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:
-    """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about."""
-    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text)]
+def remember(topic: str, question_text: str, aspect: str | None = None, **values: str | None) -> list[dict[str, Any]]:
+    """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about,
+    and what it asked of it (the aspects, "what_tested"), so that "那对口招生呢" asks the same."""
+    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text), SlotSet("last_aspect", aspect or None)]
     events += [SlotSet(slot, value) for slot, value in values.items()]
     return events

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
+from actions.topics import SELECTOR, answer_topic
 from knowledge.kb import KnowledgeBase, StatisticMatch
 from knowledge.matching import ASKS_NUMBER, PERIOD, measure_word
 from knowledge.text import YEAR, normalize, year_of
@@ -30,7 +31,8 @@ def answers(match: StatisticMatch) -> bool:
 
 
 def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
-                     scope: str | None = None, match: StatisticMatch | None = None) -> list[dict[str, Any]]:
+                     scope: str | None = None, match: StatisticMatch | None = None,
+                     quote: bool = False) -> list[dict[str, Any]]:
     """Answer `query`, or give `match` when the caller has already matched it."""
     match = match or kb.match_statistic(query, scope=scope)
     statistic = match.statistic
@@ -45,11 +47,12 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
             hint = "、".join(match.unmatched[:2]) or None
             dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.data_year))
         return remember("statistic", query)
-    utter_statistic(match, kb, dispatcher)
+    utter_statistic(match, kb, dispatcher, quote)
     return remember("statistic", query)
 
 
-def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: CollectingDispatcher) -> None:
+def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
+                    quote: bool = False) -> None:
     statistic = match.statistic
     like = kb.statistics_like(statistic)
     years = [s.year for s in (statistic, *like) if s.year]
@@ -57,7 +60,7 @@ def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: Collec
     newer = [(s, kb.source(s.source_id)) for s in like
              if match.asked_year is None and statistic.year and s.year and s.year > statistic.year
              and s.source_id != statistic.source_id]
-    dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years, newer))
+    dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years, newer, quote))
 
 
 def statistics_asked(query: str, whole: StatisticMatch, kb: KnowledgeBase) -> list[StatisticMatch]:
@@ -150,6 +153,14 @@ class ActionAnswerStatistic(KnowledgeAction):
 
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
+        last_topic = tracker.get_slot("last_topic")
+        if last_topic in SELECTOR and not any(question.values.values()) \
+                and set(kb.aspect_book.asked(question.text)) - {"scale"}:
+            selector = SELECTOR[last_topic]
+            value = tracker.get_slot(selector) if selector else None
+            return answer_topic(last_topic, [value] if value else [], tracker.get_slot("scope"), question.text,
+                                kb, dispatcher, context=tracker.get_slot("last_question") or "")
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")
         match = kb.match_statistic(question.text)

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from knowledge.kb import Source, Statistic, StatisticMatch, Topic, cite
+from knowledge.kb import Source, Statement, Statistic, StatisticMatch, Topic, cite
 
 WHERE_TO_ASK = "可以咨询就读或报考学校的招生办、学生资助中心，或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
+PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
 
 
 def source_line(sources: Iterable[Source]) -> str:
-    unique = list(dict.fromkeys(sources))
-    return "来源：" + "；".join(source.citation() for source in unique)
+    """Each document once, in the order used: two facts from one notice name it once."""
+    citations = list(dict.fromkeys(source.citation() for source in sources))
+    return "来源：" + "；".join(citations)
 
 
 def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
-                     newer: Iterable[tuple[Statistic, Source]] = ()) -> str:
-    """The figure with its year, the passage it comes from and its source; `newer` are later
-    figures of the same measure from other sources, given after it."""
+                     newer: Iterable[tuple[Statistic, Source]] = (), quote: bool = False) -> str:
+    """The figure with its year and its source; `newer` are later figures of the same
+    measure from other sources, given after it. The passage it comes from is quoted on
+    request ("详细说说"): the figure is the answer."""
     statistic = match.statistic
     lines = []
     if match.year_differs:
         have = "、".join(f"{y}年" for y in sorted(set(years)))
         lines.append(f"我没有{match.asked_year}年的这项数据，我只有{have}的数据：")
     lines.append(_figure(statistic))
-    # An article figure is quoted; a policy figure gives the policy fact it rests on.
-    lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
+    if quote:
+        # An article figure is quoted; a policy figure gives the policy fact it rests on.
+        lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
     cited = [source]
     for later, later_source in newer:
         lines.append(f"更新的数字：{_figure(later)}")
@@ -63,6 +67,52 @@ def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) 
         lines.append(CHECK_ANNOUNCEMENT)
     lines.append(source_line(cited))
     return "\n".join(lines)
+
+
+def _flagged(statement: Statement) -> str:
+    flag = TO_BE_CONFIRMED if statement.confidence == "low" and TO_BE_CONFIRMED not in statement.text else ""
+    return f"{statement.text}{flag}"
+
+
+def short_answer(parts: list[tuple[str, Sequence[Statement]]], sources: dict[str, Source],
+                 missing: Sequence[str] = (), preface: Sequence[str] = ()) -> str:
+    """The statements that answer the question, one line each, labelled by subject when
+    there are several (a comparison, 中职 and 高职); then what is missing and where to ask."""
+    lines, cited = list(preface), []
+    for label, statements in parts:
+        for statement in statements:
+            lines.append(f"{label}：{_flagged(statement)}" if label else _flagged(statement))
+            cited.append(sources[statement.source_id])
+    lines += missing
+    if cited:
+        lines.append(source_line(cited))
+    return "\n".join(lines)
+
+
+def missing_line(subject: str, label: str) -> str:
+    return f"关于{subject}的{label}，我没有查到可靠资料。"
+
+
+def not_held(what: str, where: str, general: Statement | None = None, source: Source | None = None) -> str:
+    """One line saying exactly what is not known, the general rule if there is one, and where to ask."""
+    lines = [f"我没有{what}的资料。"]
+    if general is not None and source is not None:
+        lines.append(_flagged(general))
+    lines.append(where)
+    if general is not None and source is not None:
+        lines.append(source_line([source]))
+    return "\n".join(lines)
+
+
+def other_region(region: str, where: str) -> str:
+    return f"我只了解内蒙古自治区的职业教育政策和数据，没有{region}的资料。{where}"
+
+
+def topic_overview(topics: list[Topic], sources: dict[str, Source]) -> str:
+    """What there is on a subject (中职有哪些资助): the names, each sourced by its first statement."""
+    names = "、".join(dict.fromkeys(topic.name for topic in topics))
+    cited = [sources[topic.statements[0].source_id] for topic in topics if topic.statements]
+    return "\n".join([f"有这些：{names}。想了解哪一项？点下面的按钮或直接问。", source_line(cited)])
 
 
 def search_answer(body: str, title: str, source: Source) -> str:

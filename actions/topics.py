@@ -1,6 +1,8 @@
 """Answers about pathways (3+2, 五年一贯制), admission channels, 职业本科 and subsidies.
 
-They differ only in which kind of topic they read and which entity selects it.
+They differ only in which kind of topic they read and which entity selects it. A reply
+gives the statements that answer what was asked (knowledge/answers.py), at most a few
+suggestions for the other aspects of the same subject, and the whole topic on request.
 """
 
 from __future__ import annotations
@@ -13,26 +15,132 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, Question, remember
-from knowledge.kb import KnowledgeBase
+from knowledge.answers import borrow, choose, school_named, suggestions
+from knowledge.kb import KnowledgeBase, Topic
+from knowledge.text import YEAR, normalize, year_of
 
 # Which slot selects a topic of each kind; 职业本科 has a single topic.
 SELECTOR = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
-# Kinds whose rules change from year to year: the answer reminds the user to check.
+# Kinds whose rules change from year to year: the whole topic reminds the user to check.
 CHANGES_YEARLY = {"admission", "subsidy"}
+# At most this many subjects in one reply (a comparison, 中职 and 高职 of one subsidy).
+MAX_TOPICS = 2
+# Words that bring 普高 into a comparison ("普高还是3+2"): the 职普融通 topic speaks for it.
+GENERAL_SCHOOL = ("普高", "高中")
+DETAILS = "详细说说"
 
 
-def answer_topic(kind: str, value: str | None, scope: str | None, query: str, kb: KnowledgeBase,
-                 dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    topics = kb.topics(kind, value, scope)
-    if value is None and len(topics) > 1:
-        # Naming no programme: the one whose statement answers the question, else an overview.
-        focused = kb.topic_for(kind, query, scope)
-        topics = [focused] if focused else [topic.first_statement_only() for topic in topics]
-    sources = {t.source_id: kb.source(t.source_id) for topic in topics for t in topic.statements}
-    dispatcher.utter_message(text=templates.topic_answer(topics, sources, remind=kind in CHANGES_YEARLY))
+def answer_topic(kind: str, values: list[str], scope: str | None, text: str, kb: KnowledgeBase,
+                 dispatcher: CollectingDispatcher, asked: list[str] | None = None,
+                 context: str = "") -> list[dict[str, Any]]:
+    """Answer `text` about the topics of `kind` that `values` select (all of them if none).
+
+    `asked` carries the aspects over from the question before ("那对口招生呢" after 单招考什么);
+    `context` is the question before, for choosing a topic when `text` names none."""
+    book = kb.aspect_book
+    asked = book.asked(text) or list(asked or [])
+    school = school_named(text)
+    scope = scope or (school[1] if school else None)
+    value = values[0] if values else None
+    topics = _topics(kind, values, scope, text, kb)
+    events = remember(kind, text, scope=scope, aspect=",".join(asked), **_selected(kind, value))
+    if not topics:
+        # A scope with no such topic: 高职 has no 免学费, and a named school's own fees are not known.
+        subject = (school[0] if school else scope or "") + (value or "")
+        where = book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None)
+        dispatcher.utter_message(text=templates.not_held(subject, where))
+        return events
+    if not values and len(topics) > 1:
+        focused = kb.topic_for(kind, f"{text} {context}", scope)
+        if focused is None:
+            firsts = {t.statements[0].source_id: kb.source(t.statements[0].source_id) for t in topics if t.statements}
+            dispatcher.utter_message(text=templates.topic_overview(topics, firsts),
+                                     buttons=[_button(f"{t.short}", f"介绍一下{t.short}") for t in topics[:6]])
+            return events
+        topics = [focused]
+    sources = {s.source_id: kb.source(s.source_id) for topic in topics for s in topic.statements}
+    if book.wants_details(text):
+        dispatcher.utter_message(text=templates.topic_answer(topics, sources, remind=kind in CHANGES_YEARLY))
+        return events
+    return events + _answer_aspects(topics[:MAX_TOPICS], asked, text, kb, sources, dispatcher)
+
+
+def _topics(kind: str, values: list[str], scope: str | None, text: str, kb: KnowledgeBase) -> list[Topic]:
+    if not values:
+        return kb.topics(kind, None, scope)
+    topics = [t for value in values for t in kb.topics(kind, value, scope, strict=bool(scope))]
+    if any(word in text for word in GENERAL_SCHOOL) and kind == "pathway" and "职普融通" not in values:
+        topics += kb.topics("pathway", "职普融通")
+    return list(dict.fromkeys(topics))
+
+
+def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: KnowledgeBase,
+                    sources: dict, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    book = kb.aspect_book
+    several = len(topics) > 1
+    parts, shown = [], []
+    for topic in topics:
+        units = list(choose(topic.statements, asked, text).units)
+        if several and not units and "differs" in asked:
+            # Comparing two subjects, each says what it is when it has nothing on how they differ.
+            units = list(choose(topic.statements, [], text).units)
+        parts.append((_label(topic, topics) if several else "", units))
+        shown += units
+    answered = {a for unit in shown for a in unit.aspects}
+    missing = [a for a in asked if a not in answered and a in book.aspects]
+    for aspect in list(missing):
+        # Another subject's statement may answer it in the question's own words.
+        borrowed = borrow(kb.all_statements, aspect, text)
+        if borrowed is not None and borrowed not in shown:
+            sources.setdefault(borrowed.source_id, kb.source(borrowed.source_id))
+            parts.append(("", [borrowed]))
+            shown.append(borrowed)
+            missing.remove(aspect)
+    preface, lines = [], []
+    topic = topics[0]
+    for aspect in missing[:1]:
+        said = (topic.note if topic.note and aspect in ("how_much", "who_can")
+                else templates.missing_line(topic.short or topic.name, book.aspects[aspect].label))
+        # What is missing comes first when nothing else answers the question.
+        (lines if shown else preface).append(said)
+    if not shown:
+        # Nothing answers what was asked: the general one-liner, then where to ask.
+        parts = [("", list(choose(topic.statements, [], text).units[:1]))]
+    year = YEAR.search(normalize(text))
+    if year and shown and not any(str(year_of(year)) in unit.text for unit in shown):
+        # "2026年单招什么时候报名": what is known is another year's; say so first.
+        preface.append(f"我没有{year_of(year)}年的这项资料，已知的情况是：")
+    if missing or preface:
+        lines.append(book.where(missing[0] if missing else (asked[0] if asked else None)))
+    used = [unit for _, units in parts for unit in units]
+    dispatcher.utter_message(text=templates.short_answer(parts, sources, lines, preface),
+                             buttons=_suggestions(topic, book, asked, used))
+    return []
+
+
+def _label(topic: Topic, topics: list[Topic]) -> str:
+    shorts = [t.short for t in topics]
+    return topic.scope if shorts.count(topic.short) > 1 and topic.scope else topic.short or topic.name
+
+
+def _suggestions(topic: Topic, book, asked: list[str], used: list) -> list[dict[str, str]]:
+    """At most two other aspects of the same subject, then the whole topic."""
+    subject = topic.short or topic.name
+    done = [*asked, *(a for unit in used for a in unit.aspects)]
+    offered = [_button(text, text) for text in
+               (book.ask(a, topic.kind, subject) for a in suggestions(topic.statements, done))]
+    if len(topic.statements) > len(used):
+        offered.append(_button(DETAILS, f"{DETAILS}{subject}"))
+    return offered
+
+
+def _button(title: str, payload: str) -> dict[str, str]:
+    return {"title": title, "payload": payload}
+
+
+def _selected(kind: str, value: str | None) -> dict[str, str | None]:
     selector = SELECTOR[kind]
-    values = {selector: value} if selector else {}
-    return remember(kind, query, scope=scope, **values)
+    return {selector: value} if selector else {}
 
 
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
@@ -41,8 +149,14 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         selector = SELECTOR[self.kind]
-        value = question.first(selector) if selector else None
-        return answer_topic(self.kind, value, question.first("scope"), question.text, kb, dispatcher)
+        values = list(question.values.get(selector) or []) if selector else []
+        context = tracker.get_slot("last_question") or ""
+        if not values and selector and tracker.get_slot("last_topic") == self.kind \
+                and kb.aspect_book.asked(question.text) and tracker.get_slot(selector):
+            # "最多能贷多少" after a loan answer asks it of the loan.
+            values = [tracker.get_slot(selector)]
+        return answer_topic(self.kind, values, question.first("scope"), question.text, kb, dispatcher,
+                            context=context)
 
 
 class ActionAnswerPathway(TopicAction):
@@ -70,7 +184,7 @@ class ActionAnswerUndergraduate(TopicAction):
         # A route to a degree that is a programme of its own (中职本科衔接) has its own topic.
         pathway = question.first("pathway")
         if pathway and kb.topics("pathway", pathway, None):
-            return answer_topic("pathway", pathway, question.first("scope"), question.text, kb, dispatcher)
+            return answer_topic("pathway", [pathway], question.first("scope"), question.text, kb, dispatcher)
         return super().answer(question, tracker, kb, dispatcher)
 
 

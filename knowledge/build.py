@@ -22,7 +22,7 @@ from knowledge.pinyin import build_lexicon
 from knowledge.schema import Sources, SourceError, load_all
 from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _policy_source(fact: dict) -> dict:
@@ -44,6 +44,7 @@ def write_database(data: Sources, path: Path) -> None:
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
         {"key": "subsidy_rules", "value": data.subsidy_rules},
+        {"key": "aspects", "value": json.dumps(data.aspects, ensure_ascii=False)},
     ], pk="key")
     sources = [{"doc_number": "", "url": "", "kind": "article", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]
@@ -78,13 +79,16 @@ def write_database(data: Sources, path: Path) -> None:
     db["topics"].insert_all(
         ({"id": t["id"], "kind": t["kind"], "name": t["name"], "scope": t.get("scope") or "",
           "topic_values": json.dumps(t["values"], ensure_ascii=False),
+          "short": t.get("short") or t["values"][0],
           "note": t.get("note") or ""} for t in data.topics),
         pk="id",
     )
     db["statements"].insert_all(
         ({"topic_id": t["id"], "position": i, "text": s["text"],
           "source_id": f"policy:{s['policy']}" if "policy" in s else s["source"],
-          "policy_id": s.get("policy"), "passage": s.get("passage") or ""}
+          "policy_id": s.get("policy"), "passage": s.get("passage") or "",
+          "aspects": json.dumps(s.get("answers") or [], ensure_ascii=False),
+          "keywords": json.dumps(s.get("keywords") or [], ensure_ascii=False)}
          for t in data.topics for i, s in enumerate(t["statements"])),
         pk=("topic_id", "position"),
     )

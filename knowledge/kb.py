@@ -16,6 +16,7 @@ from pathlib import Path
 
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
+from knowledge.answers import AspectBook
 from knowledge.matching import FILLER, Asked, level_named, names_of, unit_kind, units_agree
 from knowledge.matching import score as fit
 from knowledge.pinyin import PinyinReader
@@ -42,7 +43,7 @@ class Source:
 
 def cite(title: str, issuer: str, doc_number: str = "", date: str = "") -> str:
     """《title》，issuer，document number，date: the parts a 来源 line names, unknown ones left out."""
-    parts = [title if title.startswith("《") else f"《{title}》", issuer]
+    parts = [title if title.startswith("《") else f"《{title}》"] + ([issuer] if issuer else [])
     if doc_number and doc_number != "n/a" and "not found" not in doc_number:
         parts.append(doc_number)
     if date and date != "None":
@@ -100,6 +101,8 @@ class Statement:
     text: str
     source_id: str
     confidence: str = "high"
+    aspects: tuple[str, ...] = ()  # what it answers (aspects.yaml)
+    keywords: tuple[str, ...] = ()  # what chooses it among statements answering the same aspect
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Topic:
     values: tuple[str, ...]
     note: str
     statements: tuple[Statement, ...] = field(default=())
+    short: str = ""  # how a suggestion names it ("3+2", 单招)
 
     def first_statement_only(self) -> "Topic":
         """For an overview of several topics: each one's opening statement."""
@@ -135,6 +139,8 @@ def _precedence(statistic: Statistic) -> tuple[bool, int]:
 
 # A question asking where something is or was held.
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪个(?:旗|市|县|盟|地方|城市|学校)|哪所|什么地方|位于")
+# Both levels asked together: 中职高职加起来, 一共, 总共.
+_TOGETHER = re.compile(r"加起来|一共|总共|合计|总数|加在一起")
 # What may follow a level's name in a question about its schools: 大专院校, 中职学校.
 _SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
 
@@ -278,6 +284,9 @@ class KnowledgeBase:
         asked about something (a city, another kind of school) that this figure is not about.
         """
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
+        if _TOGETHER.search(normalize(question)) and self._names_both_levels(question):
+            # "中职高职加起来多少所" asks for the whole, not one level.
+            question, scopes = f"职业院校 {self.without('scope', question)}", set()
         asked = self._school_words_generalised(Asked.parse(question, scopes, self.tagged))
         # On a tie the article, the primary source, wins over a policy fact ("全区有几所高职" is
         # the article's 37, not the 24 that run 3+2), then the most recent figure ("生均校舍面积"
@@ -303,6 +312,13 @@ class KnowledgeBase:
         if best is None or best_score <= 0:
             return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
         return StatisticMatch(best, best_score, self._unexplained(asked, best), asked.year)
+
+    def _names_both_levels(self, question: str) -> bool:
+        """Whether a question names 中职 and 高职 ("中职高职" holds 职高, so names are looked
+        for one by one, not as the longest matches)."""
+        text = normalize(question)
+        return all(any(alias in text for alias, canonical in self._aliases.get("scope", []) if canonical == level)
+                   for level in ("中职", "高职"))
 
     def _school_words_generalised(self, asked: Asked) -> Asked:
         """大专院校 and 中专学校 are the scope (already read) and 院校 / 学校: figures say
@@ -473,23 +489,38 @@ class KnowledgeBase:
     def _topics(self) -> tuple[Topic, ...]:
         confidence = {row["id"]: row["confidence"] for row in self._db.execute("select id, confidence from policies")}
         statements: dict[str, list[Statement]] = {}
-        for row in self._db.execute("select topic_id, text, source_id, policy_id from statements order by topic_id, position"):
+        rows = self._db.execute(
+            "select topic_id, text, source_id, policy_id, aspects, keywords from statements order by topic_id, position")
+        for row in rows:
             statements.setdefault(row["topic_id"], []).append(
-                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high")))
-        rows = self._db.execute("select id, kind, name, scope, topic_values, note from topics order by rowid")
+                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"),
+                          tuple(json.loads(row["aspects"])), tuple(json.loads(row["keywords"]))))
+        rows = self._db.execute("select id, kind, name, scope, topic_values, note, short from topics order by rowid")
         return tuple(
             Topic(row["id"], row["kind"], row["name"], row["scope"], tuple(json.loads(row["topic_values"])),
-                  row["note"], tuple(statements.get(row["id"], ())))
+                  row["note"], tuple(statements.get(row["id"], ())), row["short"])
             for row in rows)
 
-    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None) -> list[Topic]:
-        """Topics of a kind selected by a canonical value; a scope narrows, never empties, the list."""
+    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
+               strict: bool = False) -> list[Topic]:
+        """Topics of a kind selected by a canonical value. A scope narrows the list; unless
+        `strict`, it never empties it (a 中职 question about 助学贷款 still gets the loan)."""
         found = [t for t in self._topics
                  if (kind is None or t.kind == kind) and (value is None or value in t.values)]
         if scope:
             narrowed = [t for t in found if t.scope in ("", scope)]
-            found = narrowed or found
+            found = narrowed if narrowed or strict else found
         return found
+
+    @cached_property
+    def all_statements(self) -> tuple[Statement, ...]:
+        return tuple(s for topic in self._topics for s in topic.statements)
+
+    @cached_property
+    def aspect_book(self) -> AspectBook:
+        """What a question asks about its subject, and where to ask when nothing answers it."""
+        (text,) = self._db.execute("select value from meta where key = 'aspects'").fetchone()
+        return AspectBook.from_dict(json.loads(text))
 
     # -- search ----------------------------------------------------------------------
 

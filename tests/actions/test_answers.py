@@ -61,11 +61,15 @@ async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sou
     assert "教育厅，2022" in answer.splitlines()[-1] and "2025-11-26" in answer.splitlines()[-1]
 
 
-async def test_a_policy_figure_gives_the_fact_it_rests_on():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("25年职业本科首次招生招了多少人", "ask_statistic"))
-    answer = text_of(messages)
-    assert "2040" in answer and "依据：" in answer and "原文：" not in answer
+async def test_a_figure_is_the_answer_and_its_passage_comes_on_request():
+    question = "25年职业本科首次招生招了多少人"
+    answer = text_of((await run(ActionAnswerStatistic(), tracker(question, "ask_statistic")))[0])
+    assert "2040" in answer and "依据：" not in answer
     assert ends_with_source(answer) and "2026-01-06" in answer.splitlines()[-1]
+    # "详细说说": a policy figure gives the fact it rests on, an article figure its passage.
+    track = tracker("详细说说", "follow_up", last_topic="statistic", last_question=question)
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "2040" in answer and "依据：" in answer and "原文：" not in answer
 
 
 async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
@@ -135,7 +139,7 @@ async def test_an_admission_channel_named_after_another_is_answered():
     track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
                     last_topic="admission", channel="单招")
     answer = text_of((await run(ActionAnswerAdmission(), track))[0])
-    assert "6161" in answer and "33962" not in answer
+    assert "中等职业学校毕业生" in answer and "33962" not in answer
 
 
 @pytest.mark.parametrize("action, text, entities, expected", [
@@ -199,13 +203,14 @@ async def test_asking_where_about_a_programme_gets_its_topic():
 
 async def test_a_question_naming_no_programme_and_matching_none_gets_the_overview():
     messages, _ = await run(ActionAnswerPathway(), tracker("初中毕业有哪些路可以走", "ask_pathway"))
-    assert text_of(messages).count("【") > 1
+    answer = text_of(messages)
+    assert "五年一贯制" in answer and "职普融通" in answer and ends_with_source(answer)
+    assert {"五年一贯制", "“3+2”"} <= {button["title"] for button in messages[0]["buttons"]}
 
 
 async def test_a_changed_standard_is_given_with_its_dates():
     answer = text_of((await run(ActionAnswerSubsidy(), tracker("中职国家助学金一年多少钱", "ask_subsidy")))[0])
-    assert "2300" in answer and "2025年春季学期" in answer and "2000" in answer
-    assert "以当年公告为准" in answer
+    assert "2300" in answer and "2025年春季学期" in answer
 
 
 async def test_an_unknown_amount_is_said_to_be_unknown():
