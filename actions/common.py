@@ -43,7 +43,8 @@ class Question:
 def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
     message = tracker.latest_message or {}
     typed = message.get("text") or ""
-    text = kb.pinyin.to_hanzi(typed)  # "zhongzhi you duoshao suo" is 中职有多少所
+    # "zhongzhi you duoshao suo" is 中职有多少所; "how many vocational schools" 多少职业院校.
+    text = kb.english.to_chinese(kb.pinyin.to_hanzi(typed))
     # The vocabulary's longest match first ("交不起学费" is 绿色通道, not 免学费), then what
     # the model found that the vocabulary did not: misspellings no alias list covers.
     values: dict[str, list[str]] = {kind: kb.mentioned(kind, text) for kind in ENTITY_KINDS}
@@ -55,6 +56,15 @@ def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
                 values[kind].append(canonical)
     intent = (message.get("intent") or {}).get("name")
     return Question(text=text, intent=intent, values=values)
+
+
+def is_english(typed: str, kb: KnowledgeBase) -> bool:
+    """No Chinese typed, and none read from pinyin: the reply asks for Chinese."""
+    return not any("\u4e00" <= ch <= "\u9fff" for ch in kb.pinyin.to_hanzi(typed)) and any(c.isalpha() for c in typed)
+
+
+def message_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
 
 
 def _surface(text: str, entity: dict) -> str:
@@ -87,7 +97,7 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         if region and not kb.mentioned("place", question.text) and "内蒙" not in question.text:
             dispatcher.utter_message(text=templates.other_region(region, kb.aspect_book.where_to_ask["province"]))
             return []
-        if not any("\u4e00" <= ch <= "\u9fff" for ch in question.text):
+        if is_english(message_text(tracker), kb):
             dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)
         located = kb.location(question.text)
         if located:

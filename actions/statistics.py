@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
-from actions.topics import SELECTOR, answer_topic
+from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase, StatisticMatch
 from knowledge.matching import ASKS_NUMBER, PERIOD, measure_word
 from knowledge.text import YEAR, normalize, year_of
@@ -154,13 +154,9 @@ class ActionAnswerStatistic(KnowledgeAction):
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
-        last_topic = tracker.get_slot("last_topic")
-        if last_topic in SELECTOR and not any(question.values.values()) \
-                and set(kb.aspect_book.asked(question.text)) - {"scale"}:
-            selector = SELECTOR[last_topic]
-            value = tracker.get_slot(selector) if selector else None
-            return answer_topic(last_topic, [value] if value else [], tracker.get_slot("scope"), question.text,
-                                kb, dispatcher, context=tracker.get_slot("last_question") or "")
+        in_context = answer_in_context(question, tracker, kb, dispatcher)
+        if in_context is not None:
+            return in_context
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")
         match = kb.match_statistic(question.text)

@@ -70,7 +70,7 @@ def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) 
 
 
 def _flagged(statement: Statement) -> str:
-    flag = TO_BE_CONFIRMED if statement.confidence == "low" and TO_BE_CONFIRMED not in statement.text else ""
+    flag = TO_BE_CONFIRMED if statement.confidence == "low" and "待核实" not in statement.text else ""
     return f"{statement.text}{flag}"
 
 

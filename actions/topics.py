@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, Question, remember
-from knowledge.answers import borrow, choose, school_named, suggestions
+from knowledge.answers import borrow, choose, overlap, school_named, suggestions
 from knowledge.kb import KnowledgeBase, Topic
 from knowledge.text import YEAR, normalize, year_of
 
@@ -47,11 +47,11 @@ def answer_topic(kind: str, values: list[str], scope: str | None, text: str, kb:
     if not topics:
         # A scope with no such topic: 高职 has no 免学费, and a named school's own fees are not known.
         subject = (school[0] if school else scope or "") + (value or "")
-        where = book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None)
+        where = book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None, kind=kind)
         dispatcher.utter_message(text=templates.not_held(subject, where))
         return events
     if not values and len(topics) > 1:
-        focused = kb.topic_for(kind, f"{text} {context}", scope)
+        focused = kb.topic_for(kind, f"{text} {context}", scope) or _topic_answering(topics, asked, text)
         if focused is None:
             firsts = {t.statements[0].source_id: kb.source(t.statements[0].source_id) for t in topics if t.statements}
             dispatcher.utter_message(text=templates.topic_overview(topics, firsts),
@@ -65,9 +65,18 @@ def answer_topic(kind: str, values: list[str], scope: str | None, text: str, kb:
     return events + _answer_aspects(topics[:MAX_TOPICS], asked, text, kb, sources, dispatcher)
 
 
+def _topic_answering(topics: list[Topic], asked: list[str], text: str) -> Topic | None:
+    """The one topic whose statements answer what was asked in the question's own words
+    ("文化素质考那几科" is 单招's exam), when exactly one does."""
+    if not asked:
+        return None
+    fitting = [t for t in topics if any(overlap(s, text) for s in t.statements if asked[0] in s.aspects)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def _topics(kind: str, values: list[str], scope: str | None, text: str, kb: KnowledgeBase) -> list[Topic]:
     if not values:
-        return kb.topics(kind, None, scope)
+        return [t for t in kb.topics(kind, None, scope) if t.in_menu]
     topics = [t for value in values for t in kb.topics(kind, value, scope, strict=bool(scope))]
     if any(word in text for word in GENERAL_SCHOOL) and kind == "pathway" and "职普融通" not in values:
         topics += kb.topics("pathway", "职普融通")
@@ -88,9 +97,12 @@ def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: Knowle
         shown += units
     answered = {a for unit in shown for a in unit.aspects}
     missing = [a for a in asked if a not in answered and a in book.aspects]
+    others = [s for t in kb.topics() if t.kind != topic_kind(topics) for s in t.statements]
     for aspect in list(missing):
-        # Another subject's statement may answer it in the question's own words.
-        borrowed = borrow(kb.all_statements, aspect, text)
+        # Another kind of subject may answer it in the question's own words: "以后还能考本科不"
+        # after 五年一贯制 is answered by the routes to a degree. Another programme of the same
+        # kind never answers for this one (the loan is not applied for like the 助学金).
+        borrowed = borrow(others, aspect, text)
         if borrowed is not None and borrowed not in shown:
             sources.setdefault(borrowed.source_id, kb.source(borrowed.source_id))
             parts.append(("", [borrowed]))
@@ -111,11 +123,15 @@ def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: Knowle
         # "2026年单招什么时候报名": what is known is another year's; say so first.
         preface.append(f"我没有{year_of(year)}年的这项资料，已知的情况是：")
     if missing or preface:
-        lines.append(book.where(missing[0] if missing else (asked[0] if asked else None)))
+        lines.append(book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind))
     used = [unit for _, units in parts for unit in units]
     dispatcher.utter_message(text=templates.short_answer(parts, sources, lines, preface),
                              buttons=_suggestions(topic, book, asked, used))
     return []
+
+
+def topic_kind(topics: list[Topic]) -> str:
+    return topics[0].kind
 
 
 def _label(topic: Topic, topics: list[Topic]) -> str:
@@ -141,6 +157,25 @@ def _button(title: str, payload: str) -> dict[str, str]:
 def _selected(kind: str, value: str | None) -> dict[str, str | None]:
     selector = SELECTOR[kind]
     return {selector: value} if selector else {}
+
+
+# A message this short that asks only an aspect ("最多贷多少", "去哪申请 找谁") leans on the answer before.
+SHORT_FOLLOW_UP = 16
+
+
+def answer_in_context(question: Question, tracker: Tracker, kb: KnowledgeBase,
+                      dispatcher: CollectingDispatcher) -> list[dict[str, Any]] | None:
+    """Answer a short question that names no subject but asks an aspect of the topic answered
+    just before, whatever intent the model gave it; None when it is not such a question."""
+    last_topic = tracker.get_slot("last_topic")
+    if last_topic not in SELECTOR or any(question.values.values()) or len(question.text) > SHORT_FOLLOW_UP:
+        return None
+    if not set(kb.aspect_book.asked(question.text)) - {"scale"} and not kb.aspect_book.wants_details(question.text):
+        return None
+    selector = SELECTOR[last_topic]
+    value = tracker.get_slot(selector) if selector else None
+    return answer_topic(last_topic, [value] if value else [], tracker.get_slot("scope"), question.text, kb,
+                        dispatcher, context=tracker.get_slot("last_question") or "")
 
 
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):

@@ -46,6 +46,7 @@ class AspectBook:
     where_to_ask: dict[str, str]
     other_regions: tuple[str, ...] = ()
     asks: dict[tuple[str, str], str] = field(default_factory=dict)  # (aspect, topic kind) -> how to ask
+    where_by_kind: dict[str, str] = field(default_factory=dict)  # topic kind -> where_to_ask key
 
     @classmethod
     def from_dict(cls, book: dict) -> "AspectBook":
@@ -54,7 +55,7 @@ class AspectBook:
         asks = {(name, kind): text for name, a in book["aspects"].items()
                 for kind, text in (a.get("ask_by_kind") or {}).items()}
         return cls(aspects, tuple(normalize(c) for c in book["details"]["cues"]), dict(book["where_to_ask"]),
-                   tuple(book.get("other_regions") or ()), asks)
+                   tuple(book.get("other_regions") or ()), asks, dict(book.get("where_by_kind") or {}))
 
     def other_region(self, question: str) -> str | None:
         """A province or region other than Inner Mongolia that the question is about."""
@@ -88,8 +89,10 @@ class AspectBook:
         template = self.asks.get((aspect, kind)) or self.aspects[aspect].ask
         return template.format(subject=subject)
 
-    def where(self, aspect: str | None, default: str = "admission") -> str:
-        key = self.aspects[aspect].where if aspect in self.aspects else default
+    def where(self, aspect: str | None, default: str = "admission", kind: str | None = None) -> str:
+        """Where to ask what the knowledge base does not hold: by the kind of subject if
+        known (a subsidy at the school's 资助中心), else by what was asked."""
+        key = self.where_by_kind.get(kind or "") or (self.aspects[aspect].where if aspect in self.aspects else default)
         return self.where_to_ask[key] if key in self.where_to_ask else next(iter(self.where_to_ask.values()))
 
 
@@ -125,7 +128,7 @@ class Choice:
     asked: tuple[str, ...] = field(default=())
 
 
-def _overlap(statement: Answerable, text: str) -> int:
+def overlap(statement: Answerable, text: str) -> int:
     """How many of a statement's keywords the question uses: 利息 chooses the rate."""
     return sum(1 for word in statement.keywords if normalize(word) in text)
 
@@ -148,10 +151,10 @@ def choose(statements: Iterable[Answerable], asked: list[str], question: str) ->
             if asked:
                 missing.append(aspect)
             continue
-        best = max(candidates, key=lambda s: (_overlap(s, text), -candidates.index(s)))
+        best = max(candidates, key=lambda s: (overlap(s, text), -candidates.index(s)))
         # A second statement of the same aspect joins when the question names its keywords
         # too ("利息多少，最多能贷多少").
-        extra = [s for s in candidates if s is not best and _overlap(s, text) > 0 and _overlap(best, text) > 0]
+        extra = [s for s in candidates if s is not best and overlap(s, text) > 0 and overlap(best, text) > 0]
         for unit in [best, *extra[:1]]:
             if unit not in units:
                 units.append(unit)
@@ -164,7 +167,7 @@ def borrow(statements: Iterable[Answerable], aspect: str, question: str) -> Answ
     """A statement of another subject that answers `aspect` in the question's own words: "那以后
     还能考本科不" after 五年一贯制 is answered by what a 高职 graduate can do (专升本)."""
     text = normalize(question)
-    scored = [(_overlap(s, text), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
+    scored = [(overlap(s, text), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
     best = max(scored, key=lambda x: x[:2], default=None)
     return best[2] if best and best[0] >= 1 else None
 

@@ -45,6 +45,7 @@ def write_database(data: Sources, path: Path) -> None:
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
         {"key": "subsidy_rules", "value": data.subsidy_rules},
         {"key": "aspects", "value": json.dumps(data.aspects, ensure_ascii=False)},
+        {"key": "english", "value": json.dumps(data.english, ensure_ascii=False)},
     ], pk="key")
     sources = [{"doc_number": "", "url": "", "kind": "article", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]
@@ -79,7 +80,7 @@ def write_database(data: Sources, path: Path) -> None:
     db["topics"].insert_all(
         ({"id": t["id"], "kind": t["kind"], "name": t["name"], "scope": t.get("scope") or "",
           "topic_values": json.dumps(t["values"], ensure_ascii=False),
-          "short": t.get("short") or t["values"][0],
+          "short": t.get("short") or t["values"][0], "in_menu": t.get("in_menu", True),
           "note": t.get("note") or ""} for t in data.topics),
         pk="id",
     )

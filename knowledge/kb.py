@@ -17,6 +17,7 @@ from pathlib import Path
 from knowledge import settings
 from knowledge.build import SCHEMA_VERSION
 from knowledge.answers import AspectBook
+from knowledge.english import EnglishReader
 from knowledge.matching import FILLER, Asked, level_named, names_of, unit_kind, units_agree
 from knowledge.matching import score as fit
 from knowledge.pinyin import PinyinReader
@@ -115,6 +116,7 @@ class Topic:
     note: str
     statements: tuple[Statement, ...] = field(default=())
     short: str = ""  # how a suggestion names it ("3+2", 单招)
+    in_menu: bool = True  # listed when a question names no programme (资助投入 is a figure, not one)
 
     def first_statement_only(self) -> "Topic":
         """For an overview of several topics: each one's opening statement."""
@@ -495,10 +497,11 @@ class KnowledgeBase:
             statements.setdefault(row["topic_id"], []).append(
                 Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"),
                           tuple(json.loads(row["aspects"])), tuple(json.loads(row["keywords"]))))
-        rows = self._db.execute("select id, kind, name, scope, topic_values, note, short from topics order by rowid")
+        rows = self._db.execute(
+            "select id, kind, name, scope, topic_values, note, short, in_menu from topics order by rowid")
         return tuple(
             Topic(row["id"], row["kind"], row["name"], row["scope"], tuple(json.loads(row["topic_values"])),
-                  row["note"], tuple(statements.get(row["id"], ())), row["short"])
+                  row["note"], tuple(statements.get(row["id"], ())), row["short"], bool(row["in_menu"]))
             for row in rows)
 
     def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
@@ -511,6 +514,12 @@ class KnowledgeBase:
             narrowed = [t for t in found if t.scope in ("", scope)]
             found = narrowed if narrowed or strict else found
         return found
+
+    @cached_property
+    def english(self) -> EnglishReader:
+        """Reads a question typed in English ("how many vocational schools") as Chinese."""
+        (text,) = self._db.execute("select value from meta where key = 'english'").fetchone()
+        return EnglishReader(json.loads(text))
 
     @cached_property
     def all_statements(self) -> tuple[Statement, ...]:

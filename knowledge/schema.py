@@ -45,6 +45,7 @@ class Sources:
     article: str = ""
     subsidy_rules: str = ""  # validated text of subsidy_rules.yaml
     aspects: dict = field(default_factory=dict)  # aspects.yaml: what a question asks, and where to ask
+    english: dict[str, str] = field(default_factory=dict)  # english.yaml: English phrase -> Chinese
 
 
 def read_yaml(path: Path) -> Any:
@@ -187,6 +188,14 @@ def load_policies(path: Path) -> list[dict]:
     return facts
 
 
+def load_english(path: Path) -> dict[str, str]:
+    phrases = read_yaml(path) or {}
+    for phrase, chinese in phrases.items():
+        if not isinstance(phrase, str) or not isinstance(chinese, str) or not phrase.isascii():
+            raise SourceError(path, str(phrase), "an English phrase and the Chinese it means")
+    return phrases
+
+
 def load_aspects(path: Path) -> dict:
     """What a question can ask about its subject (aspects.yaml), each with its cues and the
     place to ask when nothing answers it."""
@@ -200,6 +209,9 @@ def load_aspects(path: Path) -> dict:
             raise SourceError(path, name, f"unknown where_to_ask {aspect['where']!r}")
         if "{subject}" not in aspect["ask"]:
             raise SourceError(path, name, "'ask' must name the {subject}")
+    for kind, key in (book.get("where_by_kind") or {}).items():
+        if key not in where:
+            raise SourceError(path, f"where_by_kind.{kind}", f"unknown where_to_ask {key!r}")
     if not (book.get("details") or {}).get("cues"):
         raise SourceError(path, "details", "missing 'cues'")
     return book
@@ -303,4 +315,5 @@ def load_all(directory: Path | None = None) -> Sources:
         article=article,
         subsidy_rules=subsidy_rules,
         aspects=aspects,
+        english=load_english(directory / "english.yaml"),
     )

@@ -234,3 +234,91 @@ async def test_the_search_fallback_answers_with_a_passage_and_source():
 async def test_the_search_fallback_does_not_answer_unrelated_text():
     messages, _ = await run(ActionSearchKnowledge(), tracker("今天天气怎么样", "nlu_fallback"))
     assert "utter_out_of_scope" == messages[0]["response"]
+
+
+# -- answering what was asked (issue 16) ------------------------------------------------
+
+def before_source(answer: str) -> str:
+    return "\n".join(line for line in answer.splitlines() if not line.startswith("来源："))
+
+
+async def test_an_aspect_is_answered_alone_with_suggestions_for_the_others():
+    messages, events = await run(ActionAnswerAdmission(), tracker("单招一般几月份考试", "ask_admission",
+                                                                  [{"entity": "channel", "value": "单招"}]))
+    answer = text_of(messages)
+    assert "3月" in answer and "文化素质" not in answer and "33962" not in answer
+    assert ends_with_source(answer) and len(before_source(answer)) < 200
+    titles = [button["title"] for button in messages[0]["buttons"]]
+    assert "详细说说" in titles and len(titles) <= 3
+    assert SlotSet("last_aspect", "when") in events
+
+
+async def test_a_follow_up_keeps_the_aspect_asked_before():
+    track = tracker("那对口招生呢", "follow_up", [{"entity": "channel", "value": "对口招生"}],
+                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "语文" in answer and "6161" not in answer
+
+
+async def test_details_give_the_whole_topic():
+    answer = text_of((await run(ActionAnswerAdmission(), tracker("详细说说单招", "ask_admission",
+                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    assert "33962" in answer and "文化素质" in answer and answer.count("\n") > 6
+
+
+async def test_two_programmes_compared_side_by_side():
+    entities = [{"entity": "pathway", "value": "五年一贯制"}, {"entity": "pathway", "value": "三二分段"}]
+    answer = text_of((await run(ActionAnswerPathway(), tracker("五年一贯制和3+2有什么区别", "ask_pathway", entities)))[0])
+    assert answer.startswith("五年一贯制：") and "\n“3+2”：" in answer and ends_with_source(answer)
+
+
+async def test_a_named_schools_tuition_is_declined_with_where_to_ask_and_no_number():
+    text = "我家孩子在呼和浩特职业学院, 学费多少"
+    answer = text_of((await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy",
+                                                               [{"entity": "subsidy", "value": "免学费"}])))[0])
+    assert "我没有呼和浩特职业学院" in answer and "招生办" in answer
+    assert not DIGITS.search(answer) and "2000" not in answer
+
+
+async def test_another_province_is_not_answered_with_inner_mongolias_rules():
+    messages, _ = await run(ActionAnswerAdmission(), tracker("北京的单招考什么", "ask_admission",
+                                                             [{"entity": "channel", "value": "单招"}]))
+    answer = text_of(messages)
+    assert "只了解内蒙古" in answer and "北京" in answer and not DIGITS.search(answer)
+
+
+async def test_an_english_question_asks_for_chinese_and_answers_what_it_can_read():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("how many vocational schools are there", "ask_statistic"))
+    assert "请用中文提问" in messages[0]["text"]
+    assert "237" in messages[1]["text"] and ends_with_source(messages[1]["text"])
+
+
+async def test_a_short_question_after_an_answer_is_asked_of_that_answer_whatever_its_intent():
+    from actions.search import ActionAnswerOutOfScope
+
+    track = tracker("最多贷多少", "out_of_scope", last_topic="subsidy", last_question="助学贷款是什么",
+                    subsidy="助学贷款")
+    answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
+    assert "20000" in answer and ends_with_source(answer)
+    messages, _ = await run(ActionAnswerOutOfScope(), tracker("最多贷多少", "out_of_scope"))
+    assert "utter_out_of_scope" == messages[0]["response"]
+
+
+async def test_what_another_kind_of_subject_answers_is_borrowed_in_the_questions_own_words():
+    track = tracker("那以后还能考本科不", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
+                    pathway="五年一贯制")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "本科" in before_source(answer) and "五年一贯制是中职学校" not in answer
+
+
+async def test_an_aspect_nothing_answers_says_so_first_and_where_to_ask():
+    track = tracker("那读完拿的是啥毕业证", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
+                    pathway="五年一贯制")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert answer.startswith("关于五年一贯制的毕业证书") and "没有查到" in answer and "教育局" in answer
+
+
+async def test_a_year_not_held_is_said_before_what_is_known():
+    answer = text_of((await run(ActionAnswerAdmission(), tracker("2026年单招什么时候报名", "ask_admission",
+                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    assert answer.startswith("我没有2026年") and "nm.zsks.cn" in answer
