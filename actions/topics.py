@@ -8,6 +8,7 @@ suggestions for the other aspects of the same subject, and the whole topic on re
 from __future__ import annotations
 
 import abc
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -159,6 +160,8 @@ def _selected(kind: str, value: str | None) -> dict[str, str | None]:
     return {selector: value} if selector else {}
 
 
+# A question that names only what changes: "那对口招生呢", "对口招生的呢".
+ELLIPTICAL = re.compile(r"^(?:那|那么)|呢\s*[？?]?\s*$")
 # A message this short that asks only an aspect ("最多贷多少", "去哪申请 找谁") leans on the answer before.
 SHORT_FOLLOW_UP = 16
 
@@ -186,12 +189,16 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
         selector = SELECTOR[self.kind]
         values = list(question.values.get(selector) or []) if selector else []
         context = tracker.get_slot("last_question") or ""
+        asked = None
+        if tracker.get_slot("last_topic") == self.kind and ELLIPTICAL.search(question.text):
+            # "那对口招生呢" after "单招考什么": the question before's aspect, of another subject.
+            asked = [a for a in (tracker.get_slot("last_aspect") or "").split(",") if a]
         if not values and selector and tracker.get_slot("last_topic") == self.kind \
                 and kb.aspect_book.asked(question.text) and tracker.get_slot(selector):
             # "最多能贷多少" after a loan answer asks it of the loan.
             values = [tracker.get_slot(selector)]
         return answer_topic(self.kind, values, question.first("scope"), question.text, kb, dispatcher,
-                            context=context)
+                            asked=asked, context=context)
 
 
 class ActionAnswerPathway(TopicAction):

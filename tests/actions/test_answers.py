@@ -260,6 +260,13 @@ async def test_a_follow_up_keeps_the_aspect_asked_before():
     assert "语文" in answer and "6161" not in answer
 
 
+async def test_a_channel_named_after_another_keeps_the_aspect_whatever_the_intent():
+    track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
+                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    answer = text_of((await run(ActionAnswerAdmission(), track))[0])
+    assert "语文" in answer and "6161" not in answer
+
+
 async def test_details_give_the_whole_topic():
     answer = text_of((await run(ActionAnswerAdmission(), tracker("详细说说单招", "ask_admission",
                                                                  [{"entity": "channel", "value": "单招"}])))[0])
