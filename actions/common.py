@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import re
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
+from knowledge.answers import school_named
+from knowledge.text import YEAR, normalize, year_of
 from knowledge.kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
     message = tracker.latest_message or {}
     typed = message.get("text") or ""
     # "zhongzhi you duoshao suo" is 中职有多少所; "how many vocational schools" 多少职业院校.
-    text = kb.english.to_chinese(kb.pinyin.to_hanzi(typed))
+    text = kb.pinyin.to_hanzi(kb.english.to_chinese(typed))
     # The vocabulary's longest match first ("交不起学费" is 绿色通道, not 免学费), then what
     # the model found that the vocabulary did not: misspellings no alias list covers.
     values: dict[str, list[str]] = {kind: kb.mentioned(kind, text) for kind in ENTITY_KINDS}
@@ -56,6 +59,17 @@ def read_question(tracker: Tracker, kb: KnowledgeBase) -> Question:
                 values[kind].append(canonical)
     intent = (message.get("intent") or {}).get("name")
     return Question(text=text, intent=intent, values=values)
+
+
+# What only a school itself can say: its fees and its admission scores.
+SCHOOL_DATA = re.compile(r"学费|收费|多少钱|分数|多少分|录取线|分数线|几分")
+
+
+def same_year(question: str, passage: str) -> bool:
+    """A passage answers a question naming a year only if it is about that year: 2024's
+    cut-off scores are no answer to 2025's."""
+    asked = YEAR.search(normalize(question))
+    return asked is None or str(year_of(asked)) in passage
 
 
 def is_english(typed: str, kb: KnowledgeBase) -> bool:
@@ -96,6 +110,11 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         region = kb.aspect_book.other_region(question.text)
         if region and not kb.mentioned("place", question.text) and "内蒙" not in question.text:
             dispatcher.utter_message(text=templates.other_region(region, kb.aspect_book.where_to_ask["province"]))
+            return []
+        school = school_named(question.text)
+        if school and SCHOOL_DATA.search(question.text):
+            # "包头职业技术学院单招去年多少分能录": one school's fees and scores are not known here.
+            dispatcher.utter_message(text=templates.school_not_held(school[0], question.text, kb.aspect_book))
             return []
         if is_english(message_text(tracker), kb):
             dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)

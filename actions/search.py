@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from actions.common import KnowledgeAction, Question
+from actions.common import KnowledgeAction, Question, same_year
 from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase
 
@@ -37,7 +37,7 @@ class ActionSearchKnowledge(KnowledgeAction):
         in_context = answer_in_context(question, tracker, kb, dispatcher)
         if in_context is not None:
             return in_context
-        hits = [hit for hit in kb.search(question.text) if not hit.unmatched]
+        hits = [hit for hit in kb.search(question.text) if not hit.unmatched and same_year(question.text, hit.body)]
         if not hits:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []

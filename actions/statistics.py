@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
-from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember
+from actions.common import ENTITY_KINDS, KnowledgeAction, Question, remember, same_year
 from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase, StatisticMatch
 from knowledge.matching import ASKS_NUMBER, PERIOD, measure_word
@@ -39,7 +39,7 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
     if not answers(match):
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
         # every word of the question may answer it; otherwise say honestly it is not known.
-        hits = [hit for hit in kb.search(query) if not hit.unmatched and hit.kind == "topic"]
+        hits = [hit for hit in kb.search(query) if not hit.unmatched and hit.kind == "topic" and same_year(query, hit.body)]
         if hits:
             dispatcher.utter_message(text=templates.search_answer(hits[0].body, hits[0].title,
                                                                   kb.source(hits[0].source_id)))
@@ -47,12 +47,18 @@ def answer_statistic(query: str, kb: KnowledgeBase, dispatcher: CollectingDispat
             hint = "、".join(match.unmatched[:2]) or None
             dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.data_year))
         return remember("statistic", query)
-    utter_statistic(match, kb, dispatcher, quote)
+    utter_statistic(match, kb, dispatcher, quote, query)
     return remember("statistic", query)
 
 
+def with_year(question: str, year: int) -> str:
+    """The question asked of another year: "2023年单招录了多少人" -> "2022年单招录了多少人"."""
+    replaced, count = YEAR.subn(str(year), normalize(question), count=1)
+    return replaced if count else f"{year}年{question}"
+
+
 def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: CollectingDispatcher,
-                    quote: bool = False) -> None:
+                    quote: bool = False, query: str = "") -> None:
     statistic = match.statistic
     like = kb.statistics_like(statistic)
     years = [s.year for s in (statistic, *like) if s.year]
@@ -60,6 +66,14 @@ def utter_statistic(match: StatisticMatch, kb: KnowledgeBase, dispatcher: Collec
     newer = [(s, kb.source(s.source_id)) for s in like
              if match.asked_year is None and statistic.year and s.year and s.year > statistic.year
              and s.source_id != statistic.source_id]
+    if match.year_differs and not quote:
+        # Another year's figure is no answer to this year's question: say which years there
+        # are, and let one tap ask for one of them.
+        held = sorted({y for y in years if y != match.asked_year}, reverse=True)
+        dispatcher.utter_message(text=templates.year_not_held(match.asked_year, held),
+                                 buttons=[{"title": f"看{year}年的数据", "payload": with_year(query, year)}
+                                          for year in held[:2]])
+        return
     dispatcher.utter_message(text=templates.statistic_answer(match, kb.source(statistic.source_id), years, newer, quote))
 
 
@@ -166,5 +180,5 @@ class ActionAnswerStatistic(KnowledgeAction):
         if len(asked) < 2:
             return answer_statistic(question.text, kb, dispatcher, match=match)
         for each in asked:
-            utter_statistic(each, kb, dispatcher)
+            utter_statistic(each, kb, dispatcher, query=question.text)
         return remember("statistic", question.text)

@@ -45,11 +45,16 @@ def _figure(statistic: Statistic) -> str:
     return f"{statistic.answer.rstrip('。')}{year}。"
 
 
+def year_not_held(asked: int, held: Sequence[int]) -> str:
+    have = "、".join(f"{year}年" for year in held)
+    return f"我没有{asked}年的这项数据（我有{have}的）。{asked}年的数字请看内蒙古自治区教育厅网站 https://jyt.nmg.gov.cn 的公告。"
+
+
 def statistic_unknown(topic_hint: str | None, data_year: int) -> str:
     about = f"关于“{topic_hint}”的" if topic_hint else "这个"
     return (f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
             f"我手上的统计数据主要是{data_year}年内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
-            + WHERE_TO_ASK)
+            + WHERE_TO_ASK + "一个盟市或旗县的数字，可以问当地的盟市教育局。")
 
 
 def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) -> str:
@@ -102,6 +107,13 @@ def not_held(what: str, where: str, general: Statement | None = None, source: So
     if general is not None and source is not None:
         lines.append(source_line([source]))
     return "\n".join(lines)
+
+
+def school_not_held(school: str, question: str, book) -> str:
+    fees = any(word in question for word in ("学费", "收费", "多少钱"))
+    what = "学费标准" if fees else "录取分数"
+    where = book.where_to_ask["tuition"] if fees else book.where_to_ask["exam"]
+    return f"我没有{school}的{what}资料，各校不同。{where}"
 
 
 def other_region(region: str, where: str) -> str:

@@ -103,7 +103,7 @@ def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: Knowle
         # Another kind of subject may answer it in the question's own words: "以后还能考本科不"
         # after 五年一贯制 is answered by the routes to a degree. Another programme of the same
         # kind never answers for this one (the loan is not applied for like the 助学金).
-        borrowed = borrow(others, aspect, text)
+        borrowed = borrow(others, aspect, text, book.cues)
         if borrowed is not None and borrowed not in shown:
             sources.setdefault(borrowed.source_id, kb.source(borrowed.source_id))
             parts.append(("", [borrowed]))
@@ -121,9 +121,15 @@ def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: Knowle
         parts = [("", list(choose(topic.statements, [], text).units[:1]))]
     year = YEAR.search(normalize(text))
     if year and shown and not any(str(year_of(year)) in unit.text for unit in shown):
-        # "2026年单招什么时候报名": what is known is another year's; say so first.
-        preface.append(f"我没有{year_of(year)}年的这项资料，已知的情况是：")
-    if missing or preface:
+        # "2026年单招什么时候报名": another year's dates are no answer. What holds every year
+        # stays; a statement of another year goes, and the year asked is said to be missing.
+        parts = [(label, [u for u in units if not YEAR.search(normalize(u.text))]) for label, units in parts]
+        preface.append(f"我没有{year_of(year)}年的这项资料。")
+        if not any(units for _, units in parts):
+            parts = []
+    if several and "differs" in asked:
+        lines.append("两者在招生、转段和毕业证上的具体区别，以学校招生简章为准。")
+    if missing or preface or (several and "differs" in asked):
         lines.append(book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind))
     used = [unit for _, units in parts for unit in units]
     dispatcher.utter_message(text=templates.short_answer(parts, sources, lines, preface),

@@ -80,6 +80,10 @@ class AspectBook:
         asked = sorted(at, key=at.__getitem__)
         return [a for a in asked if a != "what_is"] or asked
 
+    @property
+    def cues(self) -> frozenset[str]:
+        return frozenset(cue for aspect in self.aspects.values() for cue in aspect.cues)
+
     def wants_details(self, question: str) -> bool:
         text = normalize(question)
         return any(cue in text for cue in self.detail_cues)
@@ -136,38 +140,50 @@ def overlap(statement: Answerable, text: str) -> int:
 def choose(statements: Iterable[Answerable], asked: list[str], question: str) -> Choice:
     """The statements that answer the aspects asked, the best one per aspect.
 
-    Asked nothing in particular, the subject's one-line answer to "what is it" is given.
     Among statements answering the same aspect, the one whose keywords the question uses
-    most wins; on a tie, the earlier (the topic's order puts the general rule first).
+    most wins; on a tie, the earlier (the topic's order puts the general rule first). A
+    statement the question names in two or more of its keywords answers it whatever its
+    aspects ("单招能报几个学校几个专业" is the 1-college-3-majors rule, not the 34 colleges).
+    Asked nothing in particular, the statement its words name wins, else the subject's
+    one-line answer to "what is it".
     """
     statements = list(statements)
     text = normalize(question)
-    aspects = asked[:MAX_ASPECTS] or ["what_is"]
+    ranked = sorted(statements, key=lambda s: (-overlap(s, text), statements.index(s)))
+    named = ranked[0] if ranked and overlap(ranked[0], text) >= (2 if asked else 1) else None
+    if not asked:
+        first = named or next((s for s in statements if "what_is" in s.aspects), statements[0] if statements else None)
+        return Choice((first,) if first else (), (), ())
     units: list = []
     missing = []
-    for aspect in aspects:
+    for aspect in asked[:MAX_ASPECTS]:
         candidates = [s for s in statements if aspect in s.aspects]
-        if not candidates:
-            if asked:
-                missing.append(aspect)
+        best = max(candidates, key=lambda s: (overlap(s, text), -candidates.index(s)), default=None)
+        if named is not None and (best is None or overlap(named, text) > overlap(best, text)):
+            best = named
+        if best is None:
+            missing.append(aspect)
             continue
-        best = max(candidates, key=lambda s: (overlap(s, text), -candidates.index(s)))
         # A second statement of the same aspect joins when the question names its keywords
         # too ("利息多少，最多能贷多少").
         extra = [s for s in candidates if s is not best and overlap(s, text) > 0 and overlap(best, text) > 0]
         for unit in [best, *extra[:1]]:
             if unit not in units:
                 units.append(unit)
-    if not units and not asked and statements:
-        units.append(statements[0])
     return Choice(tuple(units[:MAX_UNITS]), tuple(missing), tuple(asked))
 
 
-def borrow(statements: Iterable[Answerable], aspect: str, question: str) -> Answerable | None:
+def borrow(statements: Iterable[Answerable], aspect: str, question: str,
+           cues: frozenset[str] = frozenset()) -> Answerable | None:
     """A statement of another subject that answers `aspect` in the question's own words: "那以后
-    还能考本科不" after 五年一贯制 is answered by what a 高职 graduate can do (专升本)."""
+    还能考本科不" after 五年一贯制 is answered by what a 高职 graduate can do (专升本). Only
+    words naming a subject count, not the words that ask (`cues`: 几年, 同时)."""
     text = normalize(question)
-    scored = [(overlap(s, text), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
+
+    def named(statement: Answerable) -> int:
+        return sum(1 for word in statement.keywords if normalize(word) in text and normalize(word) not in cues)
+
+    scored = [(named(s), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
     best = max(scored, key=lambda x: x[:2], default=None)
     return best[2] if best and best[0] >= 1 else None
 

@@ -48,10 +48,12 @@ async def test_a_statistic_not_held_gets_no_number_and_where_to_ask():
     assert "教育厅" in answer and "2022年" in answer
 
 
-async def test_a_year_not_held_says_which_year_it_has():
+async def test_a_year_not_held_says_which_year_it_has_and_gives_no_other_years_figure():
     messages, _ = await run(ActionAnswerStatistic(), tracker("2019年全区在校生有多少", "ask_statistic"))
     answer = text_of(messages)
-    assert "2019" in answer and "只有2022年" in answer and "39.33" in answer
+    assert "我没有2019年" in answer and "2022年" in answer and "39.33" not in answer
+    # one tap asks the same of a year that is held
+    assert "2022年全区在校生有多少" in [button["payload"] for button in messages[0]["buttons"]]
 
 
 async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sources():
@@ -329,3 +331,18 @@ async def test_a_year_not_held_is_said_before_what_is_known():
     answer = text_of((await run(ActionAnswerAdmission(), tracker("2026年单招什么时候报名", "ask_admission",
                                                                  [{"entity": "channel", "value": "单招"}])))[0])
     assert answer.startswith("我没有2026年") and "nm.zsks.cn" in answer
+
+
+async def test_one_schools_scores_are_declined_naming_the_school():
+    answer = text_of((await run(ActionAnswerStatistic(), tracker("包头职业技术学院单招去年多少分能录", "ask_statistic")))[0])
+    assert "我没有包头职业技术学院的录取分数" in answer and "nm.zsks.cn" in answer and "来源" not in answer
+
+
+async def test_a_passage_of_another_year_is_no_answer_to_this_years_question():
+    messages, _ = await run(ActionSearchKnowledge(), tracker("2025年对口招生计算机类控制线多少分", "nlu_fallback"))
+    assert "120" not in (messages[0].get("text") or "")
+
+
+async def test_another_years_dates_are_not_given_for_the_year_asked():
+    answer = text_of((await run(ActionAnswerUndergraduate(), tracker("2026专升本几号开始报名", "ask_undergraduate")))[0])
+    assert answer.startswith("我没有2026年") and "2月24" not in answer and "nm.zsks.cn" in answer
