@@ -128,7 +128,7 @@ def _answer_aspects(topics: list[Topic], asked: list[str], text: str, kb: Knowle
         if not any(units for _, units in parts):
             parts = []
     if several and "differs" in asked:
-        lines.append("两者在招生、转段和毕业证上的具体区别，以学校招生简章为准。")
+        lines.append("两者在招生、转段和毕业证上的具体区别，我没有查到内蒙古的官方说法，以学校招生简章为准。")
     if missing or preface or (several and "differs" in asked):
         lines.append(book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind))
     used = [unit for _, units in parts for unit in units]

@@ -30,7 +30,7 @@ from knowledge import settings
 # The answer must come first: a required fact counts only within this many characters.
 ANSWER_WINDOW = 200
 # How an honest reply says it does not have something.
-DECLINES = ("没有查到", "没查到", "我没有", "没有可靠", "只了解内蒙古", "超出了我能回答", "请用中文")
+DECLINES = ("没有查到", "没查到", "我没有", "资料里没有", "没有可靠", "只了解内蒙古", "超出了我能回答", "请用中文")
 # Where-to-ask markers for an answer-expected question that was honestly declined instead.
 WHERE = ("招生办", "资助中心", "资助办", "nm.zsks.cn", "招生考试信息网", "教育局", "教育厅", "jyt.nmg.gov.cn",
          "教育考试院", "招生简章")
