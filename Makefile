@@ -106,8 +106,9 @@ test: install kb train validate ## set up everything and run all tests
 
 # The evaluation sets in evaluation/sets/: the development set and the held-out set
 # (docs/evaluation.md records their figures).
-eval: install kb train ## score the evaluation sets (evaluation/sets/) end to end
+eval: install kb train ## score the evaluation sets (evaluation/sets/) end to end, then the replies per item
 	$(BIN)/python -m evaluation.run
+	$(BIN)/python -m evaluation.replies
 
 # 5-fold cross-validation of the NLU pipeline on the training data (slow: five trainings).
 eval-cv: install $(SYNONYMS) ## 5-fold cross-validation of the NLU pipeline (slow)

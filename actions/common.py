@@ -51,6 +51,14 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         # Between the steps the call may be cancelled: Sanic cancels the handler when Rasa
         # gives up on the call (connectors/action_guard.py) and closes the connection.
         await asyncio.sleep(0)
+        beyond = kb.out_of_reach(question.text)
+        if beyond is not None:
+            # "北京的单招考什么", "包头职业技术学院单招去年多少分能录": not answered with Inner
+            # Mongolia's rules or the region's figures; said so, with where to ask.
+            dispatcher.utter_message(text=templates.out_of_reach(beyond))
+            return []
+        if kb.is_english((tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
         # from what the article says of it, not from a figure or a policy topic.
         located = kb.location(question.text)
@@ -68,8 +76,10 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
 LAST_QUESTION_MAX_CHARS = 500
 
 
-def remember(topic: str, question_text: str, **values: str | None) -> list[dict[str, Any]]:
-    """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about."""
-    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS])]
+def remember(topic: str, question_text: str, aspect: str | None = None, **values: str | None) -> list[dict[str, Any]]:
+    """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about, and
+    what it asked of it (the aspects, "when"), so that "那对口招生呢" asks the same."""
+    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS]),
+              SlotSet("last_aspect", aspect or None)]
     events += [SlotSet(slot, value) for slot, value in values.items()]
     return events

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
-from actions.topics import TOPIC_SLOT, answer_topic
+from actions.topics import TOPIC_SLOT, answer_topic, last_aspects
 from knowledge.kb import KnowledgeBase, Question
 
 
@@ -22,12 +22,18 @@ class ActionAnswerFollowUp(KnowledgeAction):
         last_topic = tracker.get_slot("last_topic")
         previous = tracker.get_slot("last_question") or ""
         scope = question.first("scope")
+        details = kb.aspect_book.wants_details(question.text)
         if last_topic == "statistic":
+            if details:
+                # "详细说说" after a figure: the figure again, with the passage it comes from.
+                return utter_statistics(kb.answer_statistics(previous), kb, dispatcher, quote=True)
             return utter_statistics(kb.answer_statistic_follow_up(question, previous), kb, dispatcher)
         if last_topic in TOPIC_SLOT:
             slot = TOPIC_SLOT[last_topic]
             value = (question.first(slot) or tracker.get_slot(slot)) if slot else None
             scope = scope or tracker.get_slot("scope")
-            return answer_topic(last_topic, value, scope, f"{question.text} {previous}", kb, dispatcher)
+            # "那对口招生呢" after "单招考什么" asks what 对口招生 tests: the aspect carries over.
+            return answer_topic(last_topic, [value] if value else [], scope, question.text, kb, dispatcher,
+                                asked=[] if details else last_aspects(tracker), context=previous)
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []

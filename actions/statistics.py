@@ -9,15 +9,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, remember
+from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase, Question, StatisticsAnswer
+from knowledge.text import YEAR, normalize
 
 
 def utter_statistics(answer: StatisticsAnswer, kb: KnowledgeBase,
-                     dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    """Each figure found, else the passage that answers instead, else what is not known."""
+                     dispatcher: CollectingDispatcher, quote: bool = False) -> list[dict[str, Any]]:
+    """Each figure found, else the passage that answers instead, else what is not known.
+    Another year's figure is no answer: the years held are named, one tap away."""
     for figure in answer.figures:
+        if figure.match.year_differs and figure.match.asked_year and not quote:
+            held = sorted({year for year in figure.years if year != figure.match.asked_year}, reverse=True)
+            dispatcher.utter_message(text=templates.year_not_held(figure.match.asked_year, held),
+                                     buttons=[{"title": f"看{year}年的数据", "payload": with_year(answer.query, year)}
+                                              for year in held[:2]])
+            continue
         dispatcher.utter_message(text=templates.statistic_answer(figure.match, figure.source, figure.years,
-                                                                 figure.newer))
+                                                                 figure.newer, quote))
     if answer.passage and answer.passage_source:
         dispatcher.utter_message(text=templates.search_answer(answer.passage.body, answer.passage.title,
                                                               answer.passage_source))
@@ -27,12 +36,22 @@ def utter_statistics(answer: StatisticsAnswer, kb: KnowledgeBase,
     return remember("statistic", answer.query)
 
 
+def with_year(question: str, year: int) -> str:
+    """The question asked of another year: "2023年单招录了多少人" -> "2022年单招录了多少人"."""
+    replaced, count = YEAR.subn(str(year), normalize(question), count=1)
+    return replaced if count else f"{year}年{question}"
+
+
 class ActionAnswerStatistic(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_statistic"
 
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
+        in_context = answer_in_context(question, tracker, kb, dispatcher)
+        if in_context is not None:
+            return in_context
         answer = kb.answer_statistics(question.text)
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from knowledge.kb import Source, Statistic, StatisticMatch, Topic
+from knowledge.kb import Source, Statement, Statistic, StatisticMatch, Topic, TopicReply
+from knowledge.replies import OutOfReach
 
 WHERE_TO_ASK = ("可以咨询就读或报考学校的招生办、学生资助中心，"
                 "或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。")
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
+PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
+DETAILS = "详细说说"
 
 
 def source_line(sources: Iterable[Source]) -> str:
@@ -17,9 +20,10 @@ def source_line(sources: Iterable[Source]) -> str:
 
 
 def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
-                     newer: Iterable[tuple[Statistic, Source]] = ()) -> str:
-    """The figure with its year, the passage it comes from and its source; `newer` are later
-    figures of the same measure from other sources, given after it."""
+                     newer: Iterable[tuple[Statistic, Source]] = (), quote: bool = False) -> str:
+    """The figure with its year and its source; `newer` are later figures of the same
+    measure from other sources, given after it. The passage it comes from is quoted on
+    request ("详细说说"): the figure is the answer."""
     statistic = match.statistic
     assert statistic is not None, "a figure is given only for a matched statistic"
     lines = []
@@ -27,8 +31,9 @@ def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int]
         have = "、".join(f"{y}年" for y in sorted(set(years)))
         lines.append(f"我没有{match.asked_year}年的这项数据，我只有{have}的数据：")
     lines.append(_figure(statistic))
-    # An article figure is quoted; a policy figure gives the policy fact it rests on.
-    lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
+    if quote:
+        # An article figure is quoted; a policy figure gives the policy fact it rests on.
+        lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
     cited = [source]
     for later, later_source in newer:
         lines.append(f"更新的数字：{_figure(later)}")
@@ -42,11 +47,16 @@ def _figure(statistic: Statistic) -> str:
     return f"{statistic.answer.rstrip('。')}{year}。"
 
 
+def year_not_held(asked: int, held: Sequence[int]) -> str:
+    have = "、".join(f"{year}年" for year in held)
+    return f"我没有{asked}年的这项数据（我有{have}的）。{asked}年的数字请看内蒙古自治区教育厅网站 https://jyt.nmg.gov.cn 的公告。"
+
+
 def statistic_unknown(topic_hint: str | None, data_year: int) -> str:
     about = f"关于“{topic_hint}”的" if topic_hint else "这个"
     return (f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
             f"我手上的统计数据主要是{data_year}年内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
-            + WHERE_TO_ASK)
+            + WHERE_TO_ASK + "一个盟市或旗县的数字，可以问当地的盟市教育局。")
 
 
 def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) -> str:
@@ -64,6 +74,57 @@ def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) 
         lines.append(CHECK_ANNOUNCEMENT)
     lines.append(source_line(cited))
     return "\n".join(lines)
+
+
+def _flagged(statement: Statement) -> str:
+    flag = TO_BE_CONFIRMED if statement.confidence == "low" and "待核实" not in statement.text else ""
+    return f"{statement.text}{flag}"
+
+
+def topic_reply(reply: TopicReply) -> str:
+    """A reply about topics: what answers the question, one line a statement (labelled by
+    subject in a comparison); what is missing and where to ask; the sources used."""
+    if reply.not_held:
+        return "\n".join([f"我没有{reply.not_held}的资料。", reply.where])
+    if reply.menu:
+        names = "、".join(dict.fromkeys(topic.name for topic in reply.menu))
+        return "\n".join([f"有这些：{names}。想了解哪一项？点下面的按钮或直接问。", source_line(reply.sources.values())])
+    if reply.details:
+        return topic_answer(list(reply.details), reply.sources, remind=reply.kind in ("admission", "subsidy"))
+    lines, cited = [], []
+    if reply.year_not_held:
+        lines.append(f"我没有{reply.year_not_held}年的这项资料。")
+    said = [m.note or f"关于{m.subject}的{m.label}，我没有查到可靠资料。" for m in reply.missing]
+    answered = any(statements for _, statements in reply.parts)
+    if reply.general:
+        lines += said  # nothing answers what was asked: that comes first
+        said = []
+    for label, statements in reply.parts:
+        for statement in statements:
+            lines.append(f"{label}：{_flagged(statement)}" if label else _flagged(statement))
+            cited.append(reply.sources[statement.source_id])
+    lines += said
+    if reply.compared:
+        lines.append("两者在招生、转段和毕业证上的具体区别，我没有查到内蒙古的官方说法，以学校招生简章为准。")
+    if reply.where:
+        lines.append(reply.where)
+    if answered:
+        lines.append(source_line(cited))
+    return "\n".join(lines)
+
+
+def topic_buttons(reply: TopicReply) -> list[dict[str, str]]:
+    """At most two other aspects of the same subject, then the whole topic."""
+    buttons = [{"title": title, "payload": payload} for title, payload in reply.suggestions]
+    if reply.more:
+        buttons.append({"title": DETAILS, "payload": f"{DETAILS}{reply.subject}"})
+    return buttons
+
+
+def out_of_reach(beyond: OutOfReach) -> str:
+    if beyond.region:
+        return f"我只了解内蒙古自治区的职业教育政策和数据，没有{beyond.what}的资料。{beyond.where}"
+    return f"我没有{beyond.what}的{'学费标准' if beyond.fees else '录取分数'}资料，各校不同。{beyond.where}"
 
 
 def search_answer(body: str, title: str, source: Source) -> str:

@@ -1,11 +1,14 @@
 """Answers about pathways (3+2, 五年一贯制), admission channels, 职业本科 and subsidies.
 
-They differ only in which kind of topic they read and which entity picks it.
+They differ only in which kind of topic they read and which entity picks it. What answers
+is chosen in knowledge/replies.py; here the reply is worded and the slots a follow-up needs
+are set.
 """
 
 from __future__ import annotations
 
 import abc
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,18 +20,40 @@ from knowledge.kb import KnowledgeBase, Question
 
 # Which slot picks a topic of each kind; 职业本科 has a single topic.
 TOPIC_SLOT = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
-# Kinds whose rules change from year to year: the answer reminds the user to check.
-CHANGES_YEARLY = {"admission", "subsidy"}
+# A question that names only what changes: "那对口招生呢", "对口招生的呢".
+ELLIPTICAL = re.compile(r"^(?:那|那么)|呢\s*[？?]?\s*$")
+# A message this short that asks only an aspect ("最多贷多少", "去哪申请 找谁") leans on the answer before.
+SHORT_FOLLOW_UP = 16
 
 
-def answer_topic(kind: str, value: str | None, scope: str | None, query: str, kb: KnowledgeBase,
-                 dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    found = kb.answer_topic(kind, value, scope, query)
-    dispatcher.utter_message(text=templates.topic_answer(list(found.topics), found.sources,
-                                                         remind=kind in CHANGES_YEARLY))
+def answer_topic(kind: str, values: list[str], scope: str | None, text: str, kb: KnowledgeBase,
+                 dispatcher: CollectingDispatcher, asked: list[str] | None = None,
+                 context: str = "") -> list[dict[str, Any]]:
+    reply = kb.answer_topic_question(kind, values, scope, text, asked, context)
+    dispatcher.utter_message(text=templates.topic_reply(reply), buttons=templates.topic_buttons(reply))
     slot = TOPIC_SLOT[kind]
-    values = {slot: value} if slot else {}
-    return remember(kind, query, scope=scope, **values)
+    selected = {slot: reply.value} if slot else {}
+    return remember(kind, text, aspect=",".join(reply.asked), scope=reply.scope, **selected)
+
+
+def last_aspects(tracker: Tracker) -> list[str]:
+    return [a for a in (tracker.get_slot("last_aspect") or "").split(",") if a]
+
+
+def answer_in_context(question: Question, tracker: Tracker, kb: KnowledgeBase,
+                      dispatcher: CollectingDispatcher) -> list[dict[str, Any]] | None:
+    """Answer a short question that names no subject but asks an aspect of the topic answered
+    just before, whatever intent the model gave it; None when it is not such a question."""
+    last_topic = tracker.get_slot("last_topic")
+    if last_topic not in TOPIC_SLOT or any(question.values.values()) or len(question.text) > SHORT_FOLLOW_UP:
+        return None
+    book = kb.aspect_book
+    if not set(book.asked(question.text)) - {"scale"} and not book.wants_details(question.text):
+        return None
+    slot = TOPIC_SLOT[last_topic]
+    value = tracker.get_slot(slot) if slot else None
+    return answer_topic(last_topic, [value] if value else [], tracker.get_slot("scope"), question.text, kb,
+                        dispatcher, context=tracker.get_slot("last_question") or "")
 
 
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
@@ -37,8 +62,14 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
     def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         slot = TOPIC_SLOT[self.kind]
-        value = question.first(slot) if slot else None
-        return answer_topic(self.kind, value, question.first("scope"), question.text, kb, dispatcher)
+        values = list(question.values.get(slot) or []) if slot else []
+        same_kind = tracker.get_slot("last_topic") == self.kind
+        # "那对口招生呢" after "单招考什么": the question before's aspect, of another subject.
+        asked = last_aspects(tracker) if same_kind and ELLIPTICAL.search(question.text) else None
+        if not values and slot and same_kind and kb.aspect_book.asked(question.text) and tracker.get_slot(slot):
+            values = [tracker.get_slot(slot)]  # "最多能贷多少" after a loan answer asks it of the loan
+        return answer_topic(self.kind, values, question.first("scope"), question.text, kb, dispatcher,
+                            asked=asked, context=tracker.get_slot("last_question") or "")
 
 
 class ActionAnswerPathway(TopicAction):
@@ -66,7 +97,7 @@ class ActionAnswerUndergraduate(TopicAction):
         # A route to a degree that is a programme of its own (中职本科衔接) has its own topic.
         pathway = question.first("pathway")
         if pathway and kb.topics("pathway", pathway, None):
-            return answer_topic("pathway", pathway, question.first("scope"), question.text, kb, dispatcher)
+            return answer_topic("pathway", [pathway], question.first("scope"), question.text, kb, dispatcher)
         return super().answer(question, tracker, kb, dispatcher)
 
 

@@ -14,6 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from knowledge.answers import AspectBook
+from knowledge.english import EnglishReader
 from knowledge.pinyin import PinyinReader
 from knowledge.reading import ASKS_NUMBER, FILLER, PERIOD, Asked, Vocabulary, level_named, measure_word, unit_kind
 from knowledge.records import (
@@ -26,8 +28,8 @@ from knowledge.records import (
     StatisticMatch,
     StatisticsAnswer,
     Topic,
-    TopicAnswer,
 )
+from knowledge.replies import OutOfReach, TopicReply, out_of_reach, reply_to_topic
 from knowledge.store import KnowledgeStore
 from knowledge.text import YEAR, dictionary_words, is_noun_tag, normalize, parts, segment, tag_of, year_of
 
@@ -46,6 +48,8 @@ MAX_FIGURES = 3
 # The kinds of value a question names that pick an answer (the entity kinds actions read).
 ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # A question asking where something is or was held.
+# Both levels asked together: 中职高职加起来, 一共, 总共.
+_TOGETHER = re.compile(r"加起来|一共|总共|合计|总数|加在一起")
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪个(?:旗|市|县|盟|地方|城市|学校)|哪所|什么地方|位于")
 # What may follow a level's name in a question about its schools: 大专院校, 中职学校.
 _SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
@@ -131,6 +135,13 @@ def _precedence(statistic: Statistic | None) -> tuple[bool, int]:
     return not statistic.from_policy, statistic.year or 0
 
 
+def same_year(question: str, passage: str) -> bool:
+    """A passage answers a question naming a year only if it is about that year: 2024's
+    cut-off scores are no answer to 2025's."""
+    asked = YEAR.search(normalize(question))
+    return asked is None or str(year_of(asked)) in passage
+
+
 class KnowledgeBase:
     """Reads questions against the knowledge store and chooses what answers them."""
 
@@ -168,7 +179,8 @@ class KnowledgeBase:
         values it names. The vocabulary's longest match first ("交不起学费" is 绿色通道, not
         免学费), then what the model found that the vocabulary did not: misspellings no alias
         list covers."""
-        text = self.pinyin.to_hanzi(typed)  # "zhongzhi you duoshao suo" is 中职有多少所
+        # "zhongzhi you duoshao suo" is 中职有多少所; "how many vocational schools" 多少职业院校.
+        text = self.pinyin.to_hanzi(self.english.to_chinese(typed))
         values: dict[str, list[str]] = {kind: self.mentioned(kind, text) for kind in ENTITY_KINDS}
         for entity in entities:
             kind = entity.get("entity")
@@ -290,7 +302,7 @@ class KnowledgeBase:
     def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
         # every word of the question may answer it; otherwise say honestly it is not known.
-        hits = [hit for hit in self.search(query) if not hit.unmatched and hit.kind == "topic"]
+        hits = [hit for hit in self.search(query) if not hit.unmatched and hit.kind == "topic" and same_year(query, hit.body)]
         if hits:
             return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
         return StatisticsAnswer(query, missing=match.unmatched[:2])
@@ -372,6 +384,9 @@ class KnowledgeBase:
         asked about something (a city, another kind of school) that this figure is not about.
         """
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
+        if _TOGETHER.search(normalize(question)) and self._names_both_levels(question):
+            # "中职高职加起来多少所" asks for the whole, not one level.
+            question, scopes = f"职业院校 {self.without('scope', question)}", set()
         asked = self._school_words_generalised(Asked.parse(question, scopes, self.tagged))
         # On a tie the article, the primary source, wins over a policy fact ("全区有几所高职" is
         # the article's 37, not the 24 that run 3+2), then the most recent figure ("生均校舍面积"
@@ -398,6 +413,13 @@ class KnowledgeBase:
         if best is None or best_score <= 0:
             return StatisticMatch(None, 0.0, tuple(asked.counted or asked.words), asked.year)
         return StatisticMatch(best, best_score, self._unexplained(asked, best), asked.year)
+
+    def _names_both_levels(self, question: str) -> bool:
+        """Whether a question names 中职 and 高职 ("中职高职" holds 职高, so names are looked
+        for one by one, not as the longest matches)."""
+        text = normalize(question)
+        return all(any(alias in text for alias, canonical in self.aliases("scope") if canonical == level)
+                   for level in ("中职", "高职"))
 
     def _school_words_generalised(self, asked: Asked) -> Asked:
         """大专院校 and 中专学校 are the scope (already read) and 院校 / 学校: figures say
@@ -544,26 +566,41 @@ class KnowledgeBase:
 
     # -- topics ----------------------------------------------------------------------
 
-    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None) -> list[Topic]:
-        """Topics of a kind selected by a canonical value; a scope narrows, never empties, the list."""
+    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
+               strict: bool = False) -> list[Topic]:
+        """Topics of a kind selected by a canonical value. A scope narrows the list; unless
+        `strict`, it never empties it (a 中职 question about 助学贷款 still gets the loan)."""
         found = [
             t for t in self.store.topics if (kind is None or t.kind == kind) and (value is None or value in t.values)
         ]
         if scope:
             narrowed = [t for t in found if t.scope in ("", scope)]
-            found = narrowed or found
+            found = narrowed if narrowed or strict else found
         return found
 
-    def answer_topic(self, kind: str, value: str | None, scope: str | None, query: str) -> TopicAnswer:
-        """The topics that answer a question about a programme, channel or subsidy. Naming
-        no programme: the one whose statement answers the question, else an overview of each
-        one's opening statement."""
-        topics = self.topics(kind, value, scope)
-        if value is None and len(topics) > 1:
-            focused = self.topic_for(kind, query, scope)
-            topics = [focused] if focused else [topic.first_statement_only() for topic in topics]
-        sources = {t.source_id: self.source(t.source_id) for topic in topics for t in topic.statements}
-        return TopicAnswer(tuple(topics), sources)
+    @cached_property
+    def aspect_book(self) -> AspectBook:
+        """What a question asks about its subject, and where to ask when nothing answers it."""
+        return AspectBook.from_dict(self.store.meta_json("aspects"))
+
+    @cached_property
+    def english(self) -> EnglishReader:
+        """Reads a question typed in English ("how many vocational schools") as Chinese."""
+        return EnglishReader(self.store.meta_json("english"))
+
+    def out_of_reach(self, text: str) -> OutOfReach | None:
+        """Another province's rules or one school's fees and scores: nothing here answers them."""
+        return out_of_reach(self.aspect_book, text, bool(self.mentioned("place", text)))
+
+    def is_english(self, typed: str) -> bool:
+        """No Chinese typed, and none read from pinyin: the reply asks for Chinese."""
+        return not any("\u4e00" <= ch <= "\u9fff" for ch in self.pinyin.to_hanzi(typed)) and any(
+            c.isalpha() for c in typed)
+
+    def answer_topic_question(self, kind: str, values: list[str], scope: str | None, text: str,
+                              asked: list[str] | None = None, context: str = "") -> TopicReply:
+        """What answers a question about a programme, channel or subsidy (knowledge/replies.py)."""
+        return reply_to_topic(self, kind, values, scope, text, asked, context)
 
     def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None:
         """The topic of `kind` one of whose statements answers a question that names no value
@@ -579,8 +616,9 @@ class KnowledgeBase:
     # -- search ----------------------------------------------------------------------
 
     def answer_search(self, question: str) -> SearchHit | None:
-        """The best passage holding every domain noun of a question no intent answered."""
-        return next((hit for hit in self.search(question) if not hit.unmatched), None)
+        """The best passage holding every domain noun of a question no intent answered, and
+        about the year it names if it names one."""
+        return next((hit for hit in self.search(question) if not hit.unmatched and same_year(question, hit.body)), None)
 
     def search(self, question: str, limit: int = 3) -> list[SearchHit]:
         """Best passages for a free question (FTS5 over jieba-segmented text, bm25 ranked).

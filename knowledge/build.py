@@ -22,7 +22,7 @@ from knowledge.pinyin import build_lexicon
 from knowledge.schema import SourceError, Sources, load_all
 from knowledge.text import dictionary_tags, segment
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _policy_source(fact: dict) -> dict:
@@ -46,6 +46,8 @@ def write_database(data: Sources, path: Path) -> None:
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
         {"key": "subsidy_rules", "value": data.subsidy_rules},
+        {"key": "aspects", "value": json.dumps(data.aspects, ensure_ascii=False)},
+        {"key": "english", "value": json.dumps(data.english, ensure_ascii=False)},
     ], pk="key")
     sources = [{"doc_number": "", "url": "", "kind": "article", "notes": "", **row} for row in data.sources]
     sources += [_policy_source(fact) for fact in data.policies]
@@ -80,13 +82,16 @@ def write_database(data: Sources, path: Path) -> None:
     db.table("topics").insert_all(
         ({"id": t["id"], "kind": t["kind"], "name": t["name"], "scope": t.get("scope") or "",
           "topic_values": json.dumps(t["values"], ensure_ascii=False),
+          "short": t.get("short") or t["values"][0], "in_menu": t.get("in_menu", True),
           "note": t.get("note") or ""} for t in data.topics),
         pk="id",
     )
     db.table("statements").insert_all(
         ({"topic_id": t["id"], "position": i, "text": s["text"],
           "source_id": f"policy:{s['policy']}" if "policy" in s else s["source"],
-          "policy_id": s.get("policy"), "passage": s.get("passage") or ""}
+          "policy_id": s.get("policy"), "passage": s.get("passage") or "",
+          "aspects": json.dumps(s.get("answers") or [], ensure_ascii=False),
+          "keywords": json.dumps(s.get("keywords") or [], ensure_ascii=False)}
          for t in data.topics for i, s in enumerate(t["statements"])),
         pk=("topic_id", "position"),
     )

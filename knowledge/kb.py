@@ -14,8 +14,8 @@ from knowledge.records import (
     StatisticMatch,
     StatisticsAnswer,
     Topic,
-    TopicAnswer,
 )
+from knowledge.replies import TopicReply
 from knowledge.store import KnowledgeBaseError
 
 __all__ = [
@@ -29,5 +29,5 @@ __all__ = [
     "StatisticMatch",
     "StatisticsAnswer",
     "Topic",
-    "TopicAnswer",
+    "TopicReply",
 ]

@@ -6,7 +6,7 @@ statement or an eligibility finding rests on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from knowledge.text import normalize
@@ -91,6 +91,8 @@ class Statement:
     text: str
     source_id: str
     confidence: str = "high"
+    aspects: tuple[str, ...] = ()  # what it answers (aspects.yaml)
+    keywords: tuple[str, ...] = ()  # what chooses it among statements answering the same aspect
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,8 @@ class Topic:
     values: tuple[str, ...]
     note: str
     statements: tuple[Statement, ...] = field(default=())
-
-    def first_statement_only(self) -> Topic:
-        """For an overview of several topics: each one's opening statement."""
-        return replace(self, statements=self.statements[:1], note="")
+    short: str = ""  # how a suggestion names it ("3+2", 单招)
+    in_menu: bool = True  # listed when a question names no programme (资助投入 is a figure, not one)
 
 
 @dataclass(frozen=True)
@@ -179,9 +179,3 @@ class StatisticsAnswer:
     passage: SearchHit | None = None
     passage_source: Source | None = None
     missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TopicAnswer:
-    topics: tuple[Topic, ...]
-    sources: dict[str, Source]

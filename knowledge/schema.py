@@ -49,6 +49,8 @@ class Sources:
     vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     article: str = ""
     subsidy_rules: str = ""  # validated text of subsidy_rules.yaml
+    aspects: dict = field(default_factory=dict)  # aspects.yaml: what a question asks, and where to ask
+    english: dict[str, str] = field(default_factory=dict)  # english.yaml: English phrase -> Chinese
 
 
 def read_yaml(path: Path) -> Any:
@@ -182,9 +184,12 @@ def load_policies(path: Path) -> list[dict]:
     _check_unique(path, [fact.get("id", "?") for fact in facts])
     for fact in facts:
         entry = fact.get("id", "?")
-        for key in ("fact", "source_title", "issuer", "confidence"):
+        # A reprint that does not name its issuer leaves `issuer` empty: it is never guessed.
+        for key in ("fact", "source_title", "confidence"):
             if not fact.get(key):
                 raise SourceError(path, entry, f"missing '{key}'")
+        if "issuer" not in fact:
+            raise SourceError(path, entry, "missing 'issuer' (leave it empty when the source names none)")
         if fact["confidence"] not in CONFIDENCE:
             raise SourceError(path, entry, f"confidence must be one of {sorted(CONFIDENCE)}")
         doc_number = fact.get("doc_number")
@@ -194,7 +199,41 @@ def load_policies(path: Path) -> list[dict]:
     return facts
 
 
-def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[str, dict]) -> list[dict]:
+def load_english(path: Path) -> dict[str, str]:
+    phrases = read_yaml(path) or {}
+    for phrase, chinese in phrases.items():
+        if not isinstance(phrase, str) or not isinstance(chinese, str) or not phrase.isascii():
+            raise SourceError(path, str(phrase), "an English phrase and the Chinese it means")
+    return phrases
+
+
+def load_aspects(path: Path) -> dict:
+    """What a question can ask about its subject (aspects.yaml), each with its cues and the
+    place to ask when nothing answers it."""
+    book = read_yaml(path)
+    where = book.get("where_to_ask") or {}
+    # Named by the answering code: another province, one school's fees, one school's scores.
+    for key in ("province", "tuition", "exam"):
+        if not where.get(key):
+            raise SourceError(path, "where_to_ask", f"missing '{key}'")
+    for name, aspect in (book.get("aspects") or {}).items():
+        for key in ("label", "cues", "ask", "where"):
+            if not aspect.get(key):
+                raise SourceError(path, name, f"missing '{key}'")
+        if aspect["where"] not in where:
+            raise SourceError(path, name, f"unknown where_to_ask {aspect['where']!r}")
+        if "{subject}" not in aspect["ask"]:
+            raise SourceError(path, name, "'ask' must name the {subject}")
+    for kind, key in (book.get("where_by_kind") or {}).items():
+        if key not in where:
+            raise SourceError(path, f"where_by_kind.{kind}", f"unknown where_to_ask {key!r}")
+    if not (book.get("details") or {}).get("cues"):
+        raise SourceError(path, "details", "missing 'cues'")
+    return book
+
+
+def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[str, dict],
+                aspects: frozenset[str] = frozenset()) -> list[dict]:
     topics = read_yaml(path)["topics"]
     _check_unique(path, [topic.get("id", "?") for topic in topics])
     for topic in topics:
@@ -210,6 +249,11 @@ def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[s
         for position, statement in enumerate(topic["statements"], 1):
             _check_statement(path, f"{entry} statement {position}", statement, article,
                              source_ids, policies)
+            unknown = set(statement.get("answers") or ()) - aspects
+            if unknown:
+                raise SourceError(path, f"{entry} statement {position}", f"unknown aspects {sorted(unknown)}")
+            if not all(isinstance(word, str) for word in statement.get("keywords") or ()):
+                raise SourceError(path, f"{entry} statement {position}", "keywords must be words")
     return topics
 
 
@@ -276,13 +320,16 @@ def load_all(directory: Path | None = None) -> Sources:
     statistics = load_statistics(directory / "article_statistics.yaml", article, source_ids)
     statistics += load_policy_statistics(directory / "policy_statistics.yaml", by_id)
     _check_unique(directory / "policy_statistics.yaml", [s["id"] for s in statistics])
+    aspects = load_aspects(directory / "aspects.yaml")
     return Sources(
         sources=sources,
         statistics=statistics,
         entities=load_entities(directory / "article_entities.yaml", article, source_ids),
         policies=policies,
-        topics=load_topics(directory / "topics.yaml", article, source_ids, by_id),
+        topics=load_topics(directory / "topics.yaml", article, source_ids, by_id, frozenset(aspects["aspects"])),
         vocabulary=load_vocabulary(directory / "vocabulary.yaml"),
         article=article,
         subsidy_rules=subsidy_rules,
+        aspects=aspects,
+        english=load_english(directory / "english.yaml"),
     )

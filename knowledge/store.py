@@ -137,12 +137,15 @@ class KnowledgeStore:
         confidence = {row["id"]: row["confidence"] for row in self._db.execute("select id, confidence from policies")}
         statements: dict[str, list[Statement]] = {}
         for row in self._db.execute(
-            "select topic_id, text, source_id, policy_id from statements order by topic_id, position"
+            "select topic_id, text, source_id, policy_id, aspects, keywords from statements order by topic_id, position"
         ):
             statements.setdefault(row["topic_id"], []).append(
-                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"))
+                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"),
+                          tuple(json.loads(row["aspects"])), tuple(json.loads(row["keywords"])))
             )
-        rows = self._db.execute("select id, kind, name, scope, topic_values, note from topics order by rowid")
+        rows = self._db.execute(
+            "select id, kind, name, scope, topic_values, note, short, in_menu from topics order by rowid"
+        )
         return tuple(
             Topic(
                 row["id"],
@@ -152,9 +155,16 @@ class KnowledgeStore:
                 tuple(json.loads(row["topic_values"])),
                 row["note"],
                 tuple(statements.get(row["id"], ())),
+                row["short"],
+                bool(row["in_menu"]),
             )
             for row in rows
         )
+
+    def meta_json(self, key: str) -> Any:
+        """A source file the builder stored whole (aspects.yaml, english.yaml), as it was read."""
+        (text,) = self._db.execute("select value from meta where key = ?", (key,)).fetchone()
+        return json.loads(text)
 
     def search_documents(self, query: str, limit: int) -> list[dict[str, Any]]:
         """Documents matching an FTS5 query, best (lowest bm25 rank) first."""

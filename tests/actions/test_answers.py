@@ -13,7 +13,8 @@ from actions.common import LAST_QUESTION_MAX_CHARS
 from actions.follow_up import ActionAnswerFollowUp
 from actions.search import ActionSearchKnowledge
 from actions.statistics import ActionAnswerStatistic
-from actions.topics import ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy, ActionAnswerUndergraduate
+from actions.topics import (ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy,
+                            ActionAnswerUndergraduate)
 from tests.actions.conftest import tracker
 
 DIGITS = re.compile(r"\d")
@@ -49,10 +50,12 @@ async def test_a_statistic_not_held_gets_no_number_and_where_to_ask():
     assert "教育厅" in answer and "2022年" in answer
 
 
-async def test_a_year_not_held_says_which_year_it_has():
+async def test_a_year_not_held_says_which_year_it_has_and_gives_no_other_years_figure():
     messages, _ = await run(ActionAnswerStatistic(), tracker("2019年全区在校生有多少", "ask_statistic"))
     answer = text_of(messages)
-    assert "2019" in answer and "只有2022年" in answer and "39.33" in answer
+    assert "我没有2019年" in answer and "2022年" in answer and "39.33" not in answer
+    # one tap asks the same of a year that is held
+    assert "2022年全区在校生有多少" in [button["payload"] for button in messages[0]["buttons"]]
 
 
 async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sources():
@@ -62,31 +65,32 @@ async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sou
     assert "教育厅，2022" in answer.splitlines()[-1] and "2025-11-26" in answer.splitlines()[-1]
 
 
-async def test_a_policy_figure_gives_the_fact_it_rests_on():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("25年职业本科首次招生招了多少人", "ask_statistic"))
-    answer = text_of(messages)
-    assert "2040" in answer and "依据：" in answer and "原文：" not in answer
+async def test_a_figure_is_the_answer_and_its_passage_comes_on_request():
+    question = "25年职业本科首次招生招了多少人"
+    answer = text_of((await run(ActionAnswerStatistic(), tracker(question, "ask_statistic")))[0])
+    assert "2040" in answer and "依据：" not in answer
     assert ends_with_source(answer) and "2026-01-06" in answer.splitlines()[-1]
+    # "详细说说": a policy figure gives the fact it rests on, an article figure its passage.
+    track = tracker("详细说说", "follow_up", last_topic="statistic", last_question=question)
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "2040" in answer and "依据：" in answer and "原文：" not in answer
 
 
 async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
-    asked = tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic")
-    messages, _ = await run(ActionAnswerStatistic(), asked)
+    messages, _ = await run(ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic"))
     assert 2 == len(messages)
     assert "37" in messages[0]["text"] and "39.33" in messages[1]["text"]
     assert all(ends_with_source(m["text"]) for m in messages)
 
 
 async def test_a_later_question_without_its_own_subject_borrows_the_first_ones():
-    asked = tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic")
-    messages, _ = await run(ActionAnswerStatistic(), asked)
+    messages, _ = await run(ActionAnswerStatistic(), tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic"))
     assert 2 == len(messages)
     assert "24个赛项" in messages[0]["text"] and "95支代表队" in messages[1]["text"]
 
 
 async def test_two_questions_after_a_comma_are_answered_in_order():
-    asked = tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic")
-    messages, _ = await run(ActionAnswerStatistic(), asked)
+    messages, _ = await run(ActionAnswerStatistic(), tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic"))
     assert 2 == len(messages)
     assert "33962" in messages[0]["text"] and "6161" in messages[1]["text"]
 
@@ -139,7 +143,7 @@ async def test_an_admission_channel_named_after_another_is_answered():
     track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
                     last_topic="admission", channel="单招")
     answer = text_of((await run(ActionAnswerAdmission(), track))[0])
-    assert "6161" in answer and "33962" not in answer
+    assert "中等职业学校毕业生" in answer and "33962" not in answer
 
 
 @pytest.mark.parametrize("action, text, entities, expected", [
@@ -203,13 +207,14 @@ async def test_asking_where_about_a_programme_gets_its_topic():
 
 async def test_a_question_naming_no_programme_and_matching_none_gets_the_overview():
     messages, _ = await run(ActionAnswerPathway(), tracker("初中毕业有哪些路可以走", "ask_pathway"))
-    assert text_of(messages).count("【") > 1
+    answer = text_of(messages)
+    assert "五年一贯制" in answer and "职普融通" in answer and ends_with_source(answer)
+    assert {"五年一贯制", "“3+2”"} <= {button["title"] for button in messages[0]["buttons"]}
 
 
 async def test_a_changed_standard_is_given_with_its_dates():
     answer = text_of((await run(ActionAnswerSubsidy(), tracker("中职国家助学金一年多少钱", "ask_subsidy")))[0])
-    assert "2300" in answer and "2025年春季学期" in answer and "2000" in answer
-    assert "以当年公告为准" in answer
+    assert "2300" in answer and "2025年春季学期" in answer
 
 
 async def test_an_unknown_amount_is_said_to_be_unknown():
@@ -233,6 +238,116 @@ async def test_the_search_fallback_answers_with_a_passage_and_source():
 async def test_the_search_fallback_does_not_answer_unrelated_text():
     messages, _ = await run(ActionSearchKnowledge(), tracker("今天天气怎么样", "nlu_fallback"))
     assert "utter_out_of_scope" == messages[0]["response"]
+
+
+# -- answering what was asked (issue 16) ------------------------------------------------
+
+def before_source(answer: str) -> str:
+    return "\n".join(line for line in answer.splitlines() if not line.startswith("来源："))
+
+
+async def test_an_aspect_is_answered_alone_with_suggestions_for_the_others():
+    messages, events = await run(ActionAnswerAdmission(), tracker("单招一般几月份考试", "ask_admission",
+                                                                  [{"entity": "channel", "value": "单招"}]))
+    answer = text_of(messages)
+    assert "3月" in answer and "文化素质" not in answer and "33962" not in answer
+    assert ends_with_source(answer) and len(before_source(answer)) < 200
+    titles = [button["title"] for button in messages[0]["buttons"]]
+    assert "详细说说" in titles and len(titles) <= 3
+    assert SlotSet("last_aspect", "when") in events
+
+
+async def test_a_follow_up_keeps_the_aspect_asked_before():
+    track = tracker("那对口招生呢", "follow_up", [{"entity": "channel", "value": "对口招生"}],
+                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "语文" in answer and "6161" not in answer
+
+
+async def test_a_channel_named_after_another_keeps_the_aspect_whatever_the_intent():
+    track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
+                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    answer = text_of((await run(ActionAnswerAdmission(), track))[0])
+    assert "语文" in answer and "6161" not in answer
+
+
+async def test_details_give_the_whole_topic():
+    answer = text_of((await run(ActionAnswerAdmission(), tracker("详细说说单招", "ask_admission",
+                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    assert "33962" in answer and "文化素质" in answer and answer.count("\n") > 6
+
+
+async def test_two_programmes_compared_side_by_side():
+    entities = [{"entity": "pathway", "value": "五年一贯制"}, {"entity": "pathway", "value": "三二分段"}]
+    answer = text_of((await run(ActionAnswerPathway(), tracker("五年一贯制和3+2有什么区别", "ask_pathway", entities)))[0])
+    assert answer.startswith("五年一贯制：") and "\n“3+2”：" in answer and ends_with_source(answer)
+
+
+async def test_a_named_schools_tuition_is_declined_with_where_to_ask_and_no_number():
+    text = "我家孩子在呼和浩特职业学院, 学费多少"
+    answer = text_of((await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy",
+                                                               [{"entity": "subsidy", "value": "免学费"}])))[0])
+    assert "我没有呼和浩特职业学院" in answer and "招生办" in answer
+    assert not DIGITS.search(answer) and "2000" not in answer
+
+
+async def test_another_province_is_not_answered_with_inner_mongolias_rules():
+    messages, _ = await run(ActionAnswerAdmission(), tracker("北京的单招考什么", "ask_admission",
+                                                             [{"entity": "channel", "value": "单招"}]))
+    answer = text_of(messages)
+    assert "只了解内蒙古" in answer and "北京" in answer and not DIGITS.search(answer)
+
+
+async def test_an_english_question_asks_for_chinese_and_answers_what_it_can_read():
+    messages, _ = await run(ActionAnswerStatistic(), tracker("how many vocational schools are there", "ask_statistic"))
+    assert "请用中文提问" in messages[0]["text"]
+    assert "237" in messages[1]["text"] and ends_with_source(messages[1]["text"])
+
+
+async def test_a_short_question_after_an_answer_is_asked_of_that_answer_whatever_its_intent():
+    from actions.search import ActionAnswerOutOfScope
+
+    track = tracker("最多贷多少", "out_of_scope", last_topic="subsidy", last_question="助学贷款是什么",
+                    subsidy="助学贷款")
+    answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
+    assert "20000" in answer and ends_with_source(answer)
+    messages, _ = await run(ActionAnswerOutOfScope(), tracker("最多贷多少", "out_of_scope"))
+    assert "utter_out_of_scope" == messages[0]["response"]
+
+
+async def test_what_another_kind_of_subject_answers_is_borrowed_in_the_questions_own_words():
+    track = tracker("那以后还能考本科不", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
+                    pathway="五年一贯制")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "本科" in before_source(answer) and "五年一贯制是中职学校" not in answer
+
+
+async def test_an_aspect_nothing_answers_says_so_first_and_where_to_ask():
+    track = tracker("那读完拿的是啥毕业证", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
+                    pathway="五年一贯制")
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert answer.startswith("关于五年一贯制的毕业证书") and "没有查到" in answer and "教育局" in answer
+
+
+async def test_a_year_not_held_is_said_before_what_is_known():
+    answer = text_of((await run(ActionAnswerAdmission(), tracker("2026年单招什么时候报名", "ask_admission",
+                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    assert answer.startswith("我没有2026年") and "nm.zsks.cn" in answer
+
+
+async def test_one_schools_scores_are_declined_naming_the_school():
+    answer = text_of((await run(ActionAnswerStatistic(), tracker("包头职业技术学院单招去年多少分能录", "ask_statistic")))[0])
+    assert "我没有包头职业技术学院的录取分数" in answer and "nm.zsks.cn" in answer and "来源" not in answer
+
+
+async def test_a_passage_of_another_year_is_no_answer_to_this_years_question():
+    messages, _ = await run(ActionSearchKnowledge(), tracker("2025年对口招生计算机类控制线多少分", "nlu_fallback"))
+    assert "120" not in (messages[0].get("text") or "")
+
+
+async def test_another_years_dates_are_not_given_for_the_year_asked():
+    answer = text_of((await run(ActionAnswerUndergraduate(), tracker("2026专升本几号开始报名", "ask_undergraduate")))[0])
+    assert answer.startswith("我没有2026年") and "2月24" not in answer and "nm.zsks.cn" in answer
 
 
 async def test_a_long_chain_of_follow_ups_keeps_the_previous_question_bounded():

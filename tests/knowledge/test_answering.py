@@ -101,8 +101,29 @@ def test_where_a_school_is_comes_from_its_description(tiny_kb):
 
 
 def test_a_topic_is_chosen_by_its_value(tiny_kb):
-    found = tiny_kb.answer_topic("admission", "对口招生", None, "对口招生怎么录取")
-    assert (["admission-counterpart"], ["article-2022"]) == ([t.id for t in found.topics], list(found.sources))
+    reply = tiny_kb.answer_topic_question("admission", ["对口招生"], None, "对口招生是什么")
+    assert ["2022年对口招生录取6161人。"] == [s.text for _, units in reply.parts for s in units]
+    assert ["article-2022"] == list(reply.sources)
+
+
+def test_the_aspect_asked_chooses_the_statement_and_the_year_asked_is_kept(tiny_kb):
+    reply = tiny_kb.answer_topic_question("admission", ["单招"], None, "单招录取多少人")
+    assert ("scale",) == reply.asked and ["2022年高职单独招生录取33962人。"] == [
+        s.text for _, units in reply.parts for s in units]
+    # another year's figure is no answer to this year's question
+    reply = tiny_kb.answer_topic_question("admission", ["单招"], None, "2024年单招录取多少人")
+    assert 2024 == reply.year_not_held and () == reply.parts and "nm.zsks.cn" in reply.where
+
+
+def test_a_question_about_another_province_or_one_schools_scores_is_out_of_reach(tiny_kb):
+    assert tiny_kb.out_of_reach("北京的单招考什么").region
+    assert tiny_kb.out_of_reach("呼和浩特的单招考什么") is None
+    beyond = tiny_kb.out_of_reach("包头职业技术学院单招多少分能录")
+    assert ("包头职业技术学院", False) == (beyond.what, beyond.region)
+
+
+def test_english_is_read_as_the_chinese_of_the_knowledge_base(tiny_kb):
+    assert "schools-total" == tiny_kb.match_statistic(tiny_kb.read("how many vocational schools", []).text).statistic.id
 
 
 def test_a_source_is_cited_with_its_document_number_and_never_its_notes(tiny_kb):

@@ -169,7 +169,8 @@ TOPICS = [
         "kind": "admission",
         "name": "高职单独招生（单招）",
         "values": ["单招"],
-        "statements": [{"text": "2022年高职单独招生录取33962人。", "source": "article-2022", "passage": ENROLMENT}],
+        "statements": [{"text": "2022年高职单独招生录取33962人。", "source": "article-2022", "passage": ENROLMENT,
+                        "answers": ["scale"], "keywords": ["录取"]}],
     },
     {
         "id": "admission-counterpart",
@@ -184,6 +185,18 @@ VOCABULARY = {
     "channel": {"单招": ["单独招生", "高职单招"], "对口招生": ["对口"]},
     "place": {"莫力达瓦达斡尔族自治旗": ["莫旗"], "呼伦贝尔市": ["呼伦贝尔"], "呼和浩特市": ["呼和浩特"]},
 }
+ASPECTS = {
+    "aspects": {
+        "what_is": {"label": "基本情况", "cues": ["是什么"], "ask": "{subject}是什么", "where": "exam"},
+        "scale": {"label": "规模和数字", "cues": ["多少人"], "ask": "{subject}招多少人", "where": "exam"},
+    },
+    "details": {"cues": ["详细说说"]},
+    "where_to_ask": {"exam": "看内蒙古招生考试信息网 https://www.nm.zsks.cn", "tuition": "问学校招生办",
+                     "province": "看当地教育考试院网站"},
+    "where_by_kind": {"admission": "exam"},
+    "other_regions": ["北京"],
+}
+ENGLISH = {"vocational schools": "职业院校", "how many": "多少"}
 SOURCES = [
     {
         "id": "article-2022",
@@ -223,6 +236,8 @@ def write_sources(directory: Path, **replaced: object) -> Path:
         "topics.yaml": {"topics": tables["TOPICS"]},
         "vocabulary.yaml": tables["VOCABULARY"],
         "subsidy_rules.yaml": {"rules": []},
+        "aspects.yaml": ASPECTS,
+        "english.yaml": ENGLISH,
     }
     for name, content in files.items():
         text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)

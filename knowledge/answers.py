@@ -1,0 +1,195 @@
+"""Answer units: which statements of a topic answer what a question asks.
+
+A question is read as its subject (the topic, chosen by the actions from the entities) and
+what it asks about it, the aspects (aspects.yaml: 考什么, 多少钱, 什么时候 …). A reply gives
+the statements that answer those aspects and stops; what no statement answers is said to be
+missing, with where to ask. Pure Python over the records: no SQL, no Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from knowledge.text import normalize
+
+# The order "还可以问" suggestions are offered in: what families ask most first.
+SUGGESTION_ORDER = ("how_much", "who_can", "how_to_apply", "what_tested", "when", "how_long",
+                    "diploma", "what_after", "what_is", "can_i", "differs", "scale")
+# At most this many statements answer one question: one per aspect asked, two aspects at most.
+MAX_UNITS = 3
+MAX_ASPECTS = 2
+
+
+class Answerable(Protocol):
+    text: str
+    aspects: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    label: str
+    cues: tuple[str, ...]
+    ask: str
+    where: str
+
+
+@dataclass(frozen=True)
+class AspectBook:
+    """aspects.yaml as the answering code reads it."""
+
+    aspects: dict[str, Aspect]
+    detail_cues: tuple[str, ...]
+    where_to_ask: dict[str, str]
+    other_regions: tuple[str, ...] = ()
+    asks: dict[tuple[str, str], str] = field(default_factory=dict)  # (aspect, topic kind) -> how to ask
+    where_by_kind: dict[str, str] = field(default_factory=dict)  # topic kind -> where_to_ask key
+
+    @classmethod
+    def from_dict(cls, book: dict) -> "AspectBook":
+        aspects = {name: Aspect(name, a["label"], tuple(normalize(c) for c in a["cues"]), a["ask"], a["where"])
+                   for name, a in book["aspects"].items()}
+        asks = {(name, kind): text for name, a in book["aspects"].items()
+                for kind, text in (a.get("ask_by_kind") or {}).items()}
+        return cls(aspects, tuple(normalize(c) for c in book["details"]["cues"]), dict(book["where_to_ask"]),
+                   tuple(book.get("other_regions") or ()), asks, dict(book.get("where_by_kind") or {}))
+
+    def other_region(self, question: str) -> str | None:
+        """A province or region other than Inner Mongolia that the question is about."""
+        text = normalize(question)
+        return next((region for region in self.other_regions if region in text), None)
+
+    def asked(self, question: str) -> list[str]:
+        """The aspects a question asks, in the order it asks them. Where two cues overlap
+        ("能申请吗" holds "申请") the longer one is what was asked."""
+        text = normalize(question)
+        found = sorted(((text.find(cue), -len(cue), name) for name, aspect in self.aspects.items()
+                        for cue in aspect.cues if cue in text), key=lambda f: (f[1], f[0]))
+        taken: list[tuple[int, int]] = []
+        at: dict[str, int] = {}
+        for start, negative_length, name in found:
+            end = start - negative_length
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            at.setdefault(name, start)
+            at[name] = min(at[name], start)
+        asked = sorted(at, key=at.__getitem__)
+        return [a for a in asked if a != "what_is"] or asked
+
+    @property
+    def cues(self) -> frozenset[str]:
+        return frozenset(cue for aspect in self.aspects.values() for cue in aspect.cues)
+
+    def wants_details(self, question: str) -> bool:
+        text = normalize(question)
+        return any(cue in text for cue in self.detail_cues)
+
+    def ask(self, aspect: str, kind: str, subject: str) -> str:
+        """How a suggestion asks `aspect` of a subject of `kind` (谁能报单招, 谁能申请助学金)."""
+        template = self.asks.get((aspect, kind)) or self.aspects[aspect].ask
+        return template.format(subject=subject)
+
+    def where(self, aspect: str | None, default: str = "admission", kind: str | None = None) -> str:
+        """Where to ask what the knowledge base does not hold: by the kind of subject if
+        known (a subsidy at the school's 资助中心), else by what was asked."""
+        key = self.where_by_kind.get(kind or "") or (self.aspects[aspect].where if aspect in self.aspects else default)
+        return self.where_to_ask[key] if key in self.where_to_ask else next(iter(self.where_to_ask.values()))
+
+
+# A school named in a question ("呼和浩特职业学院"): the name's ending says its level.
+SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,12}?(职业技术大学|职业技术学院|职业学院|技师学院|师范学院|学院|大学"
+                    r"|职业技术学校|职业学校|中等专业学校|职业中学|中专|技校)")
+SCHOOL_LEVEL = {"职业技术大学": "职业本科", "职业技术学院": "高职", "职业学院": "高职", "技师学院": "高职",
+                "师范学院": "高职", "学院": "高职", "大学": "高职"}
+
+
+def school_named(question: str) -> tuple[str, str] | None:
+    """(the school a question names, its level): 中职 unless its name says 学院 or 大学."""
+    found = SCHOOL.search(normalize(question))
+    if not found:
+        return None
+    # The match starts where the sentence does: "我家孩子在呼和浩特职业学院" names 呼和浩特职业学院.
+    name = re.split(r"[在读去考报是的跟到]", found.group())[-1]
+    own = name[: len(name) - len(found.group(1))]
+    for generic in ("职业技术", "职业", "技术", "高等", "中等"):
+        own = own.removesuffix(generic)
+    if len(own) < 2:
+        return None  # "职业学院学费贵吗" names a kind of school, not one school
+    return name, SCHOOL_LEVEL.get(found.group(1), "中职")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What answers a question about one subject: the statements, in the order asked, and
+    the aspects nothing answers."""
+
+    units: tuple = ()
+    missing: tuple[str, ...] = ()
+    asked: tuple[str, ...] = field(default=())
+
+
+def overlap(statement: Answerable, text: str) -> int:
+    """How many of a statement's keywords the question uses: 利息 chooses the rate."""
+    return sum(1 for word in statement.keywords if normalize(word) in text)
+
+
+def choose(statements: Iterable[Answerable], asked: list[str], question: str) -> Choice:
+    """The statements that answer the aspects asked, the best one per aspect.
+
+    Among statements answering the same aspect, the one whose keywords the question uses
+    most wins; on a tie, the earlier (the topic's order puts the general rule first). A
+    statement the question names in two or more of its keywords answers it whatever its
+    aspects ("单招能报几个学校几个专业" is the 1-college-3-majors rule, not the 34 colleges).
+    Asked nothing in particular, the statement its words name wins, else the subject's
+    one-line answer to "what is it".
+    """
+    statements = list(statements)
+    text = normalize(question)
+    ranked = sorted(statements, key=lambda s: (-overlap(s, text), statements.index(s)))
+    named = ranked[0] if ranked and overlap(ranked[0], text) >= (2 if asked else 1) else None
+    if not asked:
+        first = named or next((s for s in statements if "what_is" in s.aspects), statements[0] if statements else None)
+        return Choice((first,) if first else (), (), ())
+    units: list = []
+    missing = []
+    for aspect in asked[:MAX_ASPECTS]:
+        candidates = [s for s in statements if aspect in s.aspects]
+        best = max(candidates, key=lambda s: (overlap(s, text), -candidates.index(s)), default=None)
+        if named is not None and (best is None or overlap(named, text) > overlap(best, text)):
+            best = named
+        if best is None:
+            missing.append(aspect)
+            continue
+        # A second statement of the same aspect joins when the question names its keywords
+        # too ("利息多少，最多能贷多少").
+        extra = [s for s in candidates if s is not best and overlap(s, text) > 0 and overlap(best, text) > 0]
+        for unit in [best, *extra[:1]]:
+            if unit not in units:
+                units.append(unit)
+    return Choice(tuple(units[:MAX_UNITS]), tuple(missing), tuple(asked))
+
+
+def borrow(statements: Iterable[Answerable], aspect: str, question: str,
+           cues: frozenset[str] = frozenset()) -> Answerable | None:
+    """A statement of another subject that answers `aspect` in the question's own words: "那以后
+    还能考本科不" after 五年一贯制 is answered by what a 高职 graduate can do (专升本). Only
+    words naming a subject count, not the words that ask (`cues`: 几年, 同时)."""
+    text = normalize(question)
+
+    def named(statement: Answerable) -> int:
+        return sum(1 for word in statement.keywords if normalize(word) in text and normalize(word) not in cues)
+
+    scored = [(named(s), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
+    best = max(scored, key=lambda x: x[:2], default=None)
+    return best[2] if best and best[0] >= 1 else None
+
+
+def suggestions(statements: Iterable[Answerable], answered: Iterable[str], limit: int = 2) -> list[str]:
+    """Aspects of the same subject the user may ask next, those with an answer only."""
+    have = {aspect for s in statements for aspect in s.aspects}
+    done = set(answered)
+    return [a for a in SUGGESTION_ORDER if a in have and a not in done][:limit]

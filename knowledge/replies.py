@@ -1,0 +1,202 @@
+"""What a reply to a question about a programme, channel or subsidy holds.
+
+The question is read as its subject (the topics its entities select) and what it asks of
+it (the aspects, knowledge/answers.py). The reply holds the statements that answer that
+and nothing more; what nothing answers is said to be missing, with where to ask; at most
+two other aspects of the same subject are offered as suggestions, and the whole topic on
+request ("详细说说"). Choosing lives here; the actions only word it (actions/templates.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from knowledge.answers import AspectBook, borrow, choose, overlap, school_named, suggestions
+from knowledge.records import Source, Statement, Topic
+from knowledge.text import YEAR, normalize, year_of
+
+# At most this many subjects in one reply (a comparison, 中职 and 高职 of one subsidy).
+MAX_TOPICS = 2
+# Words that bring 普高 into a comparison ("普高还是3+2"): the 职普融通 topic speaks for it.
+GENERAL_SCHOOL = ("普高", "高中")
+# How many topics a list of what there is shows as buttons.
+MENU_BUTTONS = 6
+
+
+class Topics(Protocol):
+    """What the composer reads of the knowledge base."""
+
+    aspect_book: AspectBook
+
+    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
+               strict: bool = False) -> list[Topic]: ...
+
+    def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None: ...
+
+    def source(self, source_id: str) -> Source: ...
+
+
+@dataclass(frozen=True)
+class Missing:
+    subject: str
+    label: str  # 时间安排, 申请条件 …
+    note: str = ""  # the topic's own word on what is not known, when it has one
+
+
+@dataclass(frozen=True)
+class TopicReply:
+    """Everything a reply about topics says, before wording."""
+
+    kind: str
+    value: str | None
+    scope: str | None
+    asked: tuple[str, ...]
+    parts: tuple[tuple[str, tuple[Statement, ...]], ...] = ()  # (label, statements) per subject
+    missing: tuple[Missing, ...] = ()
+    year_not_held: int | None = None
+    compared: bool = False  # two subjects compared: the official difference is not known
+    where: str = ""  # where to ask, when something is missing
+    not_held: str = ""  # what is not known at all ("呼和浩特职业学院免学费"), when nothing answers
+    menu: tuple[Topic, ...] = ()  # what there is, when the question names no programme
+    details: tuple[Topic, ...] = ()  # the whole topics, on request
+    more: bool = False  # the topic says more than the reply: "详细说说" is offered
+    general: bool = False  # nothing answers what was asked: `parts` is the subject's one-liner
+    sources: dict[str, Source] = field(default_factory=dict)
+    suggestions: tuple[tuple[str, str], ...] = ()  # (title, payload)
+    subject: str = ""  # how suggestions name the subject
+
+
+# What only a school itself can say: its fees and its admission scores.
+SCHOOL_DATA = re.compile(r"学费|收费|多少钱|分数|多少分|录取线|分数线|几分")
+FEES = re.compile(r"学费|收费|多少钱")
+
+
+@dataclass(frozen=True)
+class OutOfReach:
+    """A question the knowledge base cannot answer by its nature: another province's rules
+    ("北京的单招考什么") or one school's fees or scores. `what` names it; `where` says where to ask."""
+
+    what: str
+    where: str
+    region: bool = False  # another province, not one school
+    fees: bool = False
+
+
+def out_of_reach(book: AspectBook, text: str, names_a_place: bool) -> OutOfReach | None:
+    region = book.other_region(text)
+    if region and not names_a_place and "内蒙" not in text:
+        return OutOfReach(region, book.where_to_ask["province"], region=True)
+    school = school_named(text)
+    if school and SCHOOL_DATA.search(text):
+        fees = bool(FEES.search(text))
+        return OutOfReach(school[0], book.where_to_ask["tuition" if fees else "exam"], fees=fees)
+    return None
+
+
+def reply_to_topic(kb: Topics, kind: str, values: list[str], scope: str | None, text: str,
+                   asked: list[str] | None = None, context: str = "") -> TopicReply:
+    """The reply to `text` about the topics of `kind` that `values` select (all if none).
+
+    `asked` carries the aspects of the question before ("那对口招生呢" after "单招考什么");
+    `context` is the question before, for choosing a topic when `text` names none."""
+    book = kb.aspect_book
+    asked = book.asked(text) or list(asked or [])
+    school = school_named(text)
+    scope = scope or (school[1] if school else None)
+    value = values[0] if values else None
+    base = {"kind": kind, "value": value, "scope": scope, "asked": tuple(asked)}
+    topics = _topics(kb, kind, values, scope, text)
+    if not topics:
+        # A scope with no such topic: 高职 has no 免学费, and a named school's fees are not known here.
+        where = book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None, kind=kind)
+        return TopicReply(**base, not_held=(school[0] if school else scope or "") + (value or ""), where=where)
+    if not values and len(topics) > 1:
+        focused = kb.topic_for(kind, f"{text} {context}", scope) or _topic_answering(topics, asked, text)
+        if focused is None:
+            firsts = {t.statements[0].source_id: kb.source(t.statements[0].source_id) for t in topics if t.statements}
+            return TopicReply(**base, menu=tuple(topics), sources=firsts,
+                              suggestions=tuple((t.short, f"介绍一下{t.short}") for t in topics[:MENU_BUTTONS]))
+        topics = [focused]
+    sources = {s.source_id: kb.source(s.source_id) for topic in topics for s in topic.statements}
+    if book.wants_details(text):
+        return TopicReply(**base, details=tuple(topics), sources=sources)
+    return _answer_aspects(kb, topics[:MAX_TOPICS], asked, text, sources, base)
+
+
+def _topics(kb: Topics, kind: str, values: list[str], scope: str | None, text: str) -> list[Topic]:
+    if not values:
+        return [t for t in kb.topics(kind, None, scope) if t.in_menu]
+    topics = [t for value in values for t in kb.topics(kind, value, scope, strict=bool(scope))]
+    if any(word in text for word in GENERAL_SCHOOL) and kind == "pathway" and "职普融通" not in values:
+        topics += kb.topics("pathway", "职普融通")
+    return list(dict.fromkeys(topics))
+
+
+def _topic_answering(topics: list[Topic], asked: list[str], text: str) -> Topic | None:
+    """The one topic whose statements answer what was asked in the question's own words
+    ("文化素质考那几科" is 单招's exam), when exactly one does."""
+    if not asked:
+        return None
+    fitting = [t for t in topics if any(overlap(s, text) for s in t.statements if asked[0] in s.aspects)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _answer_aspects(kb: Topics, topics: list[Topic], asked: list[str], text: str,
+                    sources: dict[str, Source], base: dict) -> TopicReply:
+    book = kb.aspect_book
+    several = len(topics) > 1
+    parts: list[tuple[str, list[Statement]]] = []
+    shown: list[Statement] = []
+    for topic in topics:
+        units = list(choose(topic.statements, asked, text).units)
+        if several and not units and "differs" in asked:
+            # Comparing two subjects, each says what it is when it has nothing on how they differ.
+            units = list(choose(topic.statements, [], text).units)
+        parts.append((_label(topic, topics) if several else "", units))
+        shown += units
+    answered = {a for unit in shown for a in unit.aspects}
+    missing = [a for a in asked if a not in answered and a in book.aspects]
+    topic = topics[0]
+    others = [s for t in kb.topics() if t.kind != topic.kind for s in t.statements]
+    for aspect in list(missing):
+        # Another kind of subject may answer it in the question's own words: "以后还能考本科不"
+        # after 五年一贯制 is answered by the routes to a degree. Another programme of the same
+        # kind never answers for this one (the loan is not applied for like the 助学金).
+        borrowed = borrow(others, aspect, text, book.cues)
+        if borrowed is not None and borrowed not in shown:
+            sources.setdefault(borrowed.source_id, kb.source(borrowed.source_id))
+            parts.append(("", [borrowed]))
+            shown.append(borrowed)
+            missing.remove(aspect)
+    said = tuple(Missing(topic.short or topic.name, book.aspects[a].label,
+                         topic.note if a in ("how_much", "who_can") else "") for a in missing[:1])
+    general = not shown
+    if general:
+        # Nothing answers what was asked: the general one-liner, after saying what is missing.
+        parts = [("", list(choose(topic.statements, [], text).units[:1]))]
+    year_asked = YEAR.search(normalize(text))
+    year_not_held = None
+    if year_asked and shown and not any(str(year_of(year_asked)) in unit.text for unit in shown):
+        # "2026年单招什么时候报名": another year's dates are no answer. What holds every year
+        # stays; a statement of another year goes, and the year asked is said to be missing.
+        year_not_held = year_of(year_asked)
+        parts = [(label, [u for u in units if not YEAR.search(normalize(u.text))]) for label, units in parts]
+    compared = several and "differs" in asked
+    where = ""
+    if missing or year_not_held or compared:
+        where = book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind)
+    used = [unit for _, units in parts for unit in units]
+    subject = topic.short or topic.name
+    done = [*asked, *(a for unit in used for a in unit.aspects)]
+    offered = [(book.ask(a, topic.kind, subject),) * 2 for a in suggestions(topic.statements, done)]
+    return TopicReply(**base, parts=tuple((label, tuple(units)) for label, units in parts if units),
+                      missing=said, year_not_held=year_not_held, compared=compared, where=where,
+                      sources=sources, subject=subject, suggestions=tuple(offered),
+                      more=len(topic.statements) > len(used), general=general)
+
+
+def _label(topic: Topic, topics: list[Topic]) -> str:
+    shorts = [t.short for t in topics]
+    return topic.scope if shorts.count(topic.short) > 1 and topic.scope else topic.short or topic.name
