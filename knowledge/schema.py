@@ -16,6 +16,8 @@ from knowledge import settings
 from knowledge.text import NUMBER, normalize, strip_whitespace
 
 ARTICLE_SOURCE = "article-2022"
+# Facts found after the reference copy policy_facts.yaml, kept apart so that file stays a copy.
+ADDED_POLICY_FACTS = "policy_facts_added.yaml"
 STATISTIC_KEYS = {"id", "metric", "scope", "subject", "value", "unit", "year", "period",
                   "kind", "keywords", "answer", "passage"}
 STATISTIC_REQUIRED = {"id", "metric", "scope", "value", "unit", "answer", "passage"}
@@ -257,7 +259,8 @@ def load_all(directory: Path | None = None) -> Sources:
     except FileNotFoundError:
         raise SourceError(article_path, "-", "file not found") from None
     sources = load_sources_table(directory / "sources.yaml", article)
-    policies = load_policies(directory / "policy_facts.yaml")
+    policies = load_policies(directory / "policy_facts.yaml") + load_policies(directory / ADDED_POLICY_FACTS)
+    _check_unique(directory / ADDED_POLICY_FACTS, [fact["id"] for fact in policies])
     subsidy_rules = load_subsidy_rules(directory / "subsidy_rules.yaml", policies)
     source_ids = {row["id"] for row in sources}
     by_id = {fact["id"]: fact for fact in policies}
