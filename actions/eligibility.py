@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import templates
 from actions.common import knowledge_base
-from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields
+from knowledge.eligibility import LEAGUES_AND_CITIES, StudentProfile, eligible_subsidies, missing_fields
 from knowledge.kb import KnowledgeBase
 
 # slot -> the vocabulary kind its answer is read with
@@ -29,17 +29,28 @@ PROFILE_SLOTS = {
     "elig_household": "household",
     "elig_major_type": "major_type",
     "elig_hardship": "hardship",
+    "elig_military": "military",
     "elig_place": "place",
 }
 RETRIES_SLOT = "elig_retries"
+# The result's details, kept until the family asks for them or starts again. Prefixed elig_
+# like the answers it is made from, so it is cleared with them.
+DETAILS_SLOT = "elig_details"
 # What a slot holds when the family does not know or skipped the question.
 UNKNOWN = "不清楚"
+# The place question lists the 旗县 that matter; "都不是" is an answer too.
+NOT_LISTED_PLACE = "其他旗县"
+NONE_OF_THEM = ("都不是", "都不在", "不在这些", "不是这些", "别的旗县", "其他旗县")
+# Yes/no answers to a yes/no question.
+YES_NO = {"elig_major_type": ("涉农", "非涉农"), "elig_military": ("退役士兵", "非退役士兵")}
 SKIP_WORDS = ("跳过", "不想说", "不方便说", "下一个")
-# Intents that are another question, not an answer: the form steps aside and comes back.
+# Intents that are not an answer: the form steps aside and a rule answers (another question,
+# then the check resumes) or ends the check (stop).
 INTERRUPTIONS = {"ask_statistic", "ask_pathway", "ask_admission", "ask_undergraduate", "ask_subsidy",
-                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank"}
+                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank", "stop"}
 MAX_RETRIES = 2
-GRADES = {"一年级": 1, "二年级": 2, "三年级": 3}
+GRADES = {"一年级": 1, "二年级": 2, "三年级": 3, "四年级": 4}
+LEVELS = ("中职", "高职", "职业本科")
 
 
 def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
@@ -49,19 +60,22 @@ def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
 
     scope, grade = known("elig_scope"), known("elig_grade")
     stage = None
-    if scope in ("中职", "高职") and grade:
+    if scope in LEVELS and grade:
         stage = f"将读{scope}" if grade == "未入学" else f"{scope}在读"
+    number = GRADES.get(grade or "")
+    if number == 4 and scope != "职业本科":
+        number = None  # only 职业本科 has a fourth year: the answer was a slip, ask nothing more of it
     place = known("elig_place")
-    county = place if place and place.endswith("旗") else None
     return StudentProfile(
         stage=stage,
-        grade=GRADES.get(grade or ""),
+        grade=number,
         school_type=known("elig_school_type"),
         household=known("elig_household"),
         major_type=known("elig_major_type"),
         hardship=known("elig_hardship"),
-        league_city=place if place and not county else None,
-        county=county,
+        military=known("elig_military"),
+        league_city=place if place in LEAGUES_AND_CITIES else None,
+        county=place if place and place not in LEAGUES_AND_CITIES else None,
     )
 
 
@@ -73,6 +87,8 @@ def slots_for_field(field: str) -> list[str]:
         return ["elig_grade"]
     if field in ("league_city", "county"):
         return ["elig_place"]
+    if field == "military":
+        return ["elig_military"]
     return [f"elig_{field}"]
 
 
@@ -131,8 +147,10 @@ class ValidateEligibilityForm(FormValidationAction):
             text = message.get("text") or ""
             if intent == "dont_know" or any(word in text for word in SKIP_WORDS):
                 answers[requested] = UNKNOWN
-            elif requested == "elig_major_type" and intent in ("affirm", "deny"):
-                answers[requested] = "涉农" if intent == "affirm" else "非涉农"
+            elif requested in YES_NO and intent in ("affirm", "deny"):
+                answers[requested] = YES_NO[requested][0 if intent == "affirm" else 1]
+            elif requested == "elig_place" and (intent == "deny" or any(w in text for w in NONE_OF_THEM)):
+                answers[requested] = NOT_LISTED_PLACE
         if answers:
             return [SlotSet(slot, value) for slot, value in answers.items()] + [SlotSet(RETRIES_SLOT, 0)]
         if not requested:
@@ -156,6 +174,8 @@ def clear_profile() -> list[EventType]:
 
 
 class ActionEligibilityResult(Action):
+    """The short result, with a button for the details; the answers are cleared."""
+
     def name(self) -> str:
         return "action_eligibility_result"
 
@@ -164,8 +184,25 @@ class ActionEligibilityResult(Action):
         kb = knowledge_base()
         profile = profile_from_slots(tracker.slots)
         result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
-        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
-        return clear_profile()
+        dispatcher.utter_message(text=templates.eligibility_answer(profile, result),
+                                 buttons=[{"title": "详细说说", "payload": "/ask_details"}])
+        return [*clear_profile(), SlotSet(DETAILS_SLOT, templates.eligibility_details(result))]
+
+
+class ActionEligibilityDetails(Action):
+    """The conditions and unsure items of the last result, once."""
+
+    def name(self) -> str:
+        return "action_eligibility_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        details = tracker.get_slot(DETAILS_SLOT)
+        if not details:
+            dispatcher.utter_message(response="utter_no_details")
+            return []
+        dispatcher.utter_message(text=details)
+        return [SlotSet(DETAILS_SLOT, None)]
 
 
 class ActionCancelEligibility(Action):

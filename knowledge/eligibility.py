@@ -315,10 +315,10 @@ def source_of(fact: Mapping) -> Source:
 
 
 def unique_sources(sources: Iterable[Source]) -> list[Source]:
-    """Each document once: facts quoting one notice (财教〔2024〕181号) give it several dates."""
-    seen: dict[tuple[str, str], Source] = {}
+    """Each document once: facts quoting one notice (财教〔2024〕188号) give it several dates and titles."""
+    seen: dict[str, Source] = {}
     for source in sources:
-        seen.setdefault((source.title, source.doc_number), source)
+        seen.setdefault(source.doc_number or source.title, source)
     return list(seen.values())
 
 

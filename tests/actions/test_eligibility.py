@@ -8,11 +8,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.eligibility import (PROFILE_SLOTS, UNKNOWN, ActionCancelEligibility, ActionEligibilityResult,
-                                 ValidateEligibilityForm, profile_from_slots)
+from actions.eligibility import (DETAILS_SLOT, NOT_LISTED_PLACE, PROFILE_SLOTS, UNKNOWN, ActionCancelEligibility,
+                                 ActionEligibilityDetails, ActionEligibilityResult, ValidateEligibilityForm,
+                                 profile_from_slots)
 
 FORM_DOMAIN = {"forms": {"eligibility_form": {"required_slots": [
-    "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship"]}}}
+    "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship",
+    "elig_military", "elig_place"]}}}
 
 
 def form_tracker(text: str, intent: str = "inform", entities=None, requested=None, **slots) -> Tracker:
@@ -34,78 +36,155 @@ def slot_values(events) -> dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-async def test_the_first_message_fills_several_slots_and_leaves_one_question():
+async def test_the_first_message_fills_several_slots_and_asks_nothing_the_rules_do_not_need():
     track = form_tracker("孩子在包头读中职一年级，农村户口，家里是低保户，能享受哪些资助？", "check_eligibility")
     _, events = await validate(track)
     values = slot_values(events)
     assert {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保",
             "elig_place": "包头市"}.items() <= values.items()
-    assert "elig_school_type" == values["requested_slot"]
+    assert values["requested_slot"] is None  # 公办 or 民办 changes no verdict: not asked
 
 
-async def test_when_everything_is_known_the_form_asks_nothing_more():
-    track = form_tracker("公办的", requested="elig_school_type", elig_scope="中职", elig_grade="一年级",
-                         elig_household="农村", elig_hardship="低保")
-    _, events = await validate(track)
-    values = slot_values(events)
-    assert "公办" == values["elig_school_type"]
-    assert values["requested_slot"] is None
+async def test_a_secondary_family_is_asked_about_hardship_first():
+    _, events = await validate(form_tracker("二年级", requested="elig_grade", elig_scope="中职"))
+    assert "elig_hardship" == slot_values(events)["requested_slot"]
+
+
+async def test_a_college_family_is_asked_about_military_service():
+    _, events = await validate(form_tracker("家里不困难", requested="elig_hardship", elig_scope="高职",
+                                            elig_grade="二年级"))
+    assert ("不困难", "elig_military") == (slot_values(events)["elig_hardship"], slot_values(events)["requested_slot"])
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("是退役士兵", "inform", "退役士兵"), ("没当过兵", "inform", "非退役士兵"),
+    ("是的", "affirm", "退役士兵"), ("不是", "deny", "非退役士兵"),
+])
+async def test_military_service_answers(text, intent, expected):
+    _, events = await validate(form_tracker(text, intent, requested="elig_military", elig_scope="高职",
+                                            elig_grade="一年级", elig_hardship="不困难"))
+    assert expected == slot_values(events)["elig_military"]
+
+
+async def test_a_third_year_rural_student_is_asked_the_county_and_a_county_named_xian_counts():
+    slots = {"elig_scope": "中职", "elig_grade": "三年级", "elig_household": "农村", "elig_hardship": "不困难",
+             "elig_major_type": "非涉农"}
+    _, events = await validate(form_tracker("非涉农", requested="elig_major_type", **slots))
+    assert "elig_place" == slot_values(events)["requested_slot"]
+    _, events = await validate(form_tracker("我们是化德的", requested="elig_place", **slots))
+    assert ("化德县", None) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
+    assert "化德县" == profile_from_slots({**slots, "elig_place": "化德县"}).county
+
+
+async def test_none_of_the_listed_counties_is_an_answer():
+    _, events = await validate(form_tracker("都不是", "deny", requested="elig_place", elig_scope="中职",
+                                            elig_grade="三年级", elig_household="农村", elig_hardship="不困难",
+                                            elig_major_type="非涉农"))
+    assert (NOT_LISTED_PLACE, None) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
 
 
 async def test_dont_know_is_accepted_and_not_asked_again():
-    track = form_tracker("这个不清楚", "dont_know", requested="elig_school_type", elig_scope="中职",
-                         elig_grade="一年级", elig_household="农村", elig_hardship="低保")
+    track = form_tracker("这个不清楚", "dont_know", requested="elig_hardship", elig_scope="中职", elig_grade="一年级",
+                         elig_household="农村")
     _, events = await validate(track)
     values = slot_values(events)
-    assert UNKNOWN == values["elig_school_type"]
+    assert UNKNOWN == values["elig_hardship"]
     assert values["requested_slot"] is None
 
 
 async def test_a_bad_answer_is_re_asked_with_examples_then_skipped():
-    slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保"}
-    messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_school_type", **slots))
-    assert ["utter_hint_elig_school_type"] == [m["response"] for m in messages]
+    slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "城市"}
+    messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship", **slots))
+    assert ["utter_hint_elig_hardship"] == [m["response"] for m in messages]
     assert SlotSet("elig_retries", 1) in events
-    messages, _ = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_school_type",
+    messages, _ = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship",
                                               elig_retries=1, **slots))
-    assert ["utter_hint_elig_school_type", "utter_eligibility_offer_skip"] == [m["response"] for m in messages]
-    messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_school_type",
+    assert ["utter_hint_elig_hardship", "utter_eligibility_offer_skip"] == [m["response"] for m in messages]
+    messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship",
                                                    elig_retries=2, **slots))
     assert ["utter_eligibility_skipped"] == [m["response"] for m in messages]
-    assert UNKNOWN == slot_values(events)["elig_school_type"]
+    assert UNKNOWN == slot_values(events)["elig_hardship"]
 
 
 async def test_another_question_mid_form_steps_aside():
-    track = form_tracker("单招考什么", "ask_admission", requested="elig_school_type", elig_scope="中职")
+    track = form_tracker("单招考什么", "ask_admission", requested="elig_hardship", elig_scope="中职")
     messages, events = await validate(track)
     assert [] == messages
     assert not any(e.get("name", "").startswith("elig_") for e in events)
 
 
+@pytest.mark.parametrize("text", ["算了", "取消", "不查了", "不用了", "退出"])
+async def test_cancel_words_at_any_question_step_aside_for_the_cancel_rule(text):
+    for requested in ("elig_scope", "elig_grade", "elig_hardship", "elig_household", "elig_major_type",
+                      "elig_military", "elig_place"):
+        messages, events = await validate(form_tracker(text, "stop", requested=requested))
+        assert ([], []) == (messages, events), requested  # no "没听明白": the form is rejected
+
+
 async def test_yes_to_the_agricultural_major_question_means_agricultural():
     track = form_tracker("是的", "affirm", requested="elig_major_type", elig_scope="中职", elig_grade="二年级",
-                         elig_household="城市", elig_hardship="不困难", elig_school_type="公办")
+                         elig_household="城市", elig_hardship="不困难")
     _, events = await validate(track)
     assert "涉农" == slot_values(events)["elig_major_type"]
 
 
 def test_stage_comes_from_scope_and_grade():
-    assert "将读高职" == profile_from_slots({"elig_scope": "高职", "elig_grade": "未入学"}).stage
+    assert ("将读高职", 1) == (lambda p: (p.stage, p.grade))(profile_from_slots({"elig_scope": "高职", "elig_grade": "未入学"}))
     assert "中职在读" == profile_from_slots({"elig_scope": "中职", "elig_grade": "二年级"}).stage
+    assert ("职业本科在读", 4) == (lambda p: (p.stage, p.grade))(
+        profile_from_slots({"elig_scope": "职业本科", "elig_grade": "四年级"}))
     assert profile_from_slots({"elig_scope": "中职", "elig_grade": UNKNOWN}).stage is None
+    assert profile_from_slots({"elig_scope": "高职", "elig_grade": "四年级"}).grade is None
 
 
-async def test_the_result_lists_tuition_and_grant_with_sources_and_clears_the_profile():
-    track = form_tracker("", elig_scope="中职", elig_grade="一年级", elig_household="农村",
-                         elig_hardship="低保", elig_school_type="公办", elig_place="包头市")
+@pytest.mark.parametrize("place, league_city, county", [
+    ("包头市", "包头市", None), ("兴安盟", "兴安盟", None), ("阿尔山市", None, "阿尔山市"), ("化德县", None, "化德县"),
+    ("科尔沁右翼中旗", None, "科尔沁右翼中旗"), (UNKNOWN, None, None),
+])
+def test_a_place_is_a_league_or_city_or_else_a_county(place, league_city, county):
+    profile = profile_from_slots({"elig_place": place})
+    assert (league_city, county) == (profile.league_city, profile.county)
+
+
+async def result_for(**slots):
     dispatcher = CollectingDispatcher()
-    events = await ActionEligibilityResult().run(dispatcher, track, {})
-    answer = dispatcher.messages[0]["text"]
-    applies = answer.split("【还不确定】")[0].split("【不符合】")[0]
-    assert "免学费" in applies and "国家助学金" in applies
-    assert "具体以学校资助中心认定为准" in answer
-    assert answer.splitlines()[-1].startswith("来源：") and "财教〔2024〕181号" in answer
+    events = await ActionEligibilityResult().run(dispatcher, form_tracker("", **slots), {})
+    return dispatcher.messages[0], events
+
+
+async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sources():
+    message, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_household="农村",
+                                       elig_hardship="低保", elig_place="包头市")
+    lines = message["text"].splitlines()
+    assert ["· 免学费", "· 免费教科书", "· 国家助学金"] == [line.split("：")[0] for line in lines if line.startswith("· ")]
+    assert any(line.startswith("怎么申请：") for line in lines)
+    assert "具体以学校资助中心认定为准" in message["text"]
+    assert lines[-1].startswith("来源：") and "财教〔2024〕181号" in lines[-1]
+    assert ["详细说说"] == [b["title"] for b in message["buttons"]]
     assert {slot: None for slot in PROFILE_SLOTS}.items() <= slot_values(events).items()
+
+
+async def test_each_source_is_named_once_without_research_notes():
+    message, _ = await result_for(elig_scope="高职", elig_grade="二年级", elig_hardship="低保",
+                                  elig_military="非退役士兵")
+    sources = message["text"].splitlines()[-1].removeprefix("来源：").split("；")
+    assert len(sources) == len(set(sources)) and sources
+    assert not any(note in message["text"] for note in ("n/a", "not found", "not seen", "二手来源", "作为对照"))
+    assert "国家奖学金：每生每年10000元" in message["text"] and "同一学年只能得一项" in message["text"]
+
+
+async def test_the_details_come_on_request_once():
+    _, events = await result_for(elig_scope="高职", elig_grade="一年级", elig_hardship="低保",
+                                 elig_military="非退役士兵")
+    details = slot_values(events)[DETAILS_SLOT]
+    assert "待核实" in details and "还款期限" in details and "3年" not in details
+    dispatcher = CollectingDispatcher()
+    shown = await ActionEligibilityDetails().run(dispatcher, form_tracker("详细说说", "ask_details",
+                                                                         **{DETAILS_SLOT: details}), {})
+    assert (details, [SlotSet(DETAILS_SLOT, None)]) == (dispatcher.messages[0]["text"], shown)
+    dispatcher = CollectingDispatcher()
+    assert [] == await ActionEligibilityDetails().run(dispatcher, form_tracker("详细说说", "ask_details"), {})
+    assert ["utter_no_details"] == [m["response"] for m in dispatcher.messages]
 
 
 async def test_cancelling_clears_the_profile():
@@ -118,9 +197,14 @@ async def test_cancelling_clears_the_profile():
 @pytest.mark.parametrize("text, slot, value", [
     ("城镇户口", "elig_household", "城市"),
     ("我们是建档立卡户", "elig_hardship", "脱贫户"),
+    ("孤儿", "elig_hardship", "孤儿"),
+    ("特困供养", "elig_hardship", "特困"),
     ("学的畜牧兽医", "elig_major_type", "涉农"),
     ("私立学校", "elig_school_type", "民办"),
     ("准备上大专", "elig_scope", "高职"),
+    ("职业本科", "elig_scope", "职业本科"),
+    ("还没上", "elig_grade", "未入学"),
+    ("科右前旗", "elig_place", "科尔沁右翼前旗"),
 ])
 async def test_plain_answers_are_understood(text, slot, value):
     _, events = await validate(form_tracker(text, requested=slot))
