@@ -95,6 +95,12 @@ def test_no_secondary_school_band_is_quoted_for_comparison(rules, facts):
     assert [] == [text for text in texts if "1200" in text or "作为对照" in text or "普高" in text]
 
 
+def test_no_subsidy_answer_quotes_the_secondary_school_band():
+    topics = yaml.safe_load((SOURCES / "topics.yaml").read_text(encoding="utf-8"))["topics"]
+    cited = [(t["id"], s.get("policy")) for t in topics if t["kind"] == "subsidy" for s in t["statements"]]
+    assert [] == [pair for pair in cited if str(pair[1]).startswith("PG-")]
+
+
 def test_the_living_subsidy_is_never_promised(rules, facts):
     for profile in (p for p in GRID if p.stage and "中职" in p.stage):
         assert DEPENDS == verdicts(profile, rules, facts)["生活费补助"].verdict
