@@ -18,7 +18,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import templates
 from actions.common import knowledge_base
-from knowledge.eligibility import LEAGUES_AND_CITIES, StudentProfile, eligible_subsidies, missing_fields
+from knowledge.eligibility import (
+    LEAGUES_AND_CITIES,
+    StudentProfile,
+    eligible_subsidies,
+    missing_fields,
+)
 from knowledge.kb import KnowledgeBase
 
 # slot -> the vocabulary kind its answer is read with

@@ -8,9 +8,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.eligibility import (DETAILS_SLOT, NOT_LISTED_PLACE, PROFILE_SLOTS, UNKNOWN, ActionCancelEligibility,
-                                 ActionEligibilityDetails, ActionEligibilityResult, ValidateEligibilityForm,
-                                 profile_from_slots)
+from actions.eligibility import (
+    DETAILS_SLOT,
+    NOT_LISTED_PLACE,
+    PROFILE_SLOTS,
+    UNKNOWN,
+    ActionCancelEligibility,
+    ActionEligibilityDetails,
+    ActionEligibilityResult,
+    ValidateEligibilityForm,
+    profile_from_slots,
+)
 
 FORM_DOMAIN = {"forms": {"eligibility_form": {"required_slots": [
     "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship",
@@ -129,10 +137,11 @@ async def test_yes_to_the_agricultural_major_question_means_agricultural():
 
 
 def test_stage_comes_from_scope_and_grade():
-    assert ("将读高职", 1) == (lambda p: (p.stage, p.grade))(profile_from_slots({"elig_scope": "高职", "elig_grade": "未入学"}))
+    entering = profile_from_slots({"elig_scope": "高职", "elig_grade": "未入学"})
+    assert ("将读高职", 1) == (entering.stage, entering.grade)
     assert "中职在读" == profile_from_slots({"elig_scope": "中职", "elig_grade": "二年级"}).stage
-    assert ("职业本科在读", 4) == (lambda p: (p.stage, p.grade))(
-        profile_from_slots({"elig_scope": "职业本科", "elig_grade": "四年级"}))
+    fourth_year = profile_from_slots({"elig_scope": "职业本科", "elig_grade": "四年级"})
+    assert ("职业本科在读", 4) == (fourth_year.stage, fourth_year.grade)
     assert profile_from_slots({"elig_scope": "中职", "elig_grade": UNKNOWN}).stage is None
     assert profile_from_slots({"elig_scope": "高职", "elig_grade": "四年级"}).grade is None
 
@@ -185,6 +194,13 @@ async def test_the_details_come_on_request_once():
     dispatcher = CollectingDispatcher()
     assert [] == await ActionEligibilityDetails().run(dispatcher, form_tracker("详细说说", "ask_details"), {})
     assert ["utter_no_details"] == [m["response"] for m in dispatcher.messages]
+
+
+async def test_where_sources_conflict_the_details_defer_to_the_school():
+    _, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_hardship="不困难", elig_household="城市",
+                                 elig_major_type="非涉农")
+    waiver = slot_values(events)[DETAILS_SLOT].split("· 免学费")[1].split("· ")[0]
+    assert "财教〔2012〕376号" in waiver and "以学校资助中心认定为准" in waiver
 
 
 async def test_cancelling_clears_the_profile():

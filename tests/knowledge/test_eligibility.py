@@ -7,8 +7,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.eligibility import (DEPENDS, ELIGIBLE, FIELDS, NOT_ELIGIBLE, SUBSIDIES, eligible_subsidies,
-                                   load_facts, load_rules, missing_fields, source_of, unique_sources)
+from knowledge.eligibility import (
+    DEPENDS,
+    ELIGIBLE,
+    FIELDS,
+    NOT_ELIGIBLE,
+    SUBSIDIES,
+    eligible_subsidies,
+    load_facts,
+    load_rules,
+    missing_fields,
+    source_of,
+    unique_sources,
+)
 from knowledge.eligibility import StudentProfile as P
 
 SOURCES = Path(__file__).resolve().parents[2] / "knowledge" / "sources"
