@@ -175,7 +175,8 @@ class ValidateEligibilityForm(FormValidationAction):
 
 
 def clear_profile() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT)]
+    """Everything the check holds about the family, a previous result's details included."""
+    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_SLOT)]
 
 
 class ActionEligibilityResult(Action):

@@ -205,9 +205,10 @@ async def test_where_sources_conflict_the_details_defer_to_the_school():
 
 async def test_cancelling_clears_the_profile():
     dispatcher = CollectingDispatcher()
-    events = await ActionCancelEligibility().run(dispatcher, form_tracker("算了", "stop", elig_hardship="低保"), {})
+    events = await ActionCancelEligibility().run(dispatcher, form_tracker("算了", "stop", elig_hardship="低保",
+                                                                        **{DETAILS_SLOT: "上次的结果"}), {})
     assert ["utter_eligibility_cancelled"] == [m["response"] for m in dispatcher.messages]
-    assert SlotSet("elig_hardship", None) in events
+    assert SlotSet("elig_hardship", None) in events and SlotSet(DETAILS_SLOT, None) in events
 
 
 @pytest.mark.parametrize("text, slot, value", [
