@@ -16,8 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import templates
-from actions.common import knowledge_base
+from actions import common, templates
 from knowledge.eligibility import (
     LEAGUES_AND_CITIES,
     StudentProfile,
@@ -126,17 +125,26 @@ class ValidateEligibilityForm(FormValidationAction):
         if not answers and not dispatcher.messages and tracker.get_slot("requested_slot"):
             return []  # not an answer: Rasa rejects the form and another rule answers
         tracker.add_slots(answers)
+        # A slot listed as required although filled (a 盟市 where a 旗县 is needed) is asked
+        # again: emptied first, as the SDK asks only empty slots.
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        again = [SlotSet(slot, None) for slot in required if tracker.slots.get(slot) is not None]
+        tracker.add_slots(again)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return answers + ([next_slot] if next_slot else [])
+        return answers + again + ([next_slot] if next_slot else [])
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        kb = knowledge_base()
+        kb = common.knowledge_base()
         profile = profile_from_slots(tracker.slots)
         needed: list[str] = []
         for field in missing_fields(profile, kb.subsidy_rules, date.today()):
             for slot in slots_for_field(field):
-                if slot not in needed and tracker.slots.get(slot) is None:
+                held = tracker.slots.get(slot)
+                # A 盟市 said in passing does not tell the 旗县 a rule needs: ask, but only once.
+                vague = (field == "county" and held in LEAGUES_AND_CITIES
+                         and tracker.get_slot("requested_slot") != slot)
+                if slot not in needed and (held is None or vague):
                     needed.append(slot)
         return needed
 
@@ -145,7 +153,7 @@ class ValidateEligibilityForm(FormValidationAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
-        answers = answers_in(message, knowledge_base())
+        answers = answers_in(message, common.knowledge_base())
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it
         if requested and requested not in answers:
@@ -187,7 +195,7 @@ class ActionEligibilityResult(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        kb = knowledge_base()
+        kb = common.knowledge_base()
         profile = profile_from_slots(tracker.slots)
         result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
         dispatcher.utter_message(text=templates.eligibility_answer(profile, result),

@@ -89,6 +89,7 @@ class FieldIn:
     field: str
     values: tuple
     group: str | None  # name from value_groups, for plain wording such as "家庭经济困难"
+    leagues: tuple[str, ...] = ()  # for a county condition: the 盟市 its counties lie in
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,9 @@ def _unique(items: Iterable) -> list:
 def _evaluate(node: FieldIn | Group, profile: StudentProfile) -> _Outcome:
     if isinstance(node, FieldIn):
         value, allowed = getattr(profile, node.field), FIELDS[node.field][0]
+        if value is None and node.leagues and profile.league_city:
+            # A family in 包头市 lives in none of the counties of 兴安盟 and 乌兰察布市.
+            return _Outcome(False) if profile.league_city not in node.leagues else _Outcome(None, [node.field])
         if value is None:
             if allowed is not None and set(allowed) <= set(node.values):  # any answer would do
                 return _Outcome(True)
@@ -349,13 +353,13 @@ def _parse_date(raw: Mapping, key: str) -> date | None:
         raise ValueError(f"{key} {raw[key]!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def _parse_condition(raw: Any, groups: Mapping[str, tuple]) -> Group:
+def _parse_condition(raw: Any, groups: Mapping[str, tuple], county_league: Mapping[str, str]) -> Group:
     _require(isinstance(raw, Mapping) and raw, "conditions must be a non-empty mapping")
     parts: list[FieldIn | Group] = []
     for key, value in raw.items():
         if key == "any_of":
             _require(isinstance(value, list) and len(value) >= 2, "any_of needs a list of at least two mappings")
-            parts.append(Group(True, tuple(_parse_condition(item, groups) for item in value)))
+            parts.append(Group(True, tuple(_parse_condition(item, groups, county_league) for item in value)))
             continue
         _require(key in FIELDS, f"unknown condition key {key!r}")
         _require(isinstance(value, list) and value, f"condition {key} needs a non-empty list of values")
@@ -363,7 +367,10 @@ def _parse_condition(raw: Any, groups: Mapping[str, tuple]) -> Group:
         bad = [v for v in value if allowed is not None and v not in allowed]
         _require(not bad, f"condition {key} has values {bad} not in {allowed}")
         group = next((name for name, members in groups.items() if set(members) == set(value)), None)
-        parts.append(FieldIn(key, tuple(value), group))
+        leagues = tuple(dict.fromkeys(county_league[v] for v in value)) if key == "county" else ()
+        _require(key != "county" or set(value) <= set(county_league),
+                 f"counties {sorted(set(value) - set(county_league))} need their 盟市 in county_league")
+        parts.append(FieldIn(key, tuple(value), group, leagues))
     return Group(False, tuple(parts))
 
 
@@ -383,7 +390,8 @@ def _check_quotes(quotes: tuple[str, ...], fact_ids: tuple[str, ...], facts: Map
     _require(trusted or to_be_confirmed, "no quote comes from a high/medium fact: mark the rule to_be_confirmed")
 
 
-def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, Mapping]) -> Rule:
+def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, Mapping],
+                county_league: Mapping[str, str]) -> Rule:
     unknown_keys = set(raw) - REQUIRED_KEYS - OPTIONAL_KEYS
     _require(not unknown_keys, f"unknown keys {sorted(unknown_keys)}")
     _require(REQUIRED_KEYS <= set(raw), f"missing keys {sorted(REQUIRED_KEYS - set(raw))}")
@@ -402,7 +410,7 @@ def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, M
         _require(fact_id in facts, f"unknown fact id {fact_id!r}")
     quotes = tuple(raw["quotes"] or ())
     _check_quotes(quotes, fact_ids, facts, to_be_confirmed)
-    condition = _parse_condition(raw["conditions"], groups)
+    condition = _parse_condition(raw["conditions"], groups, county_league)
     standard_by = raw.get("standard_by") or {}
     for field, by_value in standard_by.items():
         _require(field in FIELDS and isinstance(by_value, Mapping), f"standard_by {field!r} needs a field and values")
@@ -444,16 +452,19 @@ def load_facts(directory: str | Path) -> dict[str, Mapping]:
 def parse_rules(text: str, facts: Mapping[str, Mapping], name: str = "subsidy_rules.yaml") -> tuple[Rule, ...]:
     """Rules from the text of a rules file (the knowledge base keeps the validated text)."""
     document = yaml.load(text, Loader=_TextDatesLoader)
-    _require(isinstance(document, Mapping) and set(document) <= {"value_groups", "rules"},
-             f"{name}: top level must be a mapping of value_groups and rules")
+    _require(isinstance(document, Mapping) and set(document) <= {"value_groups", "county_league", "rules"},
+             f"{name}: top level must be a mapping of value_groups, county_league and rules")
     groups = {name: tuple(values) for name, values in (document.get("value_groups") or {}).items()}
+    county_league = dict(document.get("county_league") or {})
+    bad_leagues = set(county_league.values()) - set(LEAGUES_AND_CITIES)
+    _require(not bad_leagues, f"{name}: county_league names {sorted(bad_leagues)}, not 盟市")
     rules: list[Rule] = []
     for raw in document.get("rules") or ():
         rule_id = raw.get("id") if isinstance(raw, Mapping) else None
         try:
             _require(isinstance(rule_id, str), "each rule must be a mapping with a text id")
             _require(rule_id not in {r.id for r in rules}, "duplicate id")
-            rules.append(_parse_rule(raw, groups, facts))
+            rules.append(_parse_rule(raw, groups, facts, county_league))
         except ValueError as error:
             raise ValueError(f"rule {rule_id!r}: {error}") from None
     _check_exclusions(rules)

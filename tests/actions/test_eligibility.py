@@ -84,6 +84,22 @@ async def test_a_third_year_rural_student_is_asked_the_county_and_a_county_named
     assert "化德县" == profile_from_slots({**slots, "elig_place": "化德县"}).county
 
 
+@pytest.mark.parametrize("place, expected_question", [("包头市", None), ("兴安盟", "elig_place"),
+                                                     ("科尔沁右翼中旗", None)])
+async def test_a_league_or_city_said_earlier_is_enough_only_outside_the_listed_counties(place, expected_question):
+    slots = {"elig_scope": "中职", "elig_grade": "三年级", "elig_household": "农村", "elig_hardship": "不困难",
+             "elig_place": place}
+    _, events = await validate(form_tracker("非涉农", requested="elig_major_type", **slots))
+    assert expected_question == slot_values(events)["requested_slot"]
+
+
+async def test_a_league_given_again_for_the_county_is_not_asked_a_third_time():
+    _, events = await validate(form_tracker("兴安盟", requested="elig_place", elig_scope="中职", elig_grade="三年级",
+                                            elig_household="农村", elig_hardship="不困难", elig_major_type="非涉农",
+                                            elig_place="兴安盟"))
+    assert slot_values(events)["requested_slot"] is None
+
+
 async def test_none_of_the_listed_counties_is_an_answer():
     _, events = await validate(form_tracker("都不是", "deny", requested="elig_place", elig_scope="中职",
                                             elig_grade="三年级", elig_household="农村", elig_hardship="不困难",

@@ -171,6 +171,14 @@ def test_missing_fields_asks_only_what_changes_a_verdict(expected, profile, rule
     assert expected == missing_fields(profile, rules, on=TODAY)
 
 
+@pytest.mark.parametrize("league_city, verdict", [("包头市", "待核实"), ("乌兰察布市", "旗县")])
+def test_a_league_outside_the_listed_counties_settles_the_county_question(league_city, verdict, rules, facts):
+    profile = P("中职在读", 3, household="农村", major_type="非涉农", hardship="不困难", league_city=league_city)
+    grant = verdicts(profile, rules, facts)["国家助学金"]
+    assert verdict in "；".join(grant.depends_on)
+    assert ("county" in missing_fields(profile, rules, on=TODAY)) == (league_city == "乌兰察布市")
+
+
 def test_school_type_is_never_needed_to_decide(rules):
     assert all("school_type" not in missing_fields(profile, rules, on=TODAY) for profile in GRID)
 
