@@ -123,7 +123,10 @@ class ValidateEligibilityForm(FormValidationAction):
         # what is still missing, so the slots just answered would be dropped.
         answers = await self.get_extraction_events(dispatcher, tracker, domain)
         if not answers and not dispatcher.messages and tracker.get_slot("requested_slot"):
-            return []  # not an answer: Rasa rejects the form and another rule answers
+            if tracker.latest_action_name == "action_listen":
+                return []  # not an answer: Rasa rejects the form and another rule answers
+            # Back after that answer: name the pending question, or Rasa would ask the first
+            # empty slot of the domain's list (公办/民办, which no verdict needs).
         tracker.add_slots(answers)
         # A slot listed as required although filled (a 盟市 where a 旗县 is needed) is asked
         # again: emptied first, as the SDK asks only empty slots.

@@ -145,6 +145,14 @@ async def test_cancel_words_at_any_question_step_aside_for_the_cancel_rule(text)
         assert ([], []) == (messages, events), requested  # no "没听明白": the form is rejected
 
 
+async def test_back_from_another_question_the_form_asks_the_pending_question_again():
+    slots = {"elig_scope": "高职", "elig_grade": "未入学", "elig_hardship": "低保"}
+    track = form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military", **slots)
+    track.latest_action_name = "action_answer_subsidy"
+    messages, events = await validate(track)
+    assert ([], [SlotSet("requested_slot", "elig_military")]) == (messages, events)
+
+
 async def test_yes_to_the_agricultural_major_question_means_agricultural():
     track = form_tracker("是的", "affirm", requested="elig_major_type", elig_scope="中职", elig_grade="二年级",
                          elig_household="城市", elig_hardship="不困难")

@@ -56,6 +56,13 @@ def test_a_question_mid_check_is_answered_and_the_check_resumes(stack):
     assert "孩子读的（或准备读的）" in answer  # the pending question again
 
 
+def test_a_question_at_a_later_step_returns_to_that_step(stack):
+    sender = new_sender()
+    ask(stack, "孩子在读高职二年级，家里不困难，帮我查查能领什么", sender)
+    answer = ask(stack, "对了，助学贷款毕业后多久开始还", sender)
+    assert "退役士兵" in answer.splitlines()[-1] and "公办" not in answer
+
+
 def test_the_result_is_short_and_the_details_come_on_request(stack):
     sender = new_sender()
     ask(stack, "帮我查查我家能领什么", sender)
