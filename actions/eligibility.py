@@ -122,11 +122,11 @@ class ValidateEligibilityForm(FormValidationAction):
         # The SDK's run keeps only slots still listed as required; ours are computed from
         # what is still missing, so the slots just answered would be dropped.
         answers = await self.get_extraction_events(dispatcher, tracker, domain)
-        if not answers and not dispatcher.messages and tracker.get_slot("requested_slot"):
-            if tracker.latest_action_name == "action_listen":
-                return []  # not an answer: Rasa rejects the form and another rule answers
-            # Back after that answer: name the pending question, or Rasa would ask the first
-            # empty slot of the domain's list (公办/民办, which no verdict needs).
+        nothing = not answers and not dispatcher.messages and tracker.get_slot("requested_slot")
+        if nothing and tracker.latest_action_name == "action_listen":
+            return []  # not an answer: Rasa rejects the form and another rule answers
+        # Back after another rule's answer, the pending question is named below: left to Rasa,
+        # it would ask the first empty slot of the domain's list (公办/民办, which no verdict needs).
         tracker.add_slots(answers)
         # A slot listed as required although filled (a 盟市 where a 旗县 is needed) is asked
         # again: emptied first, as the SDK asks only empty slots.
