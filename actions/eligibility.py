@@ -37,9 +37,12 @@ PROFILE_SLOTS = {
     "elig_place": "place",
 }
 RETRIES_SLOT = "elig_retries"
-# The result's details, kept until the family asks for them or starts again. Prefixed elig_
-# like the answers it is made from, so it is cleared with them.
-DETAILS_SLOT = "elig_details"
+# The check's last question, asked with the short result: the details, yes or no. Asked inside
+# the check so that the details are given before the check ends and its answers are cleared
+# (connectors/household.py scrubs every elig_* slot and reply of a check once it has ended).
+DETAILS_WANTED_SLOT = "elig_details_wanted"
+RESULT_SHOWN_SLOT = "elig_result_shown"
+YES, NO = "是", "否"
 # What a slot holds when the family does not know or skipped the question.
 UNKNOWN = "不清楚"
 # The place question lists the 旗县 that matter; "都不是" is an answer too.
@@ -55,6 +58,16 @@ INTERRUPTIONS = {"ask_statistic", "ask_pathway", "ask_admission", "ask_undergrad
 MAX_RETRIES = 2
 GRADES = {"一年级": 1, "二年级": 2, "三年级": 3, "四年级": 4}
 LEVELS = ("中职", "高职", "职业本科")
+
+
+def resumed(tracker: Tracker) -> bool:
+    """Whether the form runs again after another action answered a message (an unhappy path),
+    rather than to read the user's message. Rasa appends the form's own ActionExecuted to the
+    tracker it sends for validation, so the action before it tells."""
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    if actions and actions[-1] == tracker.active_loop.get("name"):
+        actions.pop()
+    return bool(actions) and actions[-1] != "action_listen"
 
 
 def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
@@ -123,7 +136,7 @@ class ValidateEligibilityForm(FormValidationAction):
         # what is still missing, so the slots just answered would be dropped.
         answers = await self.get_extraction_events(dispatcher, tracker, domain)
         nothing = not answers and not dispatcher.messages and tracker.get_slot("requested_slot")
-        if nothing and tracker.latest_action_name == "action_listen":
+        if nothing and not resumed(tracker):
             return []  # not an answer: Rasa rejects the form and another rule answers
         # Back after another rule's answer, the pending question is named below: left to Rasa,
         # it would ask the first empty slot of the domain's list (公办/民办, which no verdict needs).
@@ -149,6 +162,8 @@ class ValidateEligibilityForm(FormValidationAction):
                          and tracker.get_slot("requested_slot") != slot)
                 if slot not in needed and (held is None or vague):
                     needed.append(slot)
+        if not needed and tracker.slots.get(DETAILS_WANTED_SLOT) is None:
+            needed.append(DETAILS_WANTED_SLOT)
         return needed
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -157,6 +172,8 @@ class ValidateEligibilityForm(FormValidationAction):
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
         answers = answers_in(message, common.knowledge_base())
+        if requested == DETAILS_WANTED_SLOT:
+            return self._details_wanted(intent, resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it
         if requested and requested not in answers:
@@ -174,6 +191,16 @@ class ValidateEligibilityForm(FormValidationAction):
         return self._bad_answer(requested, tracker, dispatcher)
 
     @staticmethod
+    def _details_wanted(intent: str | None, resumed: bool) -> list[EventType]:
+        if intent in ("ask_details", "affirm") and not resumed:
+            return [SlotSet(DETAILS_WANTED_SLOT, YES)]
+        if resumed or intent in ("deny", "stop", "dont_know", "thank", "goodbye"):
+            # No, or the family moved on to another question (answered by its rule just
+            # now): the check ends without keeping it waiting.
+            return [SlotSet(DETAILS_WANTED_SLOT, NO)]
+        return []  # another question: the form steps aside for the rule that answers it
+
+    @staticmethod
     def _bad_answer(requested: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
         retries = int(tracker.get_slot(RETRIES_SLOT) or 0) + 1
         if retries > MAX_RETRIES:
@@ -186,40 +213,46 @@ class ValidateEligibilityForm(FormValidationAction):
 
 
 def clear_profile() -> list[EventType]:
-    """Everything the check holds about the family, a previous result's details included."""
-    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_SLOT)]
+    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)]
+
+
+def _result(tracker: Tracker):
+    kb = common.knowledge_base()
+    profile = profile_from_slots(tracker.slots)
+    return profile, eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
+
+
+class ActionAskEligibilityDetailsWanted(Action):
+    """The short result, then whether the family wants the details (asked again, alone, after
+    a message that was not understood)."""
+
+    def name(self) -> str:
+        return "action_ask_elig_details_wanted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot(RESULT_SHOWN_SLOT):
+            dispatcher.utter_message(response="utter_ask_elig_details_wanted")
+            return []
+        profile, result = _result(tracker)
+        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+        dispatcher.utter_message(response="utter_ask_elig_details_wanted")
+        return [SlotSet(RESULT_SHOWN_SLOT, YES)]
 
 
 class ActionEligibilityResult(Action):
-    """The short result, with a button for the details; the answers are cleared."""
+    """The end of the check: the details if wanted, and the family's answers cleared."""
 
     def name(self) -> str:
         return "action_eligibility_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        kb = common.knowledge_base()
-        profile = profile_from_slots(tracker.slots)
-        result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
-        dispatcher.utter_message(text=templates.eligibility_answer(profile, result),
-                                 buttons=[{"title": "详细说说", "payload": "/ask_details"}])
-        return [*clear_profile(), SlotSet(DETAILS_SLOT, templates.eligibility_details(result))]
-
-
-class ActionEligibilityDetails(Action):
-    """The conditions and unsure items of the last result, once."""
-
-    def name(self) -> str:
-        return "action_eligibility_details"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        details = tracker.get_slot(DETAILS_SLOT)
-        if not details:
-            dispatcher.utter_message(response="utter_no_details")
-            return []
-        dispatcher.utter_message(text=details)
-        return [SlotSet(DETAILS_SLOT, None)]
+        if tracker.get_slot(DETAILS_WANTED_SLOT) == YES:
+            _, result = _result(tracker)
+            dispatcher.utter_message(text=templates.eligibility_details(result))
+        dispatcher.utter_message(response="utter_eligibility_done")
+        return clear_profile()
 
 
 class ActionCancelEligibility(Action):

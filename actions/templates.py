@@ -107,13 +107,12 @@ def eligibility_answer(profile, result) -> str:
         lines += [f"· {v.subsidy}：{v.standard}" + ("（与" + v.exclusive_with + "同一学年只能得一项）"
                                                       if v.exclusive_with else "") for v in merit]
     if unsure:
-        lines.append(f"还有{len(unsure)}项要看情况或待核实：{'、'.join(v.subsidy for v in unsure)}。"
-                     "说“详细说说”看要看什么。")
+        lines.append(f"还有{len(unsure)}项要看情况或待核实：{'、'.join(v.subsidy for v in unsure)}。")
     if granted or merit:
         lines.append(_where_to_apply(granted + merit))
     else:
         lines.append("按你说的情况，没有查到一定能拿的项目。" + WHERE_TO_ASK)
-    lines.append(ELIGIBILITY_DISCLAIMER + "你刚才提供的家庭情况已清除。")
+    lines.append(ELIGIBILITY_DISCLAIMER)
     lines.append(_eligibility_sources(s for v in granted + merit or result.verdicts for s in v.sources))
     return "\n".join(lines)
 

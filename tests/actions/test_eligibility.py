@@ -9,12 +9,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.eligibility import (
-    DETAILS_SLOT,
+    DETAILS_WANTED_SLOT,
     NOT_LISTED_PLACE,
     PROFILE_SLOTS,
+    RESULT_SHOWN_SLOT,
     UNKNOWN,
+    ActionAskEligibilityDetailsWanted,
     ActionCancelEligibility,
-    ActionEligibilityDetails,
     ActionEligibilityResult,
     ValidateEligibilityForm,
     profile_from_slots,
@@ -22,15 +23,23 @@ from actions.eligibility import (
 
 FORM_DOMAIN = {"forms": {"eligibility_form": {"required_slots": [
     "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship",
-    "elig_military", "elig_place"]}}}
+    "elig_military", "elig_place", "elig_details_wanted"]}}}
+DETAILS_WANTED = DETAILS_WANTED_SLOT
 
 
-def form_tracker(text: str, intent: str = "inform", entities=None, requested=None, **slots) -> Tracker:
+def form_tracker(text: str, intent: str = "inform", entities=None, requested=None, after: str = "action_listen",
+                 **slots) -> Tracker:
+    """The tracker Rasa sends the form's validation: the form's own ActionExecuted last, after
+    the user's message (`after` action_listen) or after another action that answered it."""
+    message = {"text": text, "intent": {"name": intent}, "entities": entities or []}
+    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text, "parse_data": message}]
+    if after != "action_listen":
+        events.append({"event": "action", "name": after})
+    events.append({"event": "action", "name": "eligibility_form"})
     return Tracker(
-        sender_id="family", slots={"requested_slot": requested, **slots},
-        latest_message={"text": text, "intent": {"name": intent}, "entities": entities or []},
-        events=[], paused=False, followup_action=None,
-        active_loop={"name": "eligibility_form"}, latest_action_name="action_listen",
+        sender_id="family", slots={"requested_slot": requested, **slots}, latest_message=message,
+        events=events, paused=False, followup_action=None,
+        active_loop={"name": "eligibility_form"}, latest_action_name="eligibility_form",
     )
 
 
@@ -50,7 +59,7 @@ async def test_the_first_message_fills_several_slots_and_asks_nothing_the_rules_
     values = slot_values(events)
     assert {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保",
             "elig_place": "包头市"}.items() <= values.items()
-    assert values["requested_slot"] is None  # 公办 or 民办 changes no verdict: not asked
+    assert DETAILS_WANTED == values["requested_slot"]  # 公办 or 民办 changes no verdict: not asked
 
 
 async def test_a_secondary_family_is_asked_about_hardship_first():
@@ -80,12 +89,12 @@ async def test_a_third_year_rural_student_is_asked_the_county_and_a_county_named
     _, events = await validate(form_tracker("非涉农", requested="elig_major_type", **slots))
     assert "elig_place" == slot_values(events)["requested_slot"]
     _, events = await validate(form_tracker("我们是化德的", requested="elig_place", **slots))
-    assert ("化德县", None) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
+    assert ("化德县", DETAILS_WANTED) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
     assert "化德县" == profile_from_slots({**slots, "elig_place": "化德县"}).county
 
 
-@pytest.mark.parametrize("place, expected_question", [("包头市", None), ("兴安盟", "elig_place"),
-                                                     ("科尔沁右翼中旗", None)])
+@pytest.mark.parametrize("place, expected_question", [("包头市", DETAILS_WANTED), ("兴安盟", "elig_place"),
+                                                     ("科尔沁右翼中旗", DETAILS_WANTED)])
 async def test_a_league_or_city_said_earlier_is_enough_only_outside_the_listed_counties(place, expected_question):
     slots = {"elig_scope": "中职", "elig_grade": "三年级", "elig_household": "农村", "elig_hardship": "不困难",
              "elig_place": place}
@@ -97,14 +106,14 @@ async def test_a_league_given_again_for_the_county_is_not_asked_a_third_time():
     _, events = await validate(form_tracker("兴安盟", requested="elig_place", elig_scope="中职", elig_grade="三年级",
                                             elig_household="农村", elig_hardship="不困难", elig_major_type="非涉农",
                                             elig_place="兴安盟"))
-    assert slot_values(events)["requested_slot"] is None
+    assert DETAILS_WANTED == slot_values(events)["requested_slot"]
 
 
 async def test_none_of_the_listed_counties_is_an_answer():
     _, events = await validate(form_tracker("都不是", "deny", requested="elig_place", elig_scope="中职",
                                             elig_grade="三年级", elig_household="农村", elig_hardship="不困难",
                                             elig_major_type="非涉农"))
-    assert (NOT_LISTED_PLACE, None) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
+    assert (NOT_LISTED_PLACE, DETAILS_WANTED) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
 
 
 async def test_dont_know_is_accepted_and_not_asked_again():
@@ -113,7 +122,7 @@ async def test_dont_know_is_accepted_and_not_asked_again():
     _, events = await validate(track)
     values = slot_values(events)
     assert UNKNOWN == values["elig_hardship"]
-    assert values["requested_slot"] is None
+    assert DETAILS_WANTED == values["requested_slot"]
 
 
 async def test_a_bad_answer_is_re_asked_with_examples_then_skipped():
@@ -147,8 +156,10 @@ async def test_cancel_words_at_any_question_step_aside_for_the_cancel_rule(text)
 
 async def test_back_from_another_question_the_form_asks_the_pending_question_again():
     slots = {"elig_scope": "高职", "elig_grade": "未入学", "elig_hardship": "低保"}
-    track = form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military", **slots)
-    track.latest_action_name = "action_answer_subsidy"
+    assert ([], []) == await validate(form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military",
+                                                   **slots))  # first the form steps aside for the rule
+    track = form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military",
+                         after="action_answer_subsidy", **slots)
     messages, events = await validate(track)
     assert ([], [SlotSet("requested_slot", "elig_military")]) == (messages, events)
 
@@ -180,59 +191,91 @@ def test_a_place_is_a_league_or_city_or_else_a_county(place, league_city, county
 
 
 async def result_for(**slots):
+    """The short result, as the check's last question shows it."""
     dispatcher = CollectingDispatcher()
-    events = await ActionEligibilityResult().run(dispatcher, form_tracker("", **slots), {})
-    return dispatcher.messages[0], events
+    events = await ActionAskEligibilityDetailsWanted().run(dispatcher, form_tracker("", **slots), {})
+    return dispatcher.messages, events
+
+
+async def end_of_check(wanted, **slots):
+    dispatcher = CollectingDispatcher()
+    events = await ActionEligibilityResult().run(dispatcher, form_tracker("", **{DETAILS_WANTED_SLOT: wanted},
+                                                                           **slots), {})
+    return dispatcher.messages, events
 
 
 async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sources():
-    message, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_household="农村",
-                                       elig_hardship="低保", elig_place="包头市")
-    lines = message["text"].splitlines()
+    messages, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_household="农村",
+                                        elig_hardship="低保", elig_place="包头市")
+    lines = messages[0]["text"].splitlines()
     assert ["· 免学费", "· 免费教科书", "· 国家助学金"] == [line.split("：")[0] for line in lines if line.startswith("· ")]
     assert any(line.startswith("怎么申请：") for line in lines)
-    assert "具体以学校资助中心认定为准" in message["text"]
+    assert "具体以学校资助中心认定为准" in messages[0]["text"]
     assert lines[-1].startswith("来源：") and "财教〔2024〕181号" in lines[-1]
-    assert ["详细说说"] == [b["title"] for b in message["buttons"]]
-    assert {slot: None for slot in PROFILE_SLOTS}.items() <= slot_values(events).items()
+    assert "utter_ask_elig_details_wanted" == messages[1]["response"]  # 详细说说 / 不用了
+    assert [SlotSet(RESULT_SHOWN_SLOT, "是")] == events  # nothing cleared yet: the check goes on
+
+
+async def test_after_a_question_in_between_only_the_details_question_is_asked_again():
+    messages, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_hardship="低保",
+                                        **{RESULT_SHOWN_SLOT: "是"})
+    assert (["utter_ask_elig_details_wanted"], []) == ([m["response"] for m in messages], events)
 
 
 async def test_each_source_is_named_once_without_research_notes():
-    message, _ = await result_for(elig_scope="高职", elig_grade="二年级", elig_hardship="低保",
-                                  elig_military="非退役士兵")
-    sources = message["text"].splitlines()[-1].removeprefix("来源：").split("；")
+    messages, _ = await result_for(elig_scope="高职", elig_grade="二年级", elig_hardship="低保",
+                                   elig_military="非退役士兵")
+    text = messages[0]["text"]
+    sources = text.splitlines()[-1].removeprefix("来源：").split("；")
     assert len(sources) == len(set(sources)) and sources
-    assert not any(note in message["text"] for note in ("n/a", "not found", "not seen", "二手来源", "作为对照"))
-    assert "国家奖学金：每生每年10000元" in message["text"] and "同一学年只能得一项" in message["text"]
+    assert not any(note in text for note in ("n/a", "not found", "not seen", "二手来源", "作为对照"))
+    assert "国家奖学金：每生每年10000元" in text and "同一学年只能得一项" in text
 
 
-async def test_the_details_come_on_request_once():
-    _, events = await result_for(elig_scope="高职", elig_grade="一年级", elig_hardship="低保",
-                                 elig_military="非退役士兵")
-    details = slot_values(events)[DETAILS_SLOT]
+@pytest.mark.parametrize("text, intent, expected", [
+    ("详细说说", "ask_details", "是"), ("好的", "affirm", "是"), ("不用了", "deny", "否"), ("算了", "stop", "否"),
+])
+async def test_the_details_question_is_answered_and_ends_the_check(text, intent, expected):
+    _, events = await validate(form_tracker(text, intent, requested=DETAILS_WANTED_SLOT, elig_scope="中职",
+                                            elig_grade="一年级", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}))
+    assert (expected, None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
+
+
+async def test_a_question_at_the_details_question_is_answered_and_then_the_check_ends():
+    slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_hardship": "低保", RESULT_SHOWN_SLOT: "是"}
+    track = form_tracker("单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT, **slots)
+    assert ([], []) == await validate(track)  # steps aside: the rule answers the question
+    track = form_tracker("单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT,
+                         after="action_answer_admission", **slots)
+    _, events = await validate(track)
+    assert ("否", None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
+
+
+async def test_the_details_are_given_when_wanted_and_everything_is_cleared():
+    slots = {"elig_scope": "高职", "elig_grade": "一年级", "elig_hardship": "低保", "elig_military": "非退役士兵"}
+    messages, events = await end_of_check("是", **slots)
+    details = messages[0]["text"]
     assert "待核实" in details and "还款期限" in details and "3年" not in details
-    dispatcher = CollectingDispatcher()
-    shown = await ActionEligibilityDetails().run(dispatcher, form_tracker("详细说说", "ask_details",
-                                                                         **{DETAILS_SLOT: details}), {})
-    assert (details, [SlotSet(DETAILS_SLOT, None)]) == (dispatcher.messages[0]["text"], shown)
-    dispatcher = CollectingDispatcher()
-    assert [] == await ActionEligibilityDetails().run(dispatcher, form_tracker("详细说说", "ask_details"), {})
-    assert ["utter_no_details"] == [m["response"] for m in dispatcher.messages]
+    assert "utter_eligibility_done" == messages[1]["response"]
+    cleared = {slot: None for slot in (*PROFILE_SLOTS, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)}
+    assert cleared.items() <= slot_values(events).items()
+    messages, _ = await end_of_check("否", **slots)
+    assert ["utter_eligibility_done"] == [m["response"] for m in messages]
 
 
 async def test_where_sources_conflict_the_details_defer_to_the_school():
-    _, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_hardship="不困难", elig_household="城市",
-                                 elig_major_type="非涉农")
-    waiver = slot_values(events)[DETAILS_SLOT].split("· 免学费")[1].split("· ")[0]
+    messages, _ = await end_of_check("是", elig_scope="中职", elig_grade="一年级", elig_hardship="不困难",
+                                     elig_household="城市", elig_major_type="非涉农")
+    waiver = messages[0]["text"].split("· 免学费")[1].split("· ")[0]
     assert "财教〔2012〕376号" in waiver and "以学校资助中心认定为准" in waiver
 
 
 async def test_cancelling_clears_the_profile():
     dispatcher = CollectingDispatcher()
     events = await ActionCancelEligibility().run(dispatcher, form_tracker("算了", "stop", elig_hardship="低保",
-                                                                        **{DETAILS_SLOT: "上次的结果"}), {})
+                                                                        **{RESULT_SHOWN_SLOT: "是"}), {})
     assert ["utter_eligibility_cancelled"] == [m["response"] for m in dispatcher.messages]
-    assert SlotSet("elig_hardship", None) in events and SlotSet(DETAILS_SLOT, None) in events
+    assert SlotSet("elig_hardship", None) in events and SlotSet(RESULT_SHOWN_SLOT, None) in events
 
 
 @pytest.mark.parametrize("text, slot, value", [

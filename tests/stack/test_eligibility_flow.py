@@ -60,7 +60,8 @@ def test_a_question_at_a_later_step_returns_to_that_step(stack):
     sender = new_sender()
     ask(stack, "孩子在读高职二年级，家里不困难，帮我查查能领什么", sender)
     answer = ask(stack, "对了，助学贷款毕业后多久开始还", sender)
-    assert "退役士兵" in answer.splitlines()[-1] and "公办" not in answer
+    assert "20000" in answer  # the question is answered
+    assert "退役士兵" in answer.splitlines()[-1] and "公办" not in answer  # then the pending question
 
 
 def test_the_result_is_short_and_the_details_come_on_request(stack):
@@ -70,8 +71,24 @@ def test_the_result_is_short_and_the_details_come_on_request(stack):
     ask(stack, "还没上", sender)
     ask(stack, "低保户", sender)
     result = reply(stack, "没当过兵", sender)
-    text = "\n".join(m.get("text", "") for m in result)
+    text = result[0]["text"]
     assert "国家助学金" in text and "助学贷款" in text and "怎么申请" in text
-    assert "详细说说" in buttons(result)
+    assert text.splitlines()[-1].startswith("来源：")
+    assert ["详细说说", "不用了"] == buttons(result)
     details = ask(stack, "详细说说", sender)
-    assert "不符合" in details and "待核实" in details
+    assert "不符合" in details and "待核实" in details and "已清除" in details
+    assert "已清除" not in ask(stack, "详细说说", sender)  # the check is over: nothing kept to show
+
+
+def test_no_details_wanted_ends_the_check(stack):
+    sender = new_sender()
+    ask(stack, "孩子在包头读中职一年级，农村户口，家里是低保户，帮我查查能领什么", sender)
+    answer = ask(stack, "不用了", sender)
+    assert "这次查询结束" in answer and "不符合" not in answer
+
+
+def test_moving_on_at_the_details_question_answers_and_ends_the_check(stack):
+    sender = new_sender()
+    ask(stack, "孩子在包头读中职一年级，农村户口，家里是低保户，帮我查查能领什么", sender)
+    answer = ask(stack, "单招考什么", sender)
+    assert "文化素质" in answer and "这次查询结束" in answer
