@@ -16,8 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import templates
-from actions.common import knowledge_base
+from actions import common, templates
 from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields, residence
 from knowledge.kb import KnowledgeBase
 
@@ -29,17 +28,41 @@ PROFILE_SLOTS = {
     "elig_household": "household",
     "elig_major_type": "major_type",
     "elig_hardship": "hardship",
+    "elig_military": "military",
     "elig_place": "place",
 }
 RETRIES_SLOT = "elig_retries"
+# The check's last question, asked with the short result: the details, yes or no. Asked inside
+# the check so that the details are given before the check ends and its answers are cleared
+# (connectors/household.py scrubs every elig_* slot and reply of a check once it has ended).
+DETAILS_WANTED_SLOT = "elig_details_wanted"
+RESULT_SHOWN_SLOT = "elig_result_shown"
+YES, NO = "是", "否"
 # What a slot holds when the family does not know or skipped the question.
 UNKNOWN = "不清楚"
+# The place question lists the 旗县 that matter; "都不是" is an answer too.
+NOT_LISTED_PLACE = "其他旗县"
+NONE_OF_THEM = ("都不是", "都不在", "不在这些", "不是这些", "别的旗县", "其他旗县")
+# Yes/no answers to a yes/no question.
+YES_NO = {"elig_major_type": ("涉农", "非涉农"), "elig_military": ("退役士兵", "非退役士兵")}
 SKIP_WORDS = ("跳过", "不想说", "不方便说", "下一个")
-# Intents that are another question, not an answer: the form steps aside and comes back.
+# Intents that are not an answer: the form steps aside and a rule answers (another question,
+# then the check resumes) or ends the check (stop).
 INTERRUPTIONS = {"ask_statistic", "ask_pathway", "ask_admission", "ask_undergraduate", "ask_subsidy",
-                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank"}
+                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank", "stop"}
 MAX_RETRIES = 2
-GRADES = {"一年级": 1, "二年级": 2, "三年级": 3}
+GRADES = {"一年级": 1, "二年级": 2, "三年级": 3, "四年级": 4}
+LEVELS = ("中职", "高职", "职业本科")
+
+
+def resumed(tracker: Tracker) -> bool:
+    """Whether the form runs again after another action answered a message (an unhappy path),
+    rather than to read the user's message. Rasa appends the form's own ActionExecuted to the
+    tracker it sends for validation, so the action before it tells."""
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    if actions and actions[-1] == tracker.active_loop.get("name"):
+        actions.pop()
+    return bool(actions) and actions[-1] != "action_listen"
 
 
 def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
@@ -49,16 +72,20 @@ def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
 
     scope, grade = known("elig_scope"), known("elig_grade")
     stage = None
-    if scope in ("中职", "高职") and grade:
+    if scope in LEVELS and grade:
         stage = f"将读{scope}" if grade == "未入学" else f"{scope}在读"
+    number = GRADES.get(grade or "")
+    if number == 4 and scope != "职业本科":
+        number = None  # only 职业本科 has a fourth year: the answer was a slip, ask nothing more of it
     league_city, county = residence(known("elig_place"))
     return StudentProfile(
         stage=stage,
-        grade=GRADES.get(grade or ""),
+        grade=number,
         school_type=known("elig_school_type"),
         household=known("elig_household"),
         major_type=known("elig_major_type"),
         hardship=known("elig_hardship"),
+        military=known("elig_military"),
         league_city=league_city,
         county=county,
     )
@@ -72,6 +99,8 @@ def slots_for_field(field: str) -> list[str]:
         return ["elig_grade"]
     if field in ("league_city", "county"):
         return ["elig_place"]
+    if field == "military":
+        return ["elig_military"]
     return [f"elig_{field}"]
 
 
@@ -91,21 +120,35 @@ class ValidateEligibilityForm(FormValidationAction):
         # The SDK's run keeps only slots still listed as required; ours are computed from
         # what is still missing, so the slots just answered would be dropped.
         answers = await self.get_extraction_events(dispatcher, tracker, domain)
-        if not answers and not dispatcher.messages and tracker.get_slot("requested_slot"):
+        nothing = not answers and not dispatcher.messages and tracker.get_slot("requested_slot")
+        if nothing and not resumed(tracker):
             return []  # not an answer: Rasa rejects the form and another rule answers
+        # Back after another rule's answer, the pending question is named below: left to Rasa,
+        # it would ask the first empty slot of the domain's list (公办/民办, which no verdict needs).
         tracker.add_slots(answers)
+        # A slot listed as required although filled (a 盟市 where a 旗县 is needed) is asked
+        # again: emptied first, as the SDK asks only empty slots.
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        again = [SlotSet(slot, None) for slot in required if tracker.slots.get(slot) is not None]
+        tracker.add_slots(again)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return answers + ([next_slot] if next_slot else [])
+        return answers + again + ([next_slot] if next_slot else [])
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        kb = knowledge_base()
+        kb = common.knowledge_base()
         profile = profile_from_slots(tracker.slots)
         needed: list[str] = []
         for field in missing_fields(profile, kb.subsidy_rules, date.today()):
             for slot in slots_for_field(field):
-                if slot not in needed and tracker.slots.get(slot) is None:
+                held = tracker.slots.get(slot)
+                # A 盟市 said in passing does not tell the 旗县 a rule needs: ask, but only once.
+                vague = (field == "county" and held in LEAGUES_AND_CITIES
+                         and tracker.get_slot("requested_slot") != slot)
+                if slot not in needed and (held is None or vague):
                     needed.append(slot)
+        if not needed and tracker.slots.get(DETAILS_WANTED_SLOT) is None:
+            needed.append(DETAILS_WANTED_SLOT)
         return needed
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -113,20 +156,34 @@ class ValidateEligibilityForm(FormValidationAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
-        answers = answers_in(message, knowledge_base())
+        answers = answers_in(message, common.knowledge_base())
+        if requested == DETAILS_WANTED_SLOT:
+            return self._details_wanted(intent, resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it
         if requested and requested not in answers:
             text = message.get("text") or ""
             if intent == "dont_know" or any(word in text for word in SKIP_WORDS):
                 answers[requested] = UNKNOWN
-            elif requested == "elig_major_type" and intent in ("affirm", "deny"):
-                answers[requested] = "涉农" if intent == "affirm" else "非涉农"
+            elif requested in YES_NO and intent in ("affirm", "deny"):
+                answers[requested] = YES_NO[requested][0 if intent == "affirm" else 1]
+            elif requested == "elig_place" and (intent == "deny" or any(w in text for w in NONE_OF_THEM)):
+                answers[requested] = NOT_LISTED_PLACE
         if answers:
             return [SlotSet(slot, value) for slot, value in answers.items()] + [SlotSet(RETRIES_SLOT, 0)]
         if not requested:
             return []
         return self._bad_answer(requested, tracker, dispatcher)
+
+    @staticmethod
+    def _details_wanted(intent: str | None, resumed: bool) -> list[EventType]:
+        if intent in ("ask_details", "affirm") and not resumed:
+            return [SlotSet(DETAILS_WANTED_SLOT, YES)]
+        if resumed or intent in ("deny", "stop", "dont_know", "thank", "goodbye"):
+            # No, or the family moved on to another question (answered by its rule just
+            # now): the check ends without keeping it waiting.
+            return [SlotSet(DETAILS_WANTED_SLOT, NO)]
+        return []  # another question: the form steps aside for the rule that answers it
 
     @staticmethod
     def _bad_answer(requested: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -141,19 +198,45 @@ class ValidateEligibilityForm(FormValidationAction):
 
 
 def clear_profile() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT)]
+    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)]
+
+
+def _result(tracker: Tracker):
+    kb = common.knowledge_base()
+    profile = profile_from_slots(tracker.slots)
+    return profile, eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
+
+
+class ActionAskEligibilityDetailsWanted(Action):
+    """The short result, then whether the family wants the details (asked again, alone, after
+    a message that was not understood)."""
+
+    def name(self) -> str:
+        return "action_ask_elig_details_wanted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot(RESULT_SHOWN_SLOT):
+            dispatcher.utter_message(response="utter_ask_elig_details_wanted")
+            return []
+        profile, result = _result(tracker)
+        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+        dispatcher.utter_message(response="utter_ask_elig_details_wanted")
+        return [SlotSet(RESULT_SHOWN_SLOT, YES)]
 
 
 class ActionEligibilityResult(Action):
+    """The end of the check: the details if wanted, and the family's answers cleared."""
+
     def name(self) -> str:
         return "action_eligibility_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        kb = knowledge_base()
-        profile = profile_from_slots(tracker.slots)
-        result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
-        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+        if tracker.get_slot(DETAILS_WANTED_SLOT) == YES:
+            _, result = _result(tracker)
+            dispatcher.utter_message(text=templates.eligibility_details(result))
+        dispatcher.utter_message(response="utter_eligibility_done")
         return clear_profile()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from knowledge.kb import Source, Statement, Statistic, StatisticMatch, Topic, TopicReply
+from knowledge.eligibility import unique_sources
 from knowledge.replies import OutOfReach
 
 WHERE_TO_ASK = ("可以咨询就读或报考学校的招生办、学生资助中心，"
@@ -135,42 +136,76 @@ ELIGIBILITY_DISCLAIMER = "具体以学校资助中心认定为准。"
 
 
 def _profile_summary(profile) -> str:
-    grade = f"{profile.grade}年级" if profile.grade and not (profile.stage or "").startswith("将读") else None
-    parts = [profile.stage, grade,
+    enrolled = profile.grade and not (profile.stage or "").startswith("将读")
+    parts = [profile.stage, f"{profile.grade}年级" if enrolled else None,
              profile.school_type, f"{profile.household}户口" if profile.household else None,
              f"{profile.major_type}专业" if profile.major_type else None, profile.hardship,
-             profile.county or profile.league_city]
+             profile.military if profile.military == "退役士兵" else None, profile.county or profile.league_city]
     return "、".join(p for p in parts if p) or "未提供"
 
 
+def _eligibility_sources(sources) -> str:
+    """Each document once, however many facts quote it."""
+    return source_line(unique_sources(sources))
+
+
+def _where_to_apply(verdicts) -> str:
+    """One line: the school's 资助中心, plus the other offices the items granted need."""
+    others = [part for v in verdicts for part in v.how_to_apply.split("；") if "学校" not in part]
+    return "；".join(["怎么申请：向学校学生资助中心申请", *dict.fromkeys(others)]) + "。"
+
+
 def eligibility_answer(profile, result) -> str:
-    lines = [f"根据你说的情况（{_profile_summary(profile)}），查询结果如下："]
-    sources = []
-    if result.applies:
-        lines.append("【可以享受或申请】")
-        for finding in result.applies:
-            flag = "（择优评审，可申请）" if "择优" in finding.status else ""
-            lines.append(f"· {finding.subsidy}{flag}：{finding.standard}（{finding.effective_date}）")
-            if finding.other_requirements:
-                lines.append(f"  还需要：{'；'.join(finding.other_requirements)}")
-            lines.append(f"  怎么办：{finding.how_to_apply}")
-            sources += finding.sources
-    if result.undetermined:
-        lines.append("【还不确定】")
-        for finding in result.undetermined:
-            lines.append(f"· {finding.subsidy}：{'；'.join(finding.depends_on)}")
-            sources += finding.sources
-    # Only this stage's subsidies: a 中职 family needs no list of 高职 awards it cannot get.
-    refused = [f for f in result.does_not_apply if profile.stage is None or f.scope in profile.stage]
-    if refused:
-        lines.append("【不符合】")
-        for finding in refused:
-            lines.append(f"· {finding.subsidy}：{'；'.join(finding.reasons)}")
+    """The short result: what the child can get, one line each, then where to apply."""
+    granted = [v for v in result.verdicts if v.verdict == "符合"]
+    merit = [v for v in result.verdicts if v.verdict == "要看情况" and v.merit]
+    unsure = [v for v in result.verdicts if v.verdict == "要看情况" and not v.merit]
+    lines = [f"按你说的情况（{_profile_summary(profile)}）："]
+    if granted:
+        lines.append("孩子可以拿到：")
+        lines += [f"· {v.subsidy}：{v.standard}" for v in granted]
+    if merit:
+        lines.append("成绩好可以申请（择优评审）：")
+        lines += [f"· {v.subsidy}：{v.standard}" + ("（与" + v.exclusive_with + "同一学年只能得一项）"
+                                                      if v.exclusive_with else "") for v in merit]
+    if unsure:
+        lines.append(f"还有{len(unsure)}项要看情况或待核实：{'、'.join(v.subsidy for v in unsure)}。")
+    if granted or merit:
+        lines.append(_where_to_apply(granted + merit))
+    else:
+        lines.append("按你说的情况，没有查到一定能拿的项目。" + WHERE_TO_ASK)
+    lines.append(ELIGIBILITY_DISCLAIMER)
+    lines.append(_eligibility_sources(s for v in granted + merit or result.verdicts for s in v.sources))
+    return "\n".join(lines)
+
+
+def eligibility_details(result) -> str:
+    """Every verdict with its conditions: what is still open, why not, what else is needed."""
+    lines = ["【详细说明】"]
+    for title, verdict in (("可以拿到", "符合"), ("要看情况", "要看情况"), ("不符合", "不符合")):
+        found = [v for v in result.verdicts if v.verdict == verdict]
+        if found:
+            lines.append(f"{title}：")
+        for v in found:
+            flag = TO_BE_CONFIRMED if v.to_be_confirmed else ""
+            if verdict == "不符合":
+                lines.append(f"· {v.subsidy}：只面向{'；'.join(v.reasons)}")
+                continue
+            lines.append(f"· {v.subsidy}{flag}：{v.standard}")
+            if v.depends_on:
+                lines.append(f"  {'；'.join(v.depends_on)}")
+            if v.exclusive_with:
+                lines.append(f"  同一学年不能同时获得{v.exclusive_with}")
+            if v.other_requirements and not v.merit:  # a merit award's requirements are its 择优 line
+                lines.append(f"  还需要：{'；'.join(v.other_requirements)}")
+            if v.sources_conflict:
+                lines.append(f"  {v.sources_conflict}以学校资助中心认定为准。")
+            if v.note:
+                lines.append(f"  {v.note}")
+            lines.append(f"  怎么办：{v.how_to_apply}")
     for note in result.notes:
-        lines.append(f"提示：{note.note or note.standard}")
-        sources += note.sources
-    if not result.applies and not result.undetermined:
-        lines.append("按你提供的情况，我没有找到适用的资助项目。" + WHERE_TO_ASK)
-    lines.append(ELIGIBILITY_DISCLAIMER + CHECK_ANNOUNCEMENT + "你刚才提供的家庭情况已清除。")
-    lines.append(source_line(sources))
+        lines.append(f"提示{TO_BE_CONFIRMED if note.to_be_confirmed else ''}：{note.text}")
+    lines.append(CHECK_ANNOUNCEMENT)
+    lines.append(_eligibility_sources([s for v in result.verdicts for s in v.sources]
+                                      + [s for n in result.notes for s in n.sources]))
     return "\n".join(lines)

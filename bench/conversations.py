@@ -37,10 +37,10 @@ ADMISSION = (
 ELIGIBILITY_CHECK = (
     Turn("帮我查一下孩子能享受哪些资助", expect="中职"),
     Turn("中职", expect="几年级"),
-    Turn("一年级", expect="公办"),
-    Turn("公办", expect="户口"),
-    Turn("农村户口", expect="涉农"),
-    Turn("低保户", expect="免学费"),
+    Turn("一年级", expect="经济困难"),
+    Turn("家里不困难", expect="户口"),
+    Turn("城市户口", expect="涉农"),
+    Turn("不是涉农专业", expect="免学费"),
 )
 
 # Three visitors: a counselor who starts with the figures, a parent who checks what the

@@ -17,6 +17,8 @@ from knowledge import settings
 from knowledge.text import NUMBER, normalize, strip_whitespace
 
 ARTICLE_SOURCE = "article-2022"
+# Facts found after the reference copy policy_facts.yaml, kept apart so that file stays a copy.
+ADDED_POLICY_FACTS = "policy_facts_added.yaml"
 STATISTIC_KEYS = {"id", "metric", "scope", "subject", "value", "unit", "year", "period",
                   "kind", "keywords", "answer", "passage"}
 STATISTIC_REQUIRED = {"id", "metric", "scope", "value", "unit", "answer", "passage"}
@@ -27,6 +29,10 @@ CONFIDENCE = {"high", "medium", "low"}
 # what research found about it ("not found", "n/a", second-hand) goes in source_notes.
 _ONE_DOC_NUMBER = r"(?:[\u4e00-\u9fff]+〔\d{4}〕\d+号|主席令第\d+号)"
 DOC_NUMBER = re.compile(rf"{_ONE_DOC_NUMBER}(?:；{_ONE_DOC_NUMBER})*")
+
+
+# A source's date as a 来源 line shows it: a year, a month or a day.
+ISSUE_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 class SourceError(ValueError):
@@ -192,6 +198,12 @@ def load_policies(path: Path) -> list[dict]:
             raise SourceError(path, entry, "missing 'issuer' (leave it empty when the source names none)")
         if fact["confidence"] not in CONFIDENCE:
             raise SourceError(path, entry, f"confidence must be one of {sorted(CONFIDENCE)}")
+        issued = str(fact.get("issue_date") or "")
+        if issued and not ISSUE_DATE.fullmatch(issued):
+            raise SourceError(path, entry, f"issue_date {issued!r} is not a date (notes go in source_notes)")
+        for key in ("source_title", "issuer"):
+            if str(fact.get(key) or "").strip().lower() in ("n/a", "not found", "not seen", "unknown"):
+                raise SourceError(path, entry, f"{key} holds a note, not a name (leave it empty; notes go in source_notes)")
         doc_number = fact.get("doc_number")
         if doc_number and not DOC_NUMBER.fullmatch(str(doc_number)):
             raise SourceError(path, entry, f"doc_number {doc_number!r} is not a document number "
@@ -313,7 +325,8 @@ def load_all(directory: Path | None = None) -> Sources:
     except FileNotFoundError:
         raise SourceError(article_path, "-", "file not found") from None
     sources = load_sources_table(directory / "sources.yaml", article)
-    policies = load_policies(directory / "policy_facts.yaml")
+    policies = load_policies(directory / "policy_facts.yaml") + load_policies(directory / ADDED_POLICY_FACTS)
+    _check_unique(directory / ADDED_POLICY_FACTS, [fact["id"] for fact in policies])
     subsidy_rules = load_subsidy_rules(directory / "subsidy_rules.yaml", policies)
     source_ids = {row["id"] for row in sources}
     by_id = {fact["id"]: fact for fact in policies}

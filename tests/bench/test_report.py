@@ -182,8 +182,7 @@ def test_every_conversation_asks_statistics_policy_eligibility_and_something_out
     for conversation in CONVERSATIONS:
         texts = [turn.text for turn in conversation]
         assert "那高职呢？" in texts and "3+2是什么" in texts and "中职国家助学金多少钱" in texts
-        start = texts.index("帮我查一下孩子能享受哪些资助")
-        assert texts[start:][:6] == ["帮我查一下孩子能享受哪些资助", "中职", "一年级",
-                                                                    "公办", "农村户口", "低保户"]
+        assert texts[texts.index("帮我查一下孩子能享受哪些资助"):][:6] == ["帮我查一下孩子能享受哪些资助", "中职", "一年级",
+                                                                    "家里不困难", "城市户口", "不是涉农专业"]
         assert any(turn.forbid == "来源：" for turn in conversation)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 # Facts used otherwise, with the reason.
 USED_ELSEWHERE = {
     "NM-12-MENGSHI": "the 12 盟市 are the place vocabulary (vocabulary.yaml)",
-    "PG-ZHUXUEJIN-NM-2025": "普通高中's 助学金 band: quoted beside 中职's, parents read it as 中职's (issue 20)",
+    "PG-ZHUXUEJIN-NM-2025": "普通高中's grant: quoted beside the 中职 grant, parents read its band as the 中职 one "
+                            "(issue 20); kept as the reference's record, no 中职 answer uses it",
 }
 
 
