@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common, templates
-from knowledge.eligibility import StudentProfile, eligible_subsidies, missing_fields, residence
+from knowledge.eligibility import LEAGUES_AND_CITIES, StudentProfile, eligible_subsidies, missing_fields, residence
 from knowledge.kb import KnowledgeBase
 
 # slot -> the vocabulary kind its answer is read with

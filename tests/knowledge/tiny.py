@@ -231,6 +231,7 @@ def write_sources(directory: Path, **replaced: object) -> Path:
         "sources.yaml": {"sources": tables["SOURCES"]},
         "article_statistics.yaml": {"source": "article-2022", "facts": tables["STATISTICS"]},
         "policy_facts.yaml": tables["POLICY_FACTS"],
+        "policy_facts_added.yaml": [],
         "policy_statistics.yaml": {"facts": tables["POLICY_STATISTICS"]},
         "article_entities.yaml": {"source": "article-2022", "entities": tables["ENTITIES"]},
         "topics.yaml": {"topics": tables["TOPICS"]},
