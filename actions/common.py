@@ -40,12 +40,14 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
     def name(self) -> str: ...
 
     @abc.abstractmethod
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         """Utter the answer and return the events that record the topic."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         kb = knowledge_base()
         question = read_question(tracker, kb)
         # Between the steps the call may be cancelled: Sanic cancels the handler when Rasa
@@ -63,8 +65,9 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         # from what the article says of it, not from a figure or a policy topic.
         located = kb.location(question.text)
         if located:
-            dispatcher.utter_message(text=templates.search_answer(located.body, located.title,
-                                                                  kb.source(located.source_id)))
+            dispatcher.utter_message(
+                text=templates.search_answer(located.body, located.title, kb.source(located.source_id))
+            )
             return []
         await asyncio.sleep(0)
         return self.answer(question, tracker, kb, dispatcher)
@@ -79,7 +82,10 @@ LAST_QUESTION_MAX_CHARS = 500
 def remember(topic: str, question_text: str, aspect: str | None = None, **values: str | None) -> list[dict[str, Any]]:
     """Slots a follow-up ('那高职呢？') needs to know what the previous answer was about, and
     what it asked of it (the aspects, "when"), so that "那对口招生呢" asks the same."""
-    events = [SlotSet("last_topic", topic), SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS]),
-              SlotSet("last_aspect", aspect or None)]
+    events = [
+        SlotSet("last_topic", topic),
+        SlotSet("last_question", question_text[:LAST_QUESTION_MAX_CHARS]),
+        SlotSet("last_aspect", aspect or None),
+    ]
     events += [SlotSet(slot, value) for slot, value in values.items()]
     return events

@@ -48,8 +48,19 @@ YES_NO = {"elig_major_type": ("涉农", "非涉农"), "elig_military": ("退役�
 SKIP_WORDS = ("跳过", "不想说", "不方便说", "下一个")
 # Intents that are not an answer: the form steps aside and a rule answers (another question,
 # then the check resumes) or ends the check (stop).
-INTERRUPTIONS = {"ask_statistic", "ask_pathway", "ask_admission", "ask_undergraduate", "ask_subsidy",
-                 "follow_up", "bot_challenge", "out_of_scope", "greet", "thank", "stop"}
+INTERRUPTIONS = {
+    "ask_statistic",
+    "ask_pathway",
+    "ask_admission",
+    "ask_undergraduate",
+    "ask_subsidy",
+    "follow_up",
+    "bot_challenge",
+    "out_of_scope",
+    "greet",
+    "thank",
+    "stop",
+}
 MAX_RETRIES = 2
 GRADES = {"一年级": 1, "二年级": 2, "三年级": 3, "四年级": 4}
 LEVELS = ("中职", "高职", "职业本科")
@@ -115,8 +126,7 @@ class ValidateEligibilityForm(FormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # The SDK's run keeps only slots still listed as required; ours are computed from
         # what is still missing, so the slots just answered would be dropped.
         answers = await self.get_extraction_events(dispatcher, tracker, domain)
@@ -134,8 +144,9 @@ class ValidateEligibilityForm(FormValidationAction):
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return answers + again + ([next_slot] if next_slot else [])
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         kb = common.knowledge_base()
         profile = profile_from_slots(tracker.slots)
         needed: list[str] = []
@@ -143,16 +154,16 @@ class ValidateEligibilityForm(FormValidationAction):
             for slot in slots_for_field(field):
                 held = tracker.slots.get(slot)
                 # A 盟市 said in passing does not tell the 旗县 a rule needs: ask, but only once.
-                vague = (field == "county" and held in LEAGUES_AND_CITIES
-                         and tracker.get_slot("requested_slot") != slot)
+                vague = field == "county" and held in LEAGUES_AND_CITIES and tracker.get_slot("requested_slot") != slot
                 if slot not in needed and (held is None or vague):
                     needed.append(slot)
         if not needed and tracker.slots.get(DETAILS_WANTED_SLOT) is None:
             needed.append(DETAILS_WANTED_SLOT)
         return needed
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> list[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
@@ -214,8 +225,7 @@ class ActionAskEligibilityDetailsWanted(Action):
     def name(self) -> str:
         return "action_ask_elig_details_wanted"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if tracker.get_slot(RESULT_SHOWN_SLOT):
             dispatcher.utter_message(response="utter_ask_elig_details_wanted")
             return []
@@ -231,8 +241,7 @@ class ActionEligibilityResult(Action):
     def name(self) -> str:
         return "action_eligibility_result"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if tracker.get_slot(DETAILS_WANTED_SLOT) == YES:
             _, result = _result(tracker)
             dispatcher.utter_message(text=templates.eligibility_details(result))
@@ -244,7 +253,6 @@ class ActionCancelEligibility(Action):
     def name(self) -> str:
         return "action_cancel_eligibility"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_eligibility_cancelled")
         return clear_profile()

@@ -17,8 +17,9 @@ class ActionAnswerFollowUp(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_follow_up"
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         last_topic = tracker.get_slot("last_topic")
         previous = tracker.get_slot("last_question") or ""
         scope = question.first("scope")
@@ -33,7 +34,15 @@ class ActionAnswerFollowUp(KnowledgeAction):
             value = (question.first(slot) or tracker.get_slot(slot)) if slot else None
             scope = scope or tracker.get_slot("scope")
             # "那对口招生呢" after "单招考什么" asks what 对口招生 tests: the aspect carries over.
-            return answer_topic(last_topic, [value] if value else [], scope, question.text, kb, dispatcher,
-                                asked=[] if details else last_aspects(tracker), context=previous)
+            return answer_topic(
+                last_topic,
+                [value] if value else [],
+                scope,
+                question.text,
+                kb,
+                dispatcher,
+                asked=[] if details else last_aspects(tracker),
+                context=previous,
+            )
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []

@@ -19,8 +19,9 @@ class ActionAnswerOutOfScope(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_out_of_scope"
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         in_context = answer_in_context(question, tracker, kb, dispatcher)
         if in_context is not None:
             return in_context
@@ -32,8 +33,9 @@ class ActionSearchKnowledge(KnowledgeAction):
     def name(self) -> str:
         return "action_search_knowledge"
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         in_context = answer_in_context(question, tracker, kb, dispatcher)
         if in_context is not None:
             return in_context

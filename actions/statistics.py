@@ -14,22 +14,26 @@ from knowledge.kb import KnowledgeBase, Question, StatisticsAnswer
 from knowledge.text import YEAR, normalize
 
 
-def utter_statistics(answer: StatisticsAnswer, kb: KnowledgeBase,
-                     dispatcher: CollectingDispatcher, quote: bool = False) -> list[dict[str, Any]]:
+def utter_statistics(
+    answer: StatisticsAnswer, kb: KnowledgeBase, dispatcher: CollectingDispatcher, quote: bool = False
+) -> list[dict[str, Any]]:
     """Each figure found, else the passage that answers instead, else what is not known.
     Another year's figure is no answer: the years held are named, one tap away."""
     for figure in answer.figures:
         if figure.match.year_differs and figure.match.asked_year and not quote:
             held = sorted({year for year in figure.years if year != figure.match.asked_year}, reverse=True)
-            dispatcher.utter_message(text=templates.year_not_held(figure.match.asked_year, held),
-                                     buttons=[{"title": f"看{year}年的数据", "payload": with_year(answer.query, year)}
-                                              for year in held[:2]])
+            dispatcher.utter_message(
+                text=templates.year_not_held(figure.match.asked_year, held),
+                buttons=[{"title": f"看{year}年的数据", "payload": with_year(answer.query, year)} for year in held[:2]],
+            )
             continue
-        dispatcher.utter_message(text=templates.statistic_answer(figure.match, figure.source, figure.years,
-                                                                 figure.newer, quote))
+        dispatcher.utter_message(
+            text=templates.statistic_answer(figure.match, figure.source, figure.years, figure.newer, quote)
+        )
     if answer.passage and answer.passage_source:
-        dispatcher.utter_message(text=templates.search_answer(answer.passage.body, answer.passage.title,
-                                                              answer.passage_source))
+        dispatcher.utter_message(
+            text=templates.search_answer(answer.passage.body, answer.passage.title, answer.passage_source)
+        )
     elif not answer.figures:
         hint = "、".join(answer.missing) or None
         dispatcher.utter_message(text=templates.statistic_unknown(hint, kb.data_year))
@@ -46,8 +50,9 @@ class ActionAnswerStatistic(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_statistic"
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
         in_context = answer_in_context(question, tracker, kb, dispatcher)
         if in_context is not None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from knowledge.kb import Source, Statement, Statistic, StatisticMatch, Topic, TopicReply
 from knowledge.eligibility import unique_sources
+from knowledge.kb import Source, Statement, Statistic, StatisticMatch, Topic, TopicReply
 from knowledge.replies import OutOfReach
 
-WHERE_TO_ASK = ("可以咨询就读或报考学校的招生办、学生资助中心，"
-                "或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。")
+WHERE_TO_ASK = (
+    "可以咨询就读或报考学校的招生办、学生资助中心，"
+    "或查看内蒙古自治区教育厅（jyt.nmg.gov.cn）和内蒙古招生考试信息网（www.nm.zsks.cn）的公告。"
+)
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
 PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
@@ -20,8 +22,13 @@ def source_line(sources: Iterable[Source]) -> str:
     return "来源：" + "；".join(dict.fromkeys(source.citation() for source in sources))
 
 
-def statistic_answer(match: StatisticMatch, source: Source, years: Iterable[int],
-                     newer: Iterable[tuple[Statistic, Source]] = (), quote: bool = False) -> str:
+def statistic_answer(
+    match: StatisticMatch,
+    source: Source,
+    years: Iterable[int],
+    newer: Iterable[tuple[Statistic, Source]] = (),
+    quote: bool = False,
+) -> str:
     """The figure with its year and its source; `newer` are later figures of the same
     measure from other sources, given after it. The passage it comes from is quoted on
     request ("详细说说"): the figure is the answer."""
@@ -50,14 +57,20 @@ def _figure(statistic: Statistic) -> str:
 
 def year_not_held(asked: int, held: Sequence[int]) -> str:
     have = "、".join(f"{year}年" for year in held)
-    return f"我没有{asked}年的这项数据（我有{have}的）。{asked}年的数字请看内蒙古自治区教育厅网站 https://jyt.nmg.gov.cn 的公告。"
+    return (
+        f"我没有{asked}年的这项数据（我有{have}的）。"
+        f"{asked}年的数字请看内蒙古自治区教育厅网站 https://jyt.nmg.gov.cn 的公告。"
+    )
 
 
 def statistic_unknown(topic_hint: str | None, data_year: int) -> str:
     about = f"关于“{topic_hint}”的" if topic_hint else "这个"
-    return (f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
-            f"我手上的统计数据主要是{data_year}年内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
-            + WHERE_TO_ASK + "一个盟市或旗县的数字，可以问当地的盟市教育局。")
+    return (
+        f"抱歉，{about}数字我的资料里没有，我不想给你一个不准确的数。"
+        f"我手上的统计数据主要是{data_year}年内蒙古全区的（学校数、在校生、专业、招生、经费等）。"
+        + WHERE_TO_ASK
+        + "一个盟市或旗县的数字，可以问当地的盟市教育局。"
+    )
 
 
 def topic_answer(topics: list[Topic], sources: dict[str, Source], remind: bool) -> str:
@@ -89,7 +102,9 @@ def topic_reply(reply: TopicReply) -> str:
         return "\n".join([f"我没有{reply.not_held}的资料。", reply.where])
     if reply.menu:
         names = "、".join(dict.fromkeys(topic.name for topic in reply.menu))
-        return "\n".join([f"有这些：{names}。想了解哪一项？点下面的按钮或直接问。", source_line(reply.sources.values())])
+        return "\n".join(
+            [f"有这些：{names}。想了解哪一项？点下面的按钮或直接问。", source_line(reply.sources.values())]
+        )
     if reply.details:
         return topic_answer(list(reply.details), reply.sources, remind=reply.kind in ("admission", "subsidy"))
     lines, cited = [], []
@@ -137,10 +152,16 @@ ELIGIBILITY_DISCLAIMER = "具体以学校资助中心认定为准。"
 
 def _profile_summary(profile) -> str:
     enrolled = profile.grade and not (profile.stage or "").startswith("将读")
-    parts = [profile.stage, f"{profile.grade}年级" if enrolled else None,
-             profile.school_type, f"{profile.household}户口" if profile.household else None,
-             f"{profile.major_type}专业" if profile.major_type else None, profile.hardship,
-             profile.military if profile.military == "退役士兵" else None, profile.county or profile.league_city]
+    parts = [
+        profile.stage,
+        f"{profile.grade}年级" if enrolled else None,
+        profile.school_type,
+        f"{profile.household}户口" if profile.household else None,
+        f"{profile.major_type}专业" if profile.major_type else None,
+        profile.hardship,
+        profile.military if profile.military == "退役士兵" else None,
+        profile.county or profile.league_city,
+    ]
     return "、".join(p for p in parts if p) or "未提供"
 
 
@@ -166,8 +187,11 @@ def eligibility_answer(profile, result) -> str:
         lines += [f"· {v.subsidy}：{v.standard}" for v in granted]
     if merit:
         lines.append("成绩好可以申请（择优评审）：")
-        lines += [f"· {v.subsidy}：{v.standard}" + ("（与" + v.exclusive_with + "同一学年只能得一项）"
-                                                      if v.exclusive_with else "") for v in merit]
+        lines += [
+            f"· {v.subsidy}：{v.standard}"
+            + ("（与" + v.exclusive_with + "同一学年只能得一项）" if v.exclusive_with else "")
+            for v in merit
+        ]
     if unsure:
         lines.append(f"还有{len(unsure)}项要看情况或待核实：{'、'.join(v.subsidy for v in unsure)}。")
     if granted or merit:
@@ -206,6 +230,9 @@ def eligibility_details(result) -> str:
     for note in result.notes:
         lines.append(f"提示{TO_BE_CONFIRMED if note.to_be_confirmed else ''}：{note.text}")
     lines.append(CHECK_ANNOUNCEMENT)
-    lines.append(_eligibility_sources([s for v in result.verdicts for s in v.sources]
-                                      + [s for n in result.notes for s in n.sources]))
+    lines.append(
+        _eligibility_sources(
+            [s for v in result.verdicts for s in v.sources] + [s for n in result.notes for s in n.sources]
+        )
+    )
     return "\n".join(lines)

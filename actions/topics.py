@@ -26,9 +26,16 @@ ELLIPTICAL = re.compile(r"^(?:那|那么)|呢\s*[？?]?\s*$")
 SHORT_FOLLOW_UP = 16
 
 
-def answer_topic(kind: str, values: list[str], scope: str | None, text: str, kb: KnowledgeBase,
-                 dispatcher: CollectingDispatcher, asked: list[str] | None = None,
-                 context: str = "") -> list[dict[str, Any]]:
+def answer_topic(
+    kind: str,
+    values: list[str],
+    scope: str | None,
+    text: str,
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    asked: list[str] | None = None,
+    context: str = "",
+) -> list[dict[str, Any]]:
     reply = kb.answer_topic_question(kind, values, scope, text, asked, context)
     dispatcher.utter_message(text=templates.topic_reply(reply), buttons=templates.topic_buttons(reply))
     slot = TOPIC_SLOT[kind]
@@ -40,8 +47,9 @@ def last_aspects(tracker: Tracker) -> list[str]:
     return [a for a in (tracker.get_slot("last_aspect") or "").split(",") if a]
 
 
-def answer_in_context(question: Question, tracker: Tracker, kb: KnowledgeBase,
-                      dispatcher: CollectingDispatcher) -> list[dict[str, Any]] | None:
+def answer_in_context(
+    question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+) -> list[dict[str, Any]] | None:
     """Answer a short question that names no subject but asks an aspect of the topic answered
     just before, whatever intent the model gave it; None when it is not such a question."""
     last_topic = tracker.get_slot("last_topic")
@@ -52,15 +60,23 @@ def answer_in_context(question: Question, tracker: Tracker, kb: KnowledgeBase,
         return None
     slot = TOPIC_SLOT[last_topic]
     value = tracker.get_slot(slot) if slot else None
-    return answer_topic(last_topic, [value] if value else [], tracker.get_slot("scope"), question.text, kb,
-                        dispatcher, context=tracker.get_slot("last_question") or "")
+    return answer_topic(
+        last_topic,
+        [value] if value else [],
+        tracker.get_slot("scope"),
+        question.text,
+        kb,
+        dispatcher,
+        context=tracker.get_slot("last_question") or "",
+    )
 
 
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
     kind: str
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         slot = TOPIC_SLOT[self.kind]
         values = list(question.values.get(slot) or []) if slot else []
         same_kind = tracker.get_slot("last_topic") == self.kind
@@ -68,8 +84,16 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
         asked = last_aspects(tracker) if same_kind and ELLIPTICAL.search(question.text) else None
         if not values and slot and same_kind and kb.aspect_book.asked(question.text) and tracker.get_slot(slot):
             values = [tracker.get_slot(slot)]  # "最多能贷多少" after a loan answer asks it of the loan
-        return answer_topic(self.kind, values, question.first("scope"), question.text, kb, dispatcher,
-                            asked=asked, context=tracker.get_slot("last_question") or "")
+        return answer_topic(
+            self.kind,
+            values,
+            question.first("scope"),
+            question.text,
+            kb,
+            dispatcher,
+            asked=asked,
+            context=tracker.get_slot("last_question") or "",
+        )
 
 
 class ActionAnswerPathway(TopicAction):
@@ -92,8 +116,9 @@ class ActionAnswerUndergraduate(TopicAction):
     def name(self) -> str:
         return "action_answer_undergraduate"
 
-    def answer(self, question: Question, tracker: Tracker, kb: KnowledgeBase,
-               dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         # A route to a degree that is a programme of its own (中职本科衔接) has its own topic.
         pathway = question.first("pathway")
         if pathway and kb.topics("pathway", pathway, None):

@@ -15,7 +15,6 @@ ACTION_UNAVAILABLE_REPLY = "暂时无法查询，请稍后再试。"
 UNAVAILABLE_REPLY = "暂时无法回答，请稍后再试。"
 
 
-
 @dataclass(frozen=True)
 class Turn:
     """One message and what the assistant's reply must contain (or must not)."""

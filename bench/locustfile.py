@@ -39,8 +39,13 @@ def open_record(environment, **_kwargs) -> None:
 @events.request.add_listener
 def record(response_time, exception=None, start_time=None, **_kwargs) -> None:
     if _record is not None:
-        problem = "" if exception is None else str(exception) if isinstance(exception, CatchResponseError) \
+        problem = (
+            ""
+            if exception is None
+            else str(exception)
+            if isinstance(exception, CatchResponseError)
             else type(exception).__name__
+        )
         _record.write(f"{start_time:.6f}\t{response_time / 1000:.6f}\t{problem}\n")
 
 
@@ -58,8 +63,9 @@ class Visitor(FastHttpUser):
 
     def on_start(self) -> None:
         self.number = next(_users)
-        self.conversations = itertools.cycle(CONVERSATIONS[self.number % len(CONVERSATIONS):]
-                                             + CONVERSATIONS[:self.number % len(CONVERSATIONS)])
+        self.conversations = itertools.cycle(
+            CONVERSATIONS[self.number % len(CONVERSATIONS) :] + CONVERSATIONS[: self.number % len(CONVERSATIONS)]
+        )
         self.held = 0
 
     @task
@@ -68,8 +74,12 @@ class Visitor(FastHttpUser):
         self.held += 1
         sender = f"bench-{_run}-{self.number}-{self.held}"
         for turn in conversation:
-            with self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": turn.text},
-                                  name="message", catch_response=True) as response:
+            with self.client.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender, "message": turn.text},
+                name="message",
+                catch_response=True,
+            ) as response:
                 if not response.status_code:  # no HTTP answer: locust reports its exception
                     return
                 try:

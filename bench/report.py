@@ -59,7 +59,10 @@ def level_figures(users: int, records: Iterable[Record]) -> LevelFigures:
             kinds[record.problem] = kinds.get(record.problem, 0) + 1
     window = (max(r.start + r.seconds for r in records) - min(r.start for r in records)) if records else 0.0
     return LevelFigures(
-        users=users, messages=len(ok), errors=sum(kinds.values()), errors_by_kind=dict(sorted(kinds.items())),
+        users=users,
+        messages=len(ok),
+        errors=sum(kinds.values()),
+        errors_by_kind=dict(sorted(kinds.items())),
         seconds=window,
         p50_ms=percentile(ok, 50) if ok else None,
         p95_ms=percentile(ok, 95) if ok else None,
@@ -117,19 +120,32 @@ def targets(report: Report, users: int = 20) -> list[Target]:
         p95 = ratio(assistant.p95_ms, floor.p95_ms)
         rate = ratio(assistant.per_second, floor.per_second)
         found = [
-            Target(f"p95 at {users} conversations ≤ 1.2× the floor's", _times(p95),
-                   None if p95 is None else p95 <= 1.2),
-            Target(f"throughput at {users} conversations ≥ 0.9× the floor's", _times(rate),
-                   None if rate is None else rate >= 0.9),
+            Target(
+                f"p95 at {users} conversations ≤ 1.2× the floor's", _times(p95), None if p95 is None else p95 <= 1.2
+            ),
+            Target(
+                f"throughput at {users} conversations ≥ 0.9× the floor's",
+                _times(rate),
+                None if rate is None else rate >= 0.9,
+            ),
             Target(f"no errors at {users} conversations", str(assistant.errors), assistant.errors == 0),
         ]
-    limits = (("cold_start_s", "cold start ≤ 20 s", 20), ("train_s", "`rasa train` ≤ 120 s", 120),
-              ("rss_actions_mb", "action server RSS ≤ 150 MB", 150), ("knowledge_build_s", "knowledge build ≤ 5 s", 5))
+    limits = (
+        ("cold_start_s", "cold start ≤ 20 s", 20),
+        ("train_s", "`rasa train` ≤ 120 s", 120),
+        ("rss_actions_mb", "action server RSS ≤ 150 MB", 150),
+        ("knowledge_build_s", "knowledge build ≤ 5 s", 5),
+    )
     for key, name, limit in limits:
         value = report.costs.get(key, (None, None))[0]
         unit = COSTS[key][1]
-        found.append(Target(name, "not measured" if value is None else f"{format_value(value)} {unit}",
-                            None if value is None else value <= limit))
+        found.append(
+            Target(
+                name,
+                "not measured" if value is None else f"{format_value(value)} {unit}",
+                None if value is None else value <= limit,
+            )
+        )
     return found
 
 
@@ -154,8 +170,13 @@ def render(report: Report) -> str:
         "",
     ]
     lines += level_table(report.levels)
-    lines += ["", "### Start-up, training and memory", "",
-              "| figure | assistant | floor | ratio |", "| --- | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "### Start-up, training and memory",
+        "",
+        "| figure | assistant | floor | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for key, (label, unit) in COSTS.items():
         if key not in report.costs:
             continue
@@ -167,9 +188,14 @@ def render(report: Report) -> str:
         lines.append(f"| {target.name} | {target.figure} | {holds} |")
     if report.workers_variant:
         workers, pair = report.workers_variant
-        lines += ["", f"### With SANIC_WORKERS={workers} (REST only; not the default)", "",
-                  f"The assistant served by {workers} Sanic workers sharing the SQLite lock store, then the "
-                  "floor (one worker, as always) again, right after each other:", ""]
+        lines += [
+            "",
+            f"### With SANIC_WORKERS={workers} (REST only; not the default)",
+            "",
+            f"The assistant served by {workers} Sanic workers sharing the SQLite lock store, then the "
+            "floor (one worker, as always) again, right after each other:",
+            "",
+        ]
         lines += level_table([pair], names=(f"assistant, {workers} workers", "floor"))
     if report.notes:
         lines += [""] + [f"- {note}" for note in report.notes]
@@ -177,23 +203,30 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
-def level_table(levels: Sequence[tuple[LevelFigures, LevelFigures]],
-                names: tuple[str, str] = ("assistant", "floor")) -> list[str]:
-    lines = ["| conversations | bot | answered | messages/s | p50 ms | p95 ms | p99 ms | errors |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+def level_table(
+    levels: Sequence[tuple[LevelFigures, LevelFigures]], names: tuple[str, str] = ("assistant", "floor")
+) -> list[str]:
+    lines = [
+        "| conversations | bot | answered | messages/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for assistant, floor in levels:
         for name, figures in zip(names, (assistant, floor), strict=True):
             errors = str(figures.errors)
             if figures.errors_by_kind:
                 errors += " (" + ", ".join(f"{kind}: {n}" for kind, n in figures.errors_by_kind.items()) + ")"
-            lines.append(f"| {figures.users} | {name} | {figures.messages} | {format_value(figures.per_second)} | "
-                         f"{format_value(figures.p50_ms)} | {format_value(figures.p95_ms)} | "
-                         f"{format_value(figures.p99_ms)} | {errors} |")
-        lines.append(f"| {assistant.users} | **ratio** | "
-                     f"| **{_times(ratio(assistant.per_second, floor.per_second))}** | "
-                     f"**{_times(ratio(assistant.p50_ms, floor.p50_ms))}** | "
-                     f"**{_times(ratio(assistant.p95_ms, floor.p95_ms))}** | "
-                     f"**{_times(ratio(assistant.p99_ms, floor.p99_ms))}** | |")
+            lines.append(
+                f"| {figures.users} | {name} | {figures.messages} | {format_value(figures.per_second)} | "
+                f"{format_value(figures.p50_ms)} | {format_value(figures.p95_ms)} | "
+                f"{format_value(figures.p99_ms)} | {errors} |"
+            )
+        lines.append(
+            f"| {assistant.users} | **ratio** | "
+            f"| **{_times(ratio(assistant.per_second, floor.per_second))}** | "
+            f"**{_times(ratio(assistant.p50_ms, floor.p50_ms))}** | "
+            f"**{_times(ratio(assistant.p95_ms, floor.p95_ms))}** | "
+            f"**{_times(ratio(assistant.p99_ms, floor.p99_ms))}** | |"
+        )
     return lines
 
 
@@ -206,4 +239,4 @@ def replace_block(document: str, block: str) -> str:
     start, end = document.find(BEGIN), document.find(END)
     if start == -1 or end == -1 or end < start:
         return document.rstrip("\n") + "\n\n" + block + "\n"
-    return document[:start] + block + document[end + len(END):]
+    return document[:start] + block + document[end + len(END) :]

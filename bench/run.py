@@ -65,8 +65,9 @@ def timed(argv: list[str], log: Path, env: dict[str, str] | None = None) -> floa
     """Seconds `argv` took (its output goes to `log`); raises if it failed."""
     started = time.perf_counter()
     with open(log, "ab") as out:
-        subprocess.run(argv, cwd=REPO, env=env, check=True, stdout=out, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(
+            argv, cwd=REPO, env=env, check=True, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     return time.perf_counter() - started
 
 
@@ -79,7 +80,7 @@ def peak_rss_mb(session_id: int) -> float | None:
         try:
             # The session id is the 6th field after the parenthesised command name.
             stat = (entry / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2:].split()[3]) != session_id:
+            if int(stat[stat.rindex(")") + 2 :].split()[3]) != session_id:
                 continue
             status = (entry / "status").read_text()
         except (OSError, ValueError, IndexError):
@@ -93,8 +94,9 @@ def peak_rss_mb(session_id: int) -> float | None:
 
 def post(url: str, sender: str, text: str, timeout: float = 60) -> tuple[int, object]:
     body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, json.loads(response.read())
 
@@ -131,19 +133,51 @@ def rehearse(url: str, check_answers: bool) -> list[str]:
     return problems
 
 
-def drive(url: str, users: int, seconds: int, think: float, check_answers: bool, work: Path,
-          label: str) -> LevelFigures:
+def drive(
+    url: str, users: int, seconds: int, think: float, check_answers: bool, work: Path, label: str
+) -> LevelFigures:
     """Run locust headless against `url`; the figures from every message it sent."""
     record = work / f"{label}-{users}.tsv"
     record.unlink(missing_ok=True)
-    env = dict(os.environ, BENCH_RECORD=str(record), BENCH_CHECK_ANSWERS="1" if check_answers else "0",
-               BENCH_THINK_SECONDS=str(think), PYTHONPATH=str(REPO))
-    argv = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", url,
-            "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
-            "--stop-timeout", "0", "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
+    env = dict(
+        os.environ,
+        BENCH_RECORD=str(record),
+        BENCH_CHECK_ANSWERS="1" if check_answers else "0",
+        BENCH_THINK_SECONDS=str(think),
+        PYTHONPATH=str(REPO),
+    )
+    argv = [
+        str(BIN / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        url,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "0",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
     with open(work / f"{label}-{users}.locust.log", "wb") as log:
-        subprocess.run(argv, cwd=REPO, env=env, check=True, stdout=log, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, timeout=seconds + 120)
+        subprocess.run(
+            argv,
+            cwd=REPO,
+            env=env,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=seconds + 120,
+        )
     return level_figures(users, read_records(record))
 
 
@@ -162,10 +196,12 @@ def read_records(path: Path) -> list[Record]:
 
 def commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
         return head + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -173,8 +209,10 @@ def commit() -> str:
 
 def machine() -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores, load average {load} at the start, Python {platform.python_version()}, "
-            f"rasa {_version('rasa')}, locust {_version('locust')}")
+    return (
+        f"{os.cpu_count()} cores, load average {load} at the start, Python {platform.python_version()}, "
+        f"rasa {_version('rasa')}, locust {_version('locust')}"
+    )
 
 
 def _version(package: str) -> str:
@@ -189,8 +227,25 @@ def _version(package: str) -> str:
 def train(config: Path, domain: Path, data: Path, out: Path, name: str, log: Path) -> float:
     # A cache of its own: --force skips the cache anyway, and the bench leaves .rasa/ alone.
     env = dict(os.environ, RASA_CACHE_DIRECTORY=str(out / "cache"), RASA_TELEMETRY_ENABLED="false")
-    return timed([str(BIN / "rasa"), "train", "--force", "--config", str(config), "--domain", str(domain),
-                  "--data", str(data), "--out", str(out), "--fixed-model-name", name], log, env)
+    return timed(
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--force",
+            "--config",
+            str(config),
+            "--domain",
+            str(domain),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+        ],
+        log,
+        env,
+    )
 
 
 class MeasuredStack(Stack):
@@ -218,8 +273,11 @@ class MeasuredStack(Stack):
         return {name: peak_rss_mb(process.pid) for name, process in self.processes.items()}
 
     def exited(self) -> list[str]:
-        return [f"{name} (exit code {process.returncode})" for name, process in self.processes.items()
-                if process.poll() is not None]
+        return [
+            f"{name} (exit code {process.returncode})"
+            for name, process in self.processes.items()
+            if process.poll() is not None
+        ]
 
 
 def port_is_free(port: int) -> bool:
@@ -277,8 +335,13 @@ class Bench:
         self.options = options
         self.temp = temp
         self.logs = WORK_DIR / "logs"
-        self.report = Report(commit=commit(), date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                             machine=machine(), seconds_per_level=options.seconds, think_seconds=options.think)
+        self.report = Report(
+            commit=commit(),
+            date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            machine=machine(),
+            seconds_per_level=options.seconds,
+            think_seconds=options.think,
+        )
         self.stacks: list[MeasuredStack] = []
 
     def run(self) -> Report:
@@ -287,14 +350,25 @@ class Bench:
             assistant = self.start_assistant()
             assistant_url = assistant.rasa_url if assistant else self.options.rasa_url
             say("starting the floor bot")
-            floor = self.start(FloorStack(StackConfig(
-                **FLOOR_PORTS, model=floor_model, endpoints=FLOOR_DIR / "endpoints.yml",
-                tracker_db=WORK_DIR / "floor-tracker.db", log_dir=self.logs / "floor", with_web=False,
-                sanic_workers=1)), FLOOR)
+            floor = self.start(
+                FloorStack(
+                    StackConfig(
+                        **FLOOR_PORTS,
+                        model=floor_model,
+                        endpoints=FLOOR_DIR / "endpoints.yml",
+                        tracker_db=WORK_DIR / "floor-tracker.db",
+                        log_dir=self.logs / "floor",
+                        with_web=False,
+                        sanic_workers=1,
+                    )
+                ),
+                FLOOR,
+            )
             self.rehearse(assistant_url, floor.rasa_url)
             for users in self.options.levels:
-                self.report.levels.append((self.drive(assistant_url, users, "assistant"),
-                                           self.drive(floor.rasa_url, users, "floor")))
+                self.report.levels.append(
+                    (self.drive(assistant_url, users, "assistant"), self.drive(floor.rasa_url, users, "floor"))
+                )
             self.read_memory(assistant, floor)
             if assistant and self.options.workers > 1:
                 self.stop(assistant)
@@ -312,18 +386,32 @@ class Bench:
 
     def build_and_train(self) -> Path:
         say("building the knowledge base into a temporary file")
-        seconds = timed([str(BIN / "python"), "-m", "knowledge.build", "--db", str(self.temp / "knowledge.db")],
-                        self.logs / "knowledge-build.log")
+        seconds = timed(
+            [str(BIN / "python"), "-m", "knowledge.build", "--db", str(self.temp / "knowledge.db")],
+            self.logs / "knowledge-build.log",
+        )
         self.cost("knowledge_build_s", ASSISTANT, seconds)
         say("training the floor bot")
-        floor_seconds = train(FLOOR_DIR / "config.yml", FLOOR_DIR / "domain.yml", FLOOR_DIR / "data",
-                              self.temp / "floor", "floor", self.logs / "train-floor.log")
+        floor_seconds = train(
+            FLOOR_DIR / "config.yml",
+            FLOOR_DIR / "domain.yml",
+            FLOOR_DIR / "data",
+            self.temp / "floor",
+            "floor",
+            self.logs / "train-floor.log",
+        )
         if self.options.skip_train:
             self.report.notes.append("`rasa train` of the assistant was not timed (BENCH_SKIP_TRAIN=1).")
         else:
             say("timing `rasa train --force` of the assistant (into a temporary directory)")
-            seconds = train(REPO / "bot" / "config.yml", REPO / "bot" / "domain", REPO / "data",
-                            self.temp / "assistant", "assistant", self.logs / "train-assistant.log")
+            seconds = train(
+                REPO / "bot" / "config.yml",
+                REPO / "bot" / "domain",
+                REPO / "data",
+                self.temp / "assistant",
+                "assistant",
+                self.logs / "train-assistant.log",
+            )
             self.cost("train_s", ASSISTANT, seconds)
             self.cost("train_s", FLOOR, floor_seconds)
             shutil.rmtree(self.temp / "assistant", ignore_errors=True)
@@ -345,25 +433,50 @@ class Bench:
         """The middle level again, the assistant on BENCH_WORKERS Sanic workers, then the floor."""
         users, workers = self.options.levels[len(self.options.levels) // 2], self.options.workers
         say(f"starting the assistant with {workers} Sanic workers")
-        stack = self.start(MeasuredStack(StackConfig(
-            **WORKERS_PORTS, tracker_db=WORK_DIR / "workers-tracker.db", lock_db=WORK_DIR / "workers-locks.db",
-            log_dir=self.logs / "workers", with_web=False, sanic_workers=workers)))
+        stack = self.start(
+            MeasuredStack(
+                StackConfig(
+                    **WORKERS_PORTS,
+                    tracker_db=WORK_DIR / "workers-tracker.db",
+                    lock_db=WORK_DIR / "workers-locks.db",
+                    log_dir=self.logs / "workers",
+                    with_web=False,
+                    sanic_workers=workers,
+                )
+            )
+        )
         time.sleep(WORKERS_SETTLE_SECONDS)  # the first worker answers while the others still load
         problems = rehearse(stack.rasa_url, check_answers=True)
-        self.report.notes += [f"Before the load, the assistant on {workers} workers answered wrongly: {p}"
-                              for p in problems]
-        self.report.workers_variant = (workers, (self.drive(stack.rasa_url, users, "assistant", f"{workers}-workers"),
-                                                 self.drive(floor_url, users, "floor", "floor-again")))
+        self.report.notes += [
+            f"Before the load, the assistant on {workers} workers answered wrongly: {p}" for p in problems
+        ]
+        self.report.workers_variant = (
+            workers,
+            (
+                self.drive(stack.rasa_url, users, "assistant", f"{workers}-workers"),
+                self.drive(floor_url, users, "floor", "floor-again"),
+            ),
+        )
 
     def start_assistant(self) -> MeasuredStack | None:
         if self.options.rasa_url:
-            self.report.notes.append(f"The assistant was the one already running at {self.options.rasa_url}: "
-                                     "its cold start and memory were not measured.")
+            self.report.notes.append(
+                f"The assistant was the one already running at {self.options.rasa_url}: "
+                "its cold start and memory were not measured."
+            )
             return None
         say("starting the assistant")
-        return self.start(MeasuredStack(StackConfig(
-            **ASSISTANT_PORTS, tracker_db=WORK_DIR / "assistant-tracker.db", log_dir=self.logs / "assistant",
-            sanic_workers=1)), ASSISTANT)
+        return self.start(
+            MeasuredStack(
+                StackConfig(
+                    **ASSISTANT_PORTS,
+                    tracker_db=WORK_DIR / "assistant-tracker.db",
+                    log_dir=self.logs / "assistant",
+                    sanic_workers=1,
+                )
+            ),
+            ASSISTANT,
+        )
 
     def read_memory(self, assistant: MeasuredStack | None, floor: MeasuredStack) -> None:
         """Peak RSS of every server, read while they still run; and whether any of them died."""
@@ -384,8 +497,7 @@ class Bench:
 
     def drive(self, url: str, users: int, name: str, label: str = "") -> LevelFigures:
         say(f"{users} conversations against the {name} for {self.options.seconds} s")
-        figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR,
-                        label or name)
+        figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR, label or name)
         say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
         return figures
 
@@ -399,8 +511,10 @@ def main() -> int:
     (WORK_DIR / "results.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=2), encoding="utf-8")
     doc = options.doc
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(replace_block(doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n", render(report)),
-                   encoding="utf-8")
+    doc.write_text(
+        replace_block(doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n", render(report)),
+        encoding="utf-8",
+    )
     say(f"wrote {doc}")
     print(render(report))
     return 0

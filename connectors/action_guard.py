@@ -87,8 +87,7 @@ def install() -> None:
         except Exception as error:  # noqa: BLE001 - any failure must still get the user a reply
             # The action name and the error only: never the user's message.
             reason = f"no answer within {timeout:g} s" if isinstance(error, asyncio.TimeoutError) else repr(error)
-            logger.error("custom action %s could not run (%s); the user was asked to retry later",
-                         self.name(), reason)
+            logger.error("custom action %s could not run (%s); the user was asked to retry later", self.name(), reason)
             return [BotUttered(ACTION_UNAVAILABLE_REPLY)]
 
     setattr(run, _GUARDED, True)

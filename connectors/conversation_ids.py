@@ -58,7 +58,7 @@ def is_issued(conversation_id: object, secret: str | None = None) -> bool:
     `conversation_id`."""
     if not isinstance(conversation_id, str) or not conversation_id.startswith(PREFIX):
         return False
-    random_part, _, signature = conversation_id[len(PREFIX):].partition(".")
+    random_part, _, signature = conversation_id[len(PREFIX) :].partition(".")
     if len(random_part) != _RANDOM_HEX or len(signature) != _SIGNATURE_HEX:
         return False
     return hmac.compare_digest(signature, _signature(random_part, secret.encode() if secret else None))

@@ -19,7 +19,8 @@ deactivation (`active_loop` events) with a slot named `elig_…` set in between.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActiveLoop, UserUttered
@@ -73,9 +74,17 @@ def _scrubbed(event: dict) -> dict:
     kind = event.get("event")
     if kind == "user":
         intent = (event.get("parse_data") or {}).get("intent") or {}
-        return {**event, "text": "", "metadata": {}, "input_channel": event.get("input_channel"),
-                "parse_data": {"intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
-                               "entities": [], "text": ""}}
+        return {
+            **event,
+            "text": "",
+            "metadata": {},
+            "input_channel": event.get("input_channel"),
+            "parse_data": {
+                "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+                "entities": [],
+                "text": "",
+            },
+        }
     if kind == "bot":
         return {**event, "text": "", "data": {}}
     if _is_check_slot(event):

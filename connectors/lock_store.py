@@ -41,6 +41,7 @@ class AtomicTickets:
     """Rasa's ticket lock operations, each one atomic change of the stored lock."""
 
     if TYPE_CHECKING:  # provided by the LockStore this is mixed into
+
         def create_lock(self, conversation_id: str) -> TicketLock: ...
 
     def _change(self, conversation_id: str, change: Change[T]) -> T:
@@ -73,6 +74,7 @@ class AtomicTickets:
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish serving and delete the lock if no ticket is left, in one step."""
+
         def finish(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
@@ -129,8 +131,9 @@ class SQLiteLockStore(AtomicTickets, LockStore):
             raise ValueError("SQLiteLockStore needs `db`: the path of its SQLite file")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are begun explicitly, IMMEDIATE, in _change.
-        self._db = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None,
-                                   check_same_thread=False)
+        self._db = sqlite3.connect(
+            path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
         self._set_up()
         # One connection per store; a store used from several threads takes turns on it.
         self._turn = threading.RLock()
@@ -147,7 +150,8 @@ class SQLiteLockStore(AtomicTickets, LockStore):
                 self._db.execute("pragma journal_mode = wal")
                 self._db.execute("pragma synchronous = normal")
                 self._db.execute(
-                    "create table if not exists locks (conversation_id text primary key, lock text not null)")
+                    "create table if not exists locks (conversation_id text primary key, lock text not null)"
+                )
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) or time.monotonic() > deadline:
@@ -168,8 +172,10 @@ class SQLiteLockStore(AtomicTickets, LockStore):
 
     def save_lock(self, lock: TicketLock) -> None:
         with self._turn:
-            self._db.execute("insert or replace into locks (conversation_id, lock) values (?, ?)",
-                             (lock.conversation_id, lock.dumps()))
+            self._db.execute(
+                "insert or replace into locks (conversation_id, lock) values (?, ?)",
+                (lock.conversation_id, lock.dumps()),
+            )
 
     def _change(self, conversation_id: str, change: Change[T]) -> T:
         with self._turn:

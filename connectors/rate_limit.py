@@ -9,7 +9,7 @@ as the set of clients active in the last minute.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 RATE_LIMITED_REPLY = "你发得有点快，请稍等一会儿再问。"
 

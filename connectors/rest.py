@@ -26,7 +26,8 @@ model. It also (issue 14):
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -46,7 +47,9 @@ EMPTY_REPLY = "请输入你的问题，比如“3+2是什么？”“单招考�
 TOO_LONG_REPLY = "你的消息有点长（超过{limit}个字），请精简到{limit}字以内再发，或者分几次问。"
 UNAVAILABLE_REPLY = "暂时无法回答，请稍后再试。"
 UNKNOWN_CONVERSATION = "unknown_conversation"
-UNKNOWN_CONVERSATION_ERROR = "this conversation id was not issued by this server; get one from POST /webhooks/rest/conversations"
+UNKNOWN_CONVERSATION_ERROR = (
+    "this conversation id was not issued by this server; get one from POST /webhooks/rest/conversations"
+)
 # Ids every client might send: never a conversation of its own.
 SHARED_SENDER_IDS = frozenset({"default"})
 # Rasa reads a message starting with this as intent syntax ("/restart", "/inform{…}").
@@ -63,7 +66,7 @@ class PayloadError(ValueError):
 def parse_payload(body: Any) -> tuple[str, str, dict | None]:
     """(sender, text, metadata) from a decoded JSON body, or PayloadError saying what is wrong."""
     if not isinstance(body, dict):
-        raise PayloadError("the body must be a JSON object like {\"sender\": \"…\", \"message\": \"…\"}")
+        raise PayloadError('the body must be a JSON object like {"sender": "…", "message": "…"}')
     if too_deep(body):
         raise PayloadError(f"the JSON must not nest more than {MAX_JSON_DEPTH} levels")
     text = body.get("message")
@@ -160,7 +163,7 @@ class ValidatedRestInput(RestInput):
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: dict | None) -> "ValidatedRestInput":
+    def from_credentials(cls, credentials: dict | None) -> ValidatedRestInput:
         install_guards()
         return cls()
 
@@ -182,8 +185,9 @@ class ValidatedRestInput(RestInput):
             if not within_limits(request):
                 return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             if not is_json(request.content_type):
-                return response.json({"error": "the body must be JSON sent as Content-Type: application/json"},
-                                     status=415)
+                return response.json(
+                    {"error": "the body must be JSON sent as Content-Type: application/json"}, status=415
+                )
             try:
                 sender, text, metadata = parse_payload(_json(request))
             except PayloadError as error:
@@ -199,8 +203,7 @@ class ValidatedRestInput(RestInput):
             collector = CollectingOutputChannel()
             token = privacy_log.handling(text)
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception:
                 # Logged without the message text: it may hold what a family told us.
                 logger.exception("rest: handling a message failed (sender %s)", sender)

@@ -54,6 +54,8 @@ def wechat_reply_seconds() -> float:
 def wechat_max_age_seconds() -> int:
     """How far a push's timestamp may be from this server's clock before it is refused as a replay."""
     return int(os.getenv("WECHAT_MAX_AGE_SECONDS", "300"))
+
+
 def slot_max_chars() -> int:
     """Longest text a slot keeps; a longer value from the action server is cut (issue 14)."""
     return int(os.getenv("SLOT_MAX_CHARS", "1000"))

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -36,8 +37,15 @@ from sanic import Blueprint
 
 from connectors import conversation_ids, privacy_log
 from connectors.rate_limit import RATE_LIMITED_REPLY
-from connectors.rest import (PER_SENDER, UNAVAILABLE_REPLY, PayloadError, install_guards, parse_payload,
-                             reply_without_model, within_limits)
+from connectors.rest import (
+    PER_SENDER,
+    UNAVAILABLE_REPLY,
+    PayloadError,
+    install_guards,
+    parse_payload,
+    reply_without_model,
+    within_limits,
+)
 from connectors.settings import request_max_bytes
 
 logger = logging.getLogger(__name__)
@@ -73,7 +81,11 @@ class ValidatedSocketIOInput(SocketIOInput):
             proposed = data.get("session_id") if isinstance(data, dict) else None
             # An id this server issued is kept (a page reconnecting resumes its conversation)
             # unless another live socket holds it; any other gets a new conversation.
-            acceptable = conversation_ids.is_issued(proposed) and not self._held_elsewhere(proposed, sid)
+            acceptable = (
+                isinstance(proposed, str)
+                and conversation_ids.is_issued(proposed)
+                and not self._held_elsewhere(proposed, sid)
+            )
             session_id = proposed if acceptable else conversation_ids.issue()
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=namespace)
@@ -96,8 +108,7 @@ class ValidatedSocketIOInput(SocketIOInput):
                 return
             token = privacy_log.handling(text)
             try:
-                await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
             except Exception:
                 # Logged without the message text: it may hold what a family told us.
                 logger.exception("socketio: handling a message failed (sender %s)", sender)

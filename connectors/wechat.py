@@ -28,8 +28,9 @@ import json
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -92,10 +93,13 @@ def read_schools(raw: str) -> dict[str, School]:
     schools: dict[str, School] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"WECHAT_SCHOOLS entry {number}"
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k, ""), str) for k in
-                                                  ("school", "app_id", "token", "aes_key")):
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k, ""), str) for k in ("school", "app_id", "token", "aes_key")
+        ):
             raise ConfigurationError(f'{where} must be an object of strings: "school", "app_id", "token", "aes_key"')
-        school = School(entry.get("school", ""), entry.get("app_id", ""), entry.get("token", ""), entry.get("aes_key", ""))
+        school = School(
+            entry.get("school", ""), entry.get("app_id", ""), entry.get("token", ""), entry.get("aes_key", "")
+        )
         if not _SCHOOL_ID.fullmatch(school.id):
             raise ConfigurationError(f'{where}: "school" must be 1-64 letters, digits, "-" or "_" (it is in the URL)')
         if school.id in schools:
@@ -105,7 +109,9 @@ def read_schools(raw: str) -> dict[str, School]:
         if not _TOKEN.fullmatch(school.token):
             raise ConfigurationError(f'{where}: "token" must be the 3-32 letters or digits set in 服务器配置')
         if school.aes_key and not _AES_KEY.fullmatch(school.aes_key):
-            raise ConfigurationError(f'{where}: "aes_key" must be the 43-character EncodingAESKey, or empty for 明文模式')
+            raise ConfigurationError(
+                f'{where}: "aes_key" must be the 43-character EncodingAESKey, or empty for 明文模式'
+            )
         schools[school.id] = school
     return schools
 
@@ -136,10 +142,15 @@ class Push:
             raise ValueError("no FromUserName")
         # The raw fields: wechatpy gives an event type it has no class for MsgType "unknown".
         raw = message._data
-        return cls(type=str(raw.get("MsgType") or "").lower(), sender=sender,
-                   event=str(raw.get("Event") or "").lower(), text=str(raw.get("Content") or ""),
-                   recognition=str(raw.get("Recognition") or ""),
-                   message_id=int(raw.get("MsgId") or 0), created=int(raw.get("CreateTime") or 0))
+        return cls(
+            type=str(raw.get("MsgType") or "").lower(),
+            sender=sender,
+            event=str(raw.get("Event") or "").lower(),
+            text=str(raw.get("Content") or ""),
+            recognition=str(raw.get("Recognition") or ""),
+            message_id=int(raw.get("MsgId") or 0),
+            created=int(raw.get("CreateTime") or 0),
+        )
 
 
 class Refused(Exception):
@@ -152,8 +163,9 @@ class Refused(Exception):
 class Endpoint:
     """One school's push URL: checks a request, reads it, and answers it."""
 
-    def __init__(self, school: School, id_key: str, conversations: Conversations,
-                 welcome: Callable[[], tuple[str, list[Option]]]):
+    def __init__(
+        self, school: School, id_key: str, conversations: Conversations, welcome: Callable[[], tuple[str, list[Option]]]
+    ):
         self.school = school
         self.id_key = id_key
         self.conversations = conversations
@@ -296,4 +308,3 @@ def welcome_of(request: Request) -> tuple[str, list[Option]]:
 
 def _args(request: Request) -> dict[str, str]:
     return {name: request.args.get(name, "") for name in request.args}
-

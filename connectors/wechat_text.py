@@ -10,8 +10,9 @@ answer above it is cut.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 MAX_REPLY_BYTES = 2048
 SOURCE_PREFIX = "来源："
@@ -39,8 +40,11 @@ def render(messages: Iterable[dict[str, Any]]) -> tuple[str, list[Option]]:
             texts.append(text.strip())
         buttons = message.get("buttons")
         if buttons:
-            options = [Option(str(b.get("title") or b.get("payload")), str(b.get("payload") or b.get("title")))
-                       for b in buttons if isinstance(b, dict) and (b.get("title") or b.get("payload"))]
+            options = [
+                Option(str(b.get("title") or b.get("payload")), str(b.get("payload") or b.get("title")))
+                for b in buttons
+                if isinstance(b, dict) and (b.get("title") or b.get("payload"))
+            ]
     return "\n\n".join(texts), options
 
 
@@ -72,7 +76,7 @@ def compose(text: str, options: Iterable[Option] = (), limit: int = MAX_REPLY_BY
 
 
 def shorten_source_line(line: str) -> str:
-    """"来源：《title》，issuer，doc number，date；…" as "来源：issuer，date；…"."""
+    """ "来源：《title》，issuer，doc number，date；…" as "来源：issuer，date；…"."""
     shortened = []
     for citation in _split_outside_brackets(line.removeprefix(SOURCE_PREFIX), _SOURCE_SEPARATOR):
         parts = [part.strip() for part in _split_outside_brackets(citation, "，") if part.strip()]
@@ -87,7 +91,9 @@ def shorten_source_line(line: str) -> str:
 
 def _split_outside_brackets(text: str, separator: str) -> list[str]:
     """`text` split at `separator` where it is not inside 《》, （） or ()."""
-    parts, current, depth = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in _OPENING:
             depth += 1
@@ -103,7 +109,7 @@ def _split_outside_brackets(text: str, separator: str) -> list[str]:
 
 def cut_to_bytes(text: str, limit: int) -> str:
     """The longest prefix of `text` of at most `limit` UTF-8 bytes (never half a character)."""
-    return text.encode("utf-8")[:max(limit, 0)].decode("utf-8", "ignore")
+    return text.encode("utf-8")[: max(limit, 0)].decode("utf-8", "ignore")
 
 
 def read_number(text: str) -> int | None:

@@ -19,8 +19,9 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Generic, Hashable, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
@@ -93,8 +94,14 @@ class Conversations:
         self._waiting: Expiring[str, list[asyncio.Future[Reply]]] = Expiring(ANSWER_KEPT_SECONDS)
         self._options: Expiring[str, list[Option]] = Expiring(OPTIONS_KEPT_SECONDS)
 
-    async def reply(self, message_key: Hashable, conversation: str, text: str,
-                    metadata: dict | None = None, started: float | None = None) -> str:
+    async def reply(
+        self,
+        message_key: Hashable,
+        conversation: str,
+        text: str,
+        metadata: dict | None = None,
+        started: float | None = None,
+    ) -> str:
         """The passive reply to a message, within WECHAT_REPLY_SECONDS of `started`."""
         started = time.monotonic() if started is None else started
         turn = self._turns.get(message_key)
@@ -104,7 +111,7 @@ class Conversations:
         remaining = settings.wechat_reply_seconds() - (time.monotonic() - started)
         try:
             answer = await asyncio.wait_for(asyncio.shield(turn), max(remaining, 0))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             waiting = self._waiting.get(conversation) or []
             if turn not in waiting:
                 self._waiting.set(conversation, [*waiting, turn])
@@ -138,8 +145,9 @@ class Conversations:
             return Reply(immediate)
         collector = CollectingOutputChannel()
         try:
-            await self.on_new_message(UserMessage(text, collector, conversation, input_channel=self.channel,
-                                                  metadata=metadata))
+            await self.on_new_message(
+                UserMessage(text, collector, conversation, input_channel=self.channel, metadata=metadata)
+            )
         except Exception:
             # Logged without the message text: it may hold what a family told us.
             logger.exception("wechat: handling a message failed (conversation %s)", conversation)

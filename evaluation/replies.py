@@ -33,8 +33,18 @@ ANSWER_WINDOW = 200
 # How an honest reply says it does not have something.
 DECLINES = ("没有查到", "没查到", "我没有", "资料里没有", "没有可靠", "只了解内蒙古", "超出了我能回答", "请用中文")
 # Where-to-ask markers for an answer-expected question that was honestly declined instead.
-WHERE = ("招生办", "资助中心", "资助办", "nm.zsks.cn", "招生考试信息网", "教育局", "教育厅", "jyt.nmg.gov.cn",
-         "教育考试院", "招生简章")
+WHERE = (
+    "招生办",
+    "资助中心",
+    "资助办",
+    "nm.zsks.cn",
+    "招生考试信息网",
+    "教育局",
+    "教育厅",
+    "jyt.nmg.gov.cn",
+    "教育考试院",
+    "招生简章",
+)
 # What a 来源 line must not carry: research notes.
 NOTES = re.compile(r"n/a|not seen|not found|二手|转载日期|页面更新|原发布方|（报道）|说法|未注明|\?")
 # The eligibility check started: it asks about the child.
@@ -85,7 +95,7 @@ def split_reply(reply: str) -> tuple[str, list[str]]:
 def source_clean(lines: list[str]) -> bool:
     for line in lines:
         cited = [c.strip() for c in line.removeprefix("来源：").split("；") if c.strip()]
-        titles = [re.match(r"《[^》]*》", c).group() if re.match(r"《[^》]*》", c) else c for c in cited]
+        titles = [title.group() if (title := re.match(r"《[^》]*》", c)) else c for c in cited]
         if NOTES.search(line) or len(titles) != len(set(titles)):
             return False
     return True
@@ -96,7 +106,7 @@ def judge(question: dict, reply: str) -> Judged:
     window = body[:ANSWER_WINDOW]
     expect = question.get("expect", "answer")
     wrong = [w for w in question.get("must_not_contain") or [] if w and w in body]
-    base = dict(id=question["id"], expect=expect, length=len(body), source_ok=source_clean(sources))
+    base = {"id": question["id"], "expect": expect, "length": len(body), "source_ok": source_clean(sources)}
     if wrong:
         return Judged(outcome="neighbouring", why=f"contains {wrong}", **base)
     declined = any(d in body for d in DECLINES)
@@ -117,8 +127,9 @@ def judge(question: dict, reply: str) -> Judged:
 
 def post(url: str, sender: str, text: str) -> str:
     body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
 
@@ -140,8 +151,13 @@ def evaluate(questions: list[dict], rasa_url: str) -> tuple[Report, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="sets", type=Path, action="append",
-                        help="a reply set (repeatable; default: every evaluation/sets/replies_set*.yaml)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        type=Path,
+        action="append",
+        help="a reply set (repeatable; default: every evaluation/sets/replies_set*.yaml)",
+    )
     parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
     parser.add_argument("--failures", action="store_true", help="list every item not answered or declined")
     parser.add_argument("--json", type=Path, default=settings.REPO_ROOT / "var" / "eval" / "replies.json")
@@ -154,11 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from scripts.serve import Stack, StackConfig
 
-        config = StackConfig(rasa_port=int(os.getenv("TEST_RASA_PORT", "26005")),
-                             action_port=int(os.getenv("TEST_ACTION_PORT", "26055")),
-                             web_port=int(os.getenv("TEST_WEB_PORT", "29000")),
-                             tracker_db=settings.REPO_ROOT / "var" / "eval" / "replies-tracker.db",
-                             log_dir=settings.REPO_ROOT / "var" / "eval" / "replies-logs")
+        config = StackConfig(
+            rasa_port=int(os.getenv("TEST_RASA_PORT", "26005")),
+            action_port=int(os.getenv("TEST_ACTION_PORT", "26055")),
+            web_port=int(os.getenv("TEST_WEB_PORT", "29000")),
+            tracker_db=settings.REPO_ROOT / "var" / "eval" / "replies-tracker.db",
+            log_dir=settings.REPO_ROOT / "var" / "eval" / "replies-logs",
+        )
         config.tracker_db.unlink(missing_ok=True)
         with Stack(config) as stack:
             results = {path: evaluate(questions, stack.rasa_url) for path, questions in sets.items()}

@@ -33,8 +33,9 @@ from knowledge.text import normalize
 
 EVAL_DIR = settings.REPO_ROOT / "evaluation" / "sets"
 # The development set, then the held-out sets in the order they were written (docs/evaluation.md).
-SETS = tuple(EVAL_DIR / f"questions{suffix}.yaml"
-             for suffix in ("", "_set2", "_set3", "_set4", "_set5", "_set6", "_set7"))
+SETS = tuple(
+    EVAL_DIR / f"questions{suffix}.yaml" for suffix in ("", "_set2", "_set3", "_set4", "_set5", "_set6", "_set7")
+)
 OUT_OF_SCOPE = "out_of_scope"
 # The model's fallback counts as "not in domain" when judging out-of-scope detection.
 NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
@@ -69,13 +70,17 @@ class Report:
     def out_of_scope(self) -> dict[str, float]:
         def is_oos(intent: str) -> bool:
             return intent in NOT_IN_DOMAIN
+
         tp = sum(is_oos(e) and is_oos(p) for e, p in self.intents)
         predicted = sum(is_oos(p) for _, p in self.intents)
         actual = sum(is_oos(e) for e, _ in self.intents)
         in_tp = sum(not is_oos(e) and not is_oos(p) for e, p in self.intents)
         in_predicted = sum(not is_oos(p) for _, p in self.intents)
-        return {"precision": tp / predicted if predicted else 0.0, "recall": tp / actual if actual else 0.0,
-                "in_domain_precision": in_tp / in_predicted if in_predicted else 0.0}
+        return {
+            "precision": tp / predicted if predicted else 0.0,
+            "recall": tp / actual if actual else 0.0,
+            "in_domain_precision": in_tp / in_predicted if in_predicted else 0.0,
+        }
 
     def entity_f1(self, counts: Counter | None = None) -> float:
         tp, fp, fn = ((counts if counts is not None else self.entity_counts)[k] for k in ("tp", "fp", "fn"))
@@ -118,7 +123,8 @@ def evaluate_parse(question: dict, parsed: dict, kb, ruler, report: Report) -> N
     report.intents.append((question["intent"], predicted))
     if predicted != question["intent"]:
         report.failures.append(
-            f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}")
+            f"intent  {question['id']}: {question['text']!r} expected {question['intent']}, got {predicted}"
+        )
     expected = canonical_entities(question.get("entities") or [], kb)
     got = canonical_entities(parsed.get("entities") or [], kb)
     count(report.entity_counts, expected, got)
@@ -126,7 +132,8 @@ def evaluate_parse(question: dict, parsed: dict, kb, ruler, report: Report) -> N
     count(report.spacy_counts, expected, ruler_entities(question["text"], ruler))
     if expected != got:
         report.failures.append(
-            f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}")
+            f"entity  {question['id']}: {question['text']!r} expected {sorted(expected)}, got {sorted(got)}"
+        )
 
 
 def count(counts: Counter, expected: set, got: set) -> None:
@@ -147,9 +154,14 @@ def spacy_ruler(kb):
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler: Any = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "TEXT"})  # spacy's EntityRuler
-    ruler.add_patterns([{"label": kind, "pattern": alias, "id": canonical}
-                        for kind in SCORED_ENTITIES if kind != "year"
-                        for alias, canonical in kb.aliases(kind)])
+    ruler.add_patterns(
+        [
+            {"label": kind, "pattern": alias, "id": canonical}
+            for kind in SCORED_ENTITIES
+            if kind != "year"
+            for alias, canonical in kb.aliases(kind)
+        ]
+    )
     return nlp
 
 
@@ -161,8 +173,9 @@ def ruler_entities(text: str, nlp) -> set[tuple[str, str]]:
 
 def post(url: str, sender: str, text: str) -> str:
     body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
 
@@ -217,8 +230,13 @@ def summary(report: Report, questions: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="sets", type=Path, action="append",
-                        help="an evaluation set (repeatable; default: both sets in evaluation/sets/)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        type=Path,
+        action="append",
+        help="an evaluation set (repeatable; default: both sets in evaluation/sets/)",
+    )
     parser.add_argument("--model", type=Path, default=settings.REPO_ROOT / "models" / "assistant.tar.gz")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end answers over REST")
     parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
@@ -237,11 +255,13 @@ def main(argv: list[str] | None = None) -> int:
 
             # Ports of their own (TEST_*_PORT, as the test suite's stack), so an evaluation
             # runs beside `make run` and beside other engineers' tests.
-            config = StackConfig(rasa_port=int(os.getenv("TEST_RASA_PORT", "25005")),
-                                 action_port=int(os.getenv("TEST_ACTION_PORT", "25055")),
-                                 web_port=int(os.getenv("TEST_WEB_PORT", "28000")),
-                                 tracker_db=settings.REPO_ROOT / "var" / "eval" / "tracker.db",
-                                 log_dir=settings.REPO_ROOT / "var" / "eval" / "logs")
+            config = StackConfig(
+                rasa_port=int(os.getenv("TEST_RASA_PORT", "25005")),
+                action_port=int(os.getenv("TEST_ACTION_PORT", "25055")),
+                web_port=int(os.getenv("TEST_WEB_PORT", "28000")),
+                tracker_db=settings.REPO_ROOT / "var" / "eval" / "tracker.db",
+                log_dir=settings.REPO_ROOT / "var" / "eval" / "logs",
+            )
             config.tracker_db.unlink(missing_ok=True)
             with Stack(config) as stack:
                 ask_every_set(sets, stack.rasa_url, reports)

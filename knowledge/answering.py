@@ -302,7 +302,11 @@ class KnowledgeBase:
     def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
         # every word of the question may answer it; otherwise say honestly it is not known.
-        hits = [hit for hit in self.search(query) if not hit.unmatched and hit.kind == "topic" and same_year(query, hit.body)]
+        hits = [
+            hit
+            for hit in self.search(query)
+            if not hit.unmatched and hit.kind == "topic" and same_year(query, hit.body)
+        ]
         if hits:
             return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
         return StatisticsAnswer(query, missing=match.unmatched[:2])
@@ -418,8 +422,10 @@ class KnowledgeBase:
         """Whether a question names 中职 and 高职 ("中职高职" holds 职高, so names are looked
         for one by one, not as the longest matches)."""
         text = normalize(question)
-        return all(any(alias in text for alias, canonical in self.aliases("scope") if canonical == level)
-                   for level in ("中职", "高职"))
+        return all(
+            any(alias in text for alias, canonical in self.aliases("scope") if canonical == level)
+            for level in ("中职", "高职")
+        )
 
     def _school_words_generalised(self, asked: Asked) -> Asked:
         """大专院校 and 中专学校 are the scope (already read) and 院校 / 学校: figures say
@@ -566,8 +572,9 @@ class KnowledgeBase:
 
     # -- topics ----------------------------------------------------------------------
 
-    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
-               strict: bool = False) -> list[Topic]:
+    def topics(
+        self, kind: str | None = None, value: str | None = None, scope: str | None = None, strict: bool = False
+    ) -> list[Topic]:
         """Topics of a kind selected by a canonical value. A scope narrows the list; unless
         `strict`, it never empties it (a 中职 question about 助学贷款 still gets the loan)."""
         found = [
@@ -595,10 +602,18 @@ class KnowledgeBase:
     def is_english(self, typed: str) -> bool:
         """No Chinese typed, and none read from pinyin: the reply asks for Chinese."""
         return not any("\u4e00" <= ch <= "\u9fff" for ch in self.pinyin.to_hanzi(typed)) and any(
-            c.isalpha() for c in typed)
+            c.isalpha() for c in typed
+        )
 
-    def answer_topic_question(self, kind: str, values: list[str], scope: str | None, text: str,
-                              asked: list[str] | None = None, context: str = "") -> TopicReply:
+    def answer_topic_question(
+        self,
+        kind: str,
+        values: list[str],
+        scope: str | None,
+        text: str,
+        asked: list[str] | None = None,
+        context: str = "",
+    ) -> TopicReply:
         """What answers a question about a programme, channel or subsidy (knowledge/replies.py)."""
         return reply_to_topic(self, kind, values, scope, text, asked, context)
 

@@ -9,23 +9,30 @@ missing, with where to ask. Pure Python over the records: no SQL, no Rasa.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
 
+from knowledge.records import Statement
 from knowledge.text import normalize
 
 # The order "还可以问" suggestions are offered in: what families ask most first.
-SUGGESTION_ORDER = ("how_much", "who_can", "how_to_apply", "what_tested", "when", "how_long",
-                    "diploma", "what_after", "what_is", "can_i", "differs", "scale")
+SUGGESTION_ORDER = (
+    "how_much",
+    "who_can",
+    "how_to_apply",
+    "what_tested",
+    "when",
+    "how_long",
+    "diploma",
+    "what_after",
+    "what_is",
+    "can_i",
+    "differs",
+    "scale",
+)
 # At most this many statements answer one question: one per aspect asked, two aspects at most.
 MAX_UNITS = 3
 MAX_ASPECTS = 2
-
-
-class Answerable(Protocol):
-    text: str
-    aspects: tuple[str, ...]
-    keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,24 @@ class AspectBook:
     where_by_kind: dict[str, str] = field(default_factory=dict)  # topic kind -> where_to_ask key
 
     @classmethod
-    def from_dict(cls, book: dict) -> "AspectBook":
-        aspects = {name: Aspect(name, a["label"], tuple(normalize(c) for c in a["cues"]), a["ask"], a["where"])
-                   for name, a in book["aspects"].items()}
-        asks = {(name, kind): text for name, a in book["aspects"].items()
-                for kind, text in (a.get("ask_by_kind") or {}).items()}
-        return cls(aspects, tuple(normalize(c) for c in book["details"]["cues"]), dict(book["where_to_ask"]),
-                   tuple(book.get("other_regions") or ()), asks, dict(book.get("where_by_kind") or {}))
+    def from_dict(cls, book: dict) -> AspectBook:
+        aspects = {
+            name: Aspect(name, a["label"], tuple(normalize(c) for c in a["cues"]), a["ask"], a["where"])
+            for name, a in book["aspects"].items()
+        }
+        asks = {
+            (name, kind): text
+            for name, a in book["aspects"].items()
+            for kind, text in (a.get("ask_by_kind") or {}).items()
+        }
+        return cls(
+            aspects,
+            tuple(normalize(c) for c in book["details"]["cues"]),
+            dict(book["where_to_ask"]),
+            tuple(book.get("other_regions") or ()),
+            asks,
+            dict(book.get("where_by_kind") or {}),
+        )
 
     def other_region(self, question: str) -> str | None:
         """A province or region other than Inner Mongolia that the question is about."""
@@ -66,8 +84,15 @@ class AspectBook:
         """The aspects a question asks, in the order it asks them. Where two cues overlap
         ("能申请吗" holds "申请") the longer one is what was asked."""
         text = normalize(question)
-        found = sorted(((text.find(cue), -len(cue), name) for name, aspect in self.aspects.items()
-                        for cue in aspect.cues if cue in text), key=lambda f: (f[1], f[0]))
+        found = sorted(
+            (
+                (text.find(cue), -len(cue), name)
+                for name, aspect in self.aspects.items()
+                for cue in aspect.cues
+                if cue in text
+            ),
+            key=lambda f: (f[1], f[0]),
+        )
         taken: list[tuple[int, int]] = []
         at: dict[str, int] = {}
         for start, negative_length, name in found:
@@ -101,10 +126,19 @@ class AspectBook:
 
 
 # A school named in a question ("呼和浩特职业学院"): the name's ending says its level.
-SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,12}?(职业技术大学|职业技术学院|职业学院|技师学院|师范学院|学院|大学"
-                    r"|职业技术学校|职业学校|中等专业学校|职业中学|中专|技校)")
-SCHOOL_LEVEL = {"职业技术大学": "职业本科", "职业技术学院": "高职", "职业学院": "高职", "技师学院": "高职",
-                "师范学院": "高职", "学院": "高职", "大学": "高职"}
+SCHOOL = re.compile(
+    r"[\u4e00-\u9fff]{2,12}?(职业技术大学|职业技术学院|职业学院|技师学院|师范学院|学院|大学"
+    r"|职业技术学校|职业学校|中等专业学校|职业中学|中专|技校)"
+)
+SCHOOL_LEVEL = {
+    "职业技术大学": "职业本科",
+    "职业技术学院": "高职",
+    "职业学院": "高职",
+    "技师学院": "高职",
+    "师范学院": "高职",
+    "学院": "高职",
+    "大学": "高职",
+}
 
 
 def school_named(question: str) -> tuple[str, str] | None:
@@ -127,17 +161,17 @@ class Choice:
     """What answers a question about one subject: the statements, in the order asked, and
     the aspects nothing answers."""
 
-    units: tuple = ()
+    units: tuple[Statement, ...] = ()
     missing: tuple[str, ...] = ()
     asked: tuple[str, ...] = field(default=())
 
 
-def overlap(statement: Answerable, text: str) -> int:
+def overlap(statement: Statement, text: str) -> int:
     """How many of a statement's keywords the question uses: 利息 chooses the rate."""
     return sum(1 for word in statement.keywords if normalize(word) in text)
 
 
-def choose(statements: Iterable[Answerable], asked: list[str], question: str) -> Choice:
+def choose(statements: Iterable[Statement], asked: list[str], question: str) -> Choice:
     """The statements that answer the aspects asked, the best one per aspect.
 
     Among statements answering the same aspect, the one whose keywords the question uses
@@ -154,7 +188,7 @@ def choose(statements: Iterable[Answerable], asked: list[str], question: str) ->
     if not asked:
         first = named or next((s for s in statements if "what_is" in s.aspects), statements[0] if statements else None)
         return Choice((first,) if first else (), (), ())
-    units: list = []
+    units: list[Statement] = []
     missing = []
     for aspect in asked[:MAX_ASPECTS]:
         candidates = [s for s in statements if aspect in s.aspects]
@@ -173,14 +207,15 @@ def choose(statements: Iterable[Answerable], asked: list[str], question: str) ->
     return Choice(tuple(units[:MAX_UNITS]), tuple(missing), tuple(asked))
 
 
-def borrow(statements: Iterable[Answerable], aspect: str, question: str,
-           cues: frozenset[str] = frozenset()) -> Answerable | None:
+def borrow(
+    statements: Iterable[Statement], aspect: str, question: str, cues: frozenset[str] = frozenset()
+) -> Statement | None:
     """A statement of another subject that answers `aspect` in the question's own words: "那以后
     还能考本科不" after 五年一贯制 is answered by what a 高职 graduate can do (专升本). Only
     words naming a subject count, not the words that ask (`cues`: 几年, 同时)."""
     text = normalize(question)
 
-    def named(statement: Answerable) -> int:
+    def named(statement: Statement) -> int:
         return sum(1 for word in statement.keywords if normalize(word) in text and normalize(word) not in cues)
 
     scored = [(named(s), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
@@ -188,7 +223,7 @@ def borrow(statements: Iterable[Answerable], aspect: str, question: str,
     return best[2] if best and best[0] >= 1 else None
 
 
-def suggestions(statements: Iterable[Answerable], answered: Iterable[str], limit: int = 2) -> list[str]:
+def suggestions(statements: Iterable[Statement], answered: Iterable[str], limit: int = 2) -> list[str]:
     """Aspects of the same subject the user may ask next, those with an answer only."""
     have = {aspect for s in statements for aspect in s.aspects}
     done = set(answered)

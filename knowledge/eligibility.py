@@ -8,6 +8,7 @@ Each subsidy gets exactly one verdict (`verdicts`): 符合 (eligible), 不符合
 要看情况 (depends), whatever number of rules describe it (regional and national wording,
 standards that changed over time).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,30 +26,70 @@ from knowledge.records import Source
 
 # field: (allowed values, or None for free text; label; what an unknown value leaves open)
 FIELDS: dict[str, tuple[tuple | None, str, str]] = {
-    "stage": (("将读中职", "中职在读", "将读高职", "高职在读", "将读职业本科", "职业本科在读"), "就读阶段",
-              "就读阶段（中职/高职/职业本科，将读还是在读）"),
+    "stage": (
+        ("将读中职", "中职在读", "将读高职", "高职在读", "将读职业本科", "职业本科在读"),
+        "就读阶段",
+        "就读阶段（中职/高职/职业本科，将读还是在读）",
+    ),
     "grade": ((1, 2, 3, 4), "年级", "年级"),
     "school_type": (("公办", "民办"), "学校类型", "学校是公办还是民办"),
     "household": (("农村", "县镇", "城市"), "家庭所在地", "户口是农村、县镇还是城市"),
     "major_type": (("涉农", "非涉农"), "专业类别", "是不是涉农专业"),
-    "hardship": (("脱贫户", "低保", "特困", "残疾", "孤儿", "其他困难", "不困难"), "家庭经济情况",
-                 "家庭经济困难认定（低保、脱贫户、特困、孤儿等）"),
+    "hardship": (
+        ("脱贫户", "低保", "特困", "残疾", "孤儿", "其他困难", "不困难"),
+        "家庭经济情况",
+        "家庭经济困难认定（低保、脱贫户、特困、孤儿等）",
+    ),
     "military": (("退役士兵", "非退役士兵"), "是否退役士兵", "学生是不是退役士兵"),
     "league_city": (None, "所在盟市", "所在盟市"),
     "county": (None, "所在旗县", "家在哪个旗县"),
 }
 # The 12 盟市 (policy fact NM-12-MENGSHI): a place that is not one of them is a 旗县 (阿尔山市 is one).
-LEAGUES_AND_CITIES = ("呼和浩特市", "包头市", "乌海市", "赤峰市", "通辽市", "鄂尔多斯市", "呼伦贝尔市", "巴彦淖尔市",
-                      "乌兰察布市", "兴安盟", "锡林郭勒盟", "阿拉善盟")
+LEAGUES_AND_CITIES = (
+    "呼和浩特市",
+    "包头市",
+    "乌海市",
+    "赤峰市",
+    "通辽市",
+    "鄂尔多斯市",
+    "呼伦贝尔市",
+    "巴彦淖尔市",
+    "乌兰察布市",
+    "兴安盟",
+    "锡林郭勒盟",
+    "阿拉善盟",
+)
 # In the order a reply lists them.
-SUBSIDIES = ("免学费", "免费教科书", "国家助学金", "住宿费补助", "生活费补助", "国家奖学金", "国家励志奖学金",
-             "助学贷款", "普通高校家庭经济困难学生入学资助", "退役士兵学费减免", "雨露计划")
+SUBSIDIES = (
+    "免学费",
+    "免费教科书",
+    "国家助学金",
+    "住宿费补助",
+    "生活费补助",
+    "国家奖学金",
+    "国家励志奖学金",
+    "助学贷款",
+    "普通高校家庭经济困难学生入学资助",
+    "退役士兵学费减免",
+    "雨露计划",
+)
 # A rule's scope: 高校 is 高职 and 职业本科 (the national 本专科 policies cover both).
 SCOPES = ("中职", "高校", "全部")
 KINDS, CONFIDENCE_ORDER = ("entitlement", "merit", "note"), ("low", "medium", "high")
 REQUIRED_KEYS = {"id", "subsidy", "scope", "who", "conditions", "quotes", "standard", "facts", "how_to_apply"}
-OPTIONAL_KEYS = {"kind", "valid_from", "valid_until", "other_requirements", "depends_on", "standard_by",
-                 "to_be_confirmed", "unconfirmed", "exclusive_with", "sources_conflict", "note"}
+OPTIONAL_KEYS = {
+    "kind",
+    "valid_from",
+    "valid_until",
+    "other_requirements",
+    "depends_on",
+    "standard_by",
+    "to_be_confirmed",
+    "unconfirmed",
+    "exclusive_with",
+    "sources_conflict",
+    "note",
+}
 ELIGIBLE, NOT_ELIGIBLE, DEPENDS = "符合", "不符合", "要看情况"
 CONFLICT_NOTE = "以学校资助中心认定为准"
 
@@ -185,6 +226,7 @@ class _Outcome:
 
 # ------------------------------------------------------------------ evaluation
 
+
 def _unique(items: Iterable) -> list:
     return list(dict.fromkeys(items))
 
@@ -224,17 +266,27 @@ def _open_reasons(rule: Rule, outcome: _Outcome) -> list[str]:
     return reasons
 
 
-def _verdict(subsidy: str, judged: list[tuple[Rule, _Outcome]], profile: StudentProfile,
-             facts: Mapping[str, Mapping]) -> Verdict:
+def _verdict(
+    subsidy: str, judged: list[tuple[Rule, _Outcome]], profile: StudentProfile, facts: Mapping[str, Mapping]
+) -> Verdict:
     def make(rule: Rule, verdict: str, **extra: Any) -> Verdict:
         cited = [facts[fact_id] for fact_id in rule.facts]
         return Verdict(
-            subsidy=subsidy, verdict=verdict, rule_id=rule.id, standard=rule.standard_for(profile),
-            facts=rule.facts, merit=rule.kind == "merit", other_requirements=rule.other_requirements,
-            exclusive_with=rule.exclusive_with, sources_conflict=rule.sources_conflict, note=rule.note,
-            how_to_apply=rule.how_to_apply, sources=tuple(unique_sources(source_of(f) for f in cited)),
+            subsidy=subsidy,
+            verdict=verdict,
+            rule_id=rule.id,
+            standard=rule.standard_for(profile),
+            facts=rule.facts,
+            merit=rule.kind == "merit",
+            other_requirements=rule.other_requirements,
+            exclusive_with=rule.exclusive_with,
+            sources_conflict=rule.sources_conflict,
+            note=rule.note,
+            how_to_apply=rule.how_to_apply,
+            sources=tuple(unique_sources(source_of(f) for f in cited)),
             confidence=min((str(f.get("confidence")) for f in cited), key=CONFIDENCE_ORDER.index),
-            **extra)
+            **extra,
+        )
 
     settled = [(r, o) for r, o in judged if o.state is True and not r.to_be_confirmed and not r.depends_on]
     granted = [r for r, _ in settled if r.kind != "merit"]
@@ -246,13 +298,18 @@ def _verdict(subsidy: str, judged: list[tuple[Rule, _Outcome]], profile: Student
     still_open = [(r, o) for r, o in judged if o.state is not False]
     if still_open:
         reasons = _unique(text for r, o in still_open for text in _open_reasons(r, o))
-        return make(still_open[0][0], DEPENDS, depends_on=tuple(reasons),
-                    to_be_confirmed=all(r.to_be_confirmed for r, _ in still_open))
+        return make(
+            still_open[0][0],
+            DEPENDS,
+            depends_on=tuple(reasons),
+            to_be_confirmed=all(r.to_be_confirmed for r, _ in still_open),
+        )
     return make(judged[0][0], NOT_ELIGIBLE, reasons=tuple(_unique(r.who for r, _ in judged)))
 
 
-def eligible_subsidies(profile: StudentProfile, rules: Sequence[Rule], facts: Mapping[str, Mapping],
-                       on: date | None = None) -> EligibilityResult:
+def eligible_subsidies(
+    profile: StudentProfile, rules: Sequence[Rule], facts: Mapping[str, Mapping], on: date | None = None
+) -> EligibilityResult:
     """One verdict per subsidy that the rules in force on `on` (default today) describe for this
     family's level (中职 or 高校), and the notes that concern it."""
     on = on or date.today()
@@ -262,8 +319,15 @@ def eligible_subsidies(profile: StudentProfile, rules: Sequence[Rule], facts: Ma
         outcome = _evaluate(rule.conditions, profile)
         if rule.kind == "note":
             if outcome.state is True:  # a note meant for someone else is not worth a line
-                notes.append(Note(rule.id, rule.standard, rule.how_to_apply,
-                                  tuple(unique_sources(source_of(facts[f]) for f in rule.facts)), rule.to_be_confirmed))
+                notes.append(
+                    Note(
+                        rule.id,
+                        rule.standard,
+                        rule.how_to_apply,
+                        tuple(unique_sources(source_of(facts[f]) for f in rule.facts)),
+                        rule.to_be_confirmed,
+                    )
+                )
             continue
         by_subsidy.setdefault(rule.subsidy, []).append((rule, outcome))
     verdicts = [_verdict(s, by_subsidy[s], profile, facts) for s in SUBSIDIES if s in by_subsidy]
@@ -279,8 +343,7 @@ def missing_fields(profile: StudentProfile, rules: Sequence[Rule], on: date | No
         judged.setdefault(rule.subsidy, []).append((rule, _evaluate(rule.conditions, profile)))
     counts: Counter[str] = Counter()
     for pairs in judged.values():
-        if any(o.state is True and not r.to_be_confirmed and not r.depends_on and r.kind != "merit"
-               for r, o in pairs):
+        if any(o.state is True and not r.to_be_confirmed and not r.depends_on and r.kind != "merit" for r, o in pairs):
             continue  # already granted
         counts.update(_unique(field for _, o in pairs if o.state is None for field in o.unknown))
     order = list(FIELDS)
@@ -288,6 +351,7 @@ def missing_fields(profile: StudentProfile, rules: Sequence[Rule], on: date | No
 
 
 # ------------------------------------------------------------------ sources
+
 
 def residence(place: str | None) -> tuple[str | None, str | None]:
     """(盟市, 旗县) of a place the family named: a 盟 or 市 of the twelve is a 盟市, anything
@@ -319,6 +383,7 @@ def unique_sources(sources: Iterable[Source]) -> list[Source]:
 
 
 # ------------------------------------------------------------------ loading and validation
+
 
 class _TextDatesLoader(yaml.SafeLoader):
     """Keeps dates as text, so a bad date is reported with its rule id instead of as a bare YAML error."""
@@ -359,8 +424,10 @@ def _parse_condition(raw: Any, groups: Mapping[str, tuple], county_league: Mappi
         _require(not bad, f"condition {key} has values {bad} not in {allowed}")
         group = next((name for name, members in groups.items() if set(members) == set(value)), None)
         leagues = tuple(dict.fromkeys(county_league[v] for v in value)) if key == "county" else ()
-        _require(key != "county" or set(value) <= set(county_league),
-                 f"counties {sorted(set(value) - set(county_league))} need their 盟市 in county_league")
+        _require(
+            key != "county" or set(value) <= set(county_league),
+            f"counties {sorted(set(value) - set(county_league))} need their 盟市 in county_league",
+        )
         parts.append(FieldIn(key, tuple(value), group, leagues))
     return Group(False, tuple(parts))
 
@@ -369,8 +436,9 @@ def _squeezed(text: Any) -> str:
     return re.sub(r"\s+", "", str(text or ""))
 
 
-def _check_quotes(quotes: tuple[str, ...], fact_ids: tuple[str, ...], facts: Mapping[str, Mapping],
-                  to_be_confirmed: bool) -> None:
+def _check_quotes(
+    quotes: tuple[str, ...], fact_ids: tuple[str, ...], facts: Mapping[str, Mapping], to_be_confirmed: bool
+) -> None:
     """Each quote is the wording of one of the cited facts; one at least from a high/medium fact."""
     _require(quotes, "quotes: the condition as its sources word it is required")
     trusted = False
@@ -381,8 +449,9 @@ def _check_quotes(quotes: tuple[str, ...], fact_ids: tuple[str, ...], facts: Map
     _require(trusted or to_be_confirmed, "no quote comes from a high/medium fact: mark the rule to_be_confirmed")
 
 
-def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, Mapping],
-                county_league: Mapping[str, str]) -> Rule:
+def _parse_rule(
+    raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, Mapping], county_league: Mapping[str, str]
+) -> Rule:
     unknown_keys = set(raw) - REQUIRED_KEYS - OPTIONAL_KEYS
     _require(not unknown_keys, f"unknown keys {sorted(unknown_keys)}")
     _require(REQUIRED_KEYS <= set(raw), f"missing keys {sorted(REQUIRED_KEYS - set(raw))}")
@@ -408,9 +477,19 @@ def _parse_rule(raw: Mapping, groups: Mapping[str, tuple], facts: Mapping[str, M
     exclusive = raw.get("exclusive_with") or ""
     _require(not exclusive or exclusive in SUBSIDIES, f"exclusive_with {exclusive!r} is not a subsidy")
     as_tuples = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
-    return Rule(**{**as_tuples, "kind": kind, "conditions": condition, "facts": fact_ids, "quotes": quotes,
-                   "valid_from": valid_from, "valid_until": valid_until, "standard_by": standard_by,
-                   "note": raw.get("note") or ""})
+    return Rule(
+        **{
+            **as_tuples,
+            "kind": kind,
+            "conditions": condition,
+            "facts": fact_ids,
+            "quotes": quotes,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "standard_by": standard_by,
+            "note": raw.get("note") or "",
+        }
+    )
 
 
 def _check_exclusions(rules: Sequence[Rule]) -> None:
@@ -443,8 +522,10 @@ def load_facts(directory: str | Path) -> dict[str, Mapping]:
 def parse_rules(text: str, facts: Mapping[str, Mapping], name: str = "subsidy_rules.yaml") -> tuple[Rule, ...]:
     """Rules from the text of a rules file (the knowledge base keeps the validated text)."""
     document = yaml.load(text, Loader=_TextDatesLoader)
-    _require(isinstance(document, Mapping) and set(document) <= {"value_groups", "county_league", "rules"},
-             f"{name}: top level must be a mapping of value_groups, county_league and rules")
+    _require(
+        isinstance(document, Mapping) and set(document) <= {"value_groups", "county_league", "rules"},
+        f"{name}: top level must be a mapping of value_groups, county_league and rules",
+    )
     groups = {name: tuple(values) for name, values in (document.get("value_groups") or {}).items()}
     county_league = dict(document.get("county_league") or {})
     bad_leagues = set(county_league.values()) - set(LEAGUES_AND_CITIES)

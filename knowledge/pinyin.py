@@ -39,8 +39,42 @@ _RUN = re.compile(r"[A-Za-z]+(?:[\s'’-]+[A-Za-z]+)*")
 # of repeated alternatives that overlap ("a", "ai", "i") backtracks exponentially on a word
 # that nearly spells syllables ("aiaiai…aiq": 85 s at 41 letters, issue 14).
 _INITIALS = ("", "zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
-_FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "ai", "ei", "ao", "ou",
-           "an", "en", "in", "un", "ia", "ie", "iu", "ua", "uo", "ui", "ue", "ve", "er", "a", "o", "e", "i", "u", "v")
+_FINALS = (
+    "iang",
+    "iong",
+    "uang",
+    "ang",
+    "eng",
+    "ing",
+    "ong",
+    "ian",
+    "iao",
+    "uai",
+    "uan",
+    "ai",
+    "ei",
+    "ao",
+    "ou",
+    "an",
+    "en",
+    "in",
+    "un",
+    "ia",
+    "ie",
+    "iu",
+    "ua",
+    "uo",
+    "ui",
+    "ue",
+    "ve",
+    "er",
+    "a",
+    "o",
+    "e",
+    "i",
+    "u",
+    "v",
+)
 SYLLABLES = frozenset(initial + final for initial in _INITIALS for final in _FINALS)
 _LONGEST_SYLLABLE = max(map(len, SYLLABLES))
 
@@ -50,8 +84,9 @@ def could_be_pinyin(word: str) -> bool:
     # spelled[i]: word[:i] is whole syllables; each position looks back at most 6 letters.
     spelled = [True] + [False] * len(word)
     for end in range(1, len(word) + 1):
-        spelled[end] = any(spelled[start] and word[start:end] in SYLLABLES
-                           for start in range(max(0, end - _LONGEST_SYLLABLE), end))
+        spelled[end] = any(
+            spelled[start] and word[start:end] in SYLLABLES for start in range(max(0, end - _LONGEST_SYLLABLE), end)
+        )
     return len(word) > 0 and spelled[-1]
 
 
@@ -68,11 +103,16 @@ def build_lexicon(vocabulary: dict[str, dict[str, list[str]]]) -> dict[str, str]
     from pypinyin import Style, lazy_pinyin
 
     words = list(COMMON)
-    words += [name for values in vocabulary.values() for canonical, aliases in values.items()
-              for name in (canonical, *aliases)]
+    words += [
+        name
+        for values in vocabulary.values()
+        for canonical, aliases in values.items()
+        for name in (canonical, *aliases)
+    ]
     if settings.JIEBA_DICT.exists():
-        words += [line.split()[0] for line in settings.JIEBA_DICT.read_text(encoding="utf-8").splitlines()
-                  if line.strip()]
+        words += [
+            line.split()[0] for line in settings.JIEBA_DICT.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
     spelled: dict[str, str] = {}
     for word in words:
         if all(_CJK.match(ch) for ch in word):
@@ -107,8 +147,11 @@ class PinyinReader:
             while first < len(words):
                 # Only words that could be pinyin, and at most MAX_WORDS of them, make a stretch.
                 end = first
-                while end < len(words) and end - first < MAX_WORDS and \
-                        could_be_pinyin(text[words[end][0]:words[end][1]].lower()):
+                while (
+                    end < len(words)
+                    and end - first < MAX_WORDS
+                    and could_be_pinyin(text[words[end][0] : words[end][1]].lower())
+                ):
                     end += 1
                 last, stretch = self._longest_stretch(text, words[first:end])
                 if stretch:
@@ -123,7 +166,9 @@ class PinyinReader:
     def to_hanzi_keeping_positions(self, text: str) -> tuple[str, list[int], list[int]]:
         """`text` in Chinese, and for each of its characters where the letters it was read
         from start and end in `text` (a character that was not pinyin is its own span)."""
-        converted, starts, ends = [], [], []
+        converted: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         at = 0
         for start, end, words in self.spans(text):
             converted.append(text[at:start])
@@ -139,8 +184,9 @@ class PinyinReader:
         ends += range(at + 1, len(text) + 1)
         return "".join(converted), starts, ends
 
-    def _longest_stretch(self, text: str, words: list[tuple[int, int]]
-                         ) -> tuple[int, tuple[int, int, list[tuple[str, int, int]]] | None]:
+    def _longest_stretch(
+        self, text: str, words: list[tuple[int, int]]
+    ) -> tuple[int, tuple[int, int, list[tuple[str, int, int]]] | None]:
         """How many of `words` the longest readable stretch from the first takes, and that
         stretch (None, with 0 words, when no stretch reads)."""
         # Letters of the words, each with its position in `text`.
@@ -154,8 +200,11 @@ class PinyinReader:
         for count in range(len(words), 0, -1):
             read = _path(best, boundaries[count])
             if read and not all(len(word) == 1 for word, _, _ in read):
-                return count, (words[0][0], words[count - 1][1],
-                               [(word, letters[i][1], letters[j - 1][1] + 1) for word, i, j in read])
+                return count, (
+                    words[0][0],
+                    words[count - 1][1],
+                    [(word, letters[i][1], letters[j - 1][1] + 1) for word, i, j in read],
+                )
         return 0, None
 
     def _fewest_words(self, letters: str) -> list[tuple[int, int, str] | None]:
@@ -164,17 +213,20 @@ class PinyinReader:
         best: list[tuple[int, int, str] | None] = [None] * (len(letters) + 1)
         best[0] = (0, -1, "")
         for start in range(len(letters)):
-            if best[start] is None:
+            reached = best[start]
+            if reached is None:
                 continue
-            count = best[start][0] + 1
+            count = reached[0] + 1
             node = self._trie
             for end in range(start, len(letters)):
-                node = node.get(letters[end])
-                if node is None:
+                following = node.get(letters[end])
+                if following is None:
                     break
+                node = following
                 word = node.get(_WORD)
                 # Strictly fewer: among equal readings the one found first (earliest start) stays.
-                if word and (best[end + 1] is None or count < best[end + 1][0]):
+                there = best[end + 1]
+                if word and (there is None or count < there[0]):
                     best[end + 1] = (count, start, word)
         return best
 
@@ -185,7 +237,9 @@ def _path(best: list[tuple[int, int, str] | None], end: int) -> list[tuple[str, 
         return None
     read = []
     while end > 0:
-        _, start, word = best[end]
+        step = best[end]
+        assert step is not None, "a reading's every word was reached"
+        _, start, word = step
         read.append((word, start, end))
         end = start
     return read[::-1]

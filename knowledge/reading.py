@@ -16,13 +16,15 @@ from functools import cached_property
 from knowledge.text import BRIDGE_TAGS, YEAR, find_aliases, is_noun_tag, normalize, segment, year_of
 
 # Words that carry no information about which fact is meant.
-FILLER = set("""
+FILLER = set(
+    """
 内蒙古 内蒙 内蒙古自治区 自治区 全区 我们 咱们 这边 这里 本地 现在 目前 如今 一共 总共 总计 共 有 多少 多少个 多少所
 几 几个 几所 数量 数目 数 个 所 人 是 的 了 吗 呢 啊 呀 吧 么 嘛 请问 请 问 问下 问一下 想 想问 想知道 知道 告诉
 告诉我 我 你 您 一下 下 能 能不能 可以 麻烦 谢谢 大概 大约 左右 具体 到底 什么 啥 怎么 怎么样 多 多大 多高 哪些 哪个
 那 那么 还有 和 与 及 跟 以及 或者 还是 都 也 就 在 里 中 上 年 今年 去年 家长 孩子 学生家长 老师 同学 小孩 统计 数据
 情况 规模 总数 生 钱 块钱 时候 计划 规划 打算 目标 那时候 鸭 哇 哈 嘞 捏 咧 喔 哦 噢 呗 啦 total how many
-""".split())
+""".split()
+)
 # How people name what the figures count: "上职校的娃有多少" asks for students.
 _COLLOQUIAL = {"新生": "招生", "娃": "学生", "娃娃": "学生", "孩子们": "学生", "小孩": "学生", "学生娃": "学生"}
 # The level a question names (国家级 or 自治区级 示范校) and the word a figure of that level uses.
@@ -40,8 +42,10 @@ _PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预
 PERIOD = re.compile(r"十[一二三四五六]五")
 # "多少" and "几" mark what is being counted: the noun phrase next to them.
 _QUANTITY = re.compile(r"多少|几|百分之")
-ASKS_NUMBER = re.compile(r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长"
-                         r"|how many|how much")
+ASKS_NUMBER = re.compile(
+    r"多少|几|百分之|数量|人数|规模|比例|占比|排名|排第|金额|哪一?年|多大|多高|多长"
+    r"|how many|how much"
+)
 _BRIDGE = set("有 是 一共 总共 共 目前 现在 如今 大概 大约 总计 都 达到 的 了 还 已经 已 能 会 算 到底 分别 各".split())
 
 
@@ -72,9 +76,23 @@ def _is_nounish(word: str, tag: str) -> bool:
 
 
 # The measure word after 多少/几 says what kind of number is wanted.
-_MEASURE_KINDS = {"人": "people", "名": "people", "人次": "people", "所": "institutions", "家": "institutions",
-                  "钱": "money", "元": "money", "块": "money", "百分之": "ratio", "%": "ratio",
-                  "平方米": "area", "公里": "length", "年": "year", "项": "items", "条": "items"}
+_MEASURE_KINDS = {
+    "人": "people",
+    "名": "people",
+    "人次": "people",
+    "所": "institutions",
+    "家": "institutions",
+    "钱": "money",
+    "元": "money",
+    "块": "money",
+    "百分之": "ratio",
+    "%": "ratio",
+    "平方米": "area",
+    "公里": "length",
+    "年": "year",
+    "项": "items",
+    "条": "items",
+}
 
 
 def unit_kind(text: str | None) -> str | None:
@@ -105,23 +123,34 @@ class Asked:
         without_year = YEAR.sub(" ", text)
         words = [_COLLOQUIAL.get(w, w) for w in segment(without_year) if w not in FILLER and not w.isdigit()]
         counted = [_COLLOQUIAL.get(w, w) for w in counted_words(tag(without_year))]
-        return cls(text, tuple(words), frozenset(scopes), year_of(year) if year else None,
-                   tuple(counted), measure_word(text), bool(ASKS_NUMBER.search(text)),
-                   bool(_PLANNED.search(text)))
+        return cls(
+            text,
+            tuple(words),
+            frozenset(scopes),
+            year_of(year) if year else None,
+            tuple(counted),
+            measure_word(text),
+            bool(ASKS_NUMBER.search(text)),
+            bool(_PLANNED.search(text)),
+        )
 
 
 # How English asks the same: "how many students" is 多少人.
-_ENGLISH_MEASURES = ((re.compile(r"how many (?:students|people|persons|kids)"), "人"),
-                     (re.compile(r"how many (?:schools|colleges|universities)"), "所"),
-                     (re.compile(r"how much (?:money|funding)"), "钱"))
+_ENGLISH_MEASURES = (
+    (re.compile(r"how many (?:students|people|persons|kids)"), "人"),
+    (re.compile(r"how many (?:schools|colleges|universities)"), "所"),
+    (re.compile(r"how much (?:money|funding)"), "钱"),
+)
 
 
 def measure_word(question: str) -> str | None:
     """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
     哪一年 (when); None when not said."""
-    match = re.search(r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])"
-                      r"|(人)数|(百分之)几|多少(钱)|(哪)一?年",
-                      normalize(question))
+    match = re.search(
+        r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])"
+        r"|(人)数|(百分之)几|多少(钱)|(哪)一?年",
+        normalize(question),
+    )
     if not match:
         return next((measure for pattern, measure in _ENGLISH_MEASURES if pattern.search(normalize(question))), None)
     return next(group for group in match.groups()[1:] if group)
@@ -192,4 +221,3 @@ class Vocabulary:
             for name in group:
                 synonyms.setdefault(name, set()).update(group)
         return {name: frozenset(group) for name, group in synonyms.items()}
-

@@ -10,7 +10,7 @@ request ("详细说说"). Choosing lives here; the actions only word it (actions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from knowledge.answers import AspectBook, borrow, choose, overlap, school_named, suggestions
@@ -28,10 +28,12 @@ MENU_BUTTONS = 6
 class Topics(Protocol):
     """What the composer reads of the knowledge base."""
 
-    aspect_book: AspectBook
+    @property
+    def aspect_book(self) -> AspectBook: ...
 
-    def topics(self, kind: str | None = None, value: str | None = None, scope: str | None = None,
-               strict: bool = False) -> list[Topic]: ...
+    def topics(
+        self, kind: str | None = None, value: str | None = None, scope: str | None = None, strict: bool = False
+    ) -> list[Topic]: ...
 
     def topic_for(self, kind: str, question: str, scope: str | None = None) -> Topic | None: ...
 
@@ -95,8 +97,15 @@ def out_of_reach(book: AspectBook, text: str, names_a_place: bool) -> OutOfReach
     return None
 
 
-def reply_to_topic(kb: Topics, kind: str, values: list[str], scope: str | None, text: str,
-                   asked: list[str] | None = None, context: str = "") -> TopicReply:
+def reply_to_topic(
+    kb: Topics,
+    kind: str,
+    values: list[str],
+    scope: str | None,
+    text: str,
+    asked: list[str] | None = None,
+    context: str = "",
+) -> TopicReply:
     """The reply to `text` about the topics of `kind` that `values` select (all if none).
 
     `asked` carries the aspects of the question before ("那对口招生呢" after "单招考什么");
@@ -106,22 +115,28 @@ def reply_to_topic(kb: Topics, kind: str, values: list[str], scope: str | None, 
     school = school_named(text)
     scope = scope or (school[1] if school else None)
     value = values[0] if values else None
-    base = {"kind": kind, "value": value, "scope": scope, "asked": tuple(asked)}
+    base = TopicReply(kind, value, scope, tuple(asked))
     topics = _topics(kb, kind, values, scope, text)
     if not topics:
         # A scope with no such topic: 高职 has no 免学费, and a named school's fees are not known here.
-        where = book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None, kind=kind)
-        return TopicReply(**base, not_held=(school[0] if school else scope or "") + (value or ""), where=where)
+        where = (
+            book.where_to_ask["tuition"] if value == "免学费" else book.where(asked[0] if asked else None, kind=kind)
+        )
+        return replace(base, not_held=(school[0] if school else scope or "") + (value or ""), where=where)
     if not values and len(topics) > 1:
         focused = kb.topic_for(kind, f"{text} {context}", scope) or _topic_answering(topics, asked, text)
         if focused is None:
             firsts = {t.statements[0].source_id: kb.source(t.statements[0].source_id) for t in topics if t.statements}
-            return TopicReply(**base, menu=tuple(topics), sources=firsts,
-                              suggestions=tuple((t.short, f"介绍一下{t.short}") for t in topics[:MENU_BUTTONS]))
+            return replace(
+                base,
+                menu=tuple(topics),
+                sources=firsts,
+                suggestions=tuple((t.short, f"介绍一下{t.short}") for t in topics[:MENU_BUTTONS]),
+            )
         topics = [focused]
     sources = {s.source_id: kb.source(s.source_id) for topic in topics for s in topic.statements}
     if book.wants_details(text):
-        return TopicReply(**base, details=tuple(topics), sources=sources)
+        return replace(base, details=tuple(topics), sources=sources)
     return _answer_aspects(kb, topics[:MAX_TOPICS], asked, text, sources, base)
 
 
@@ -143,8 +158,9 @@ def _topic_answering(topics: list[Topic], asked: list[str], text: str) -> Topic 
     return fitting[0] if len(fitting) == 1 else None
 
 
-def _answer_aspects(kb: Topics, topics: list[Topic], asked: list[str], text: str,
-                    sources: dict[str, Source], base: dict) -> TopicReply:
+def _answer_aspects(
+    kb: Topics, topics: list[Topic], asked: list[str], text: str, sources: dict[str, Source], base: TopicReply
+) -> TopicReply:
     book = kb.aspect_book
     several = len(topics) > 1
     parts: list[tuple[str, list[Statement]]] = []
@@ -170,8 +186,10 @@ def _answer_aspects(kb: Topics, topics: list[Topic], asked: list[str], text: str
             parts.append(("", [borrowed]))
             shown.append(borrowed)
             missing.remove(aspect)
-    said = tuple(Missing(topic.short or topic.name, book.aspects[a].label,
-                         topic.note if a in ("how_much", "who_can") else "") for a in missing[:1])
+    said = tuple(
+        Missing(topic.short or topic.name, book.aspects[a].label, topic.note if a in ("how_much", "who_can") else "")
+        for a in missing[:1]
+    )
     general = not shown
     if general:
         # Nothing answers what was asked: the general one-liner, after saying what is missing.
@@ -191,10 +209,19 @@ def _answer_aspects(kb: Topics, topics: list[Topic], asked: list[str], text: str
     subject = topic.short or topic.name
     done = [*asked, *(a for unit in used for a in unit.aspects)]
     offered = [(book.ask(a, topic.kind, subject),) * 2 for a in suggestions(topic.statements, done)]
-    return TopicReply(**base, parts=tuple((label, tuple(units)) for label, units in parts if units),
-                      missing=said, year_not_held=year_not_held, compared=compared, where=where,
-                      sources=sources, subject=subject, suggestions=tuple(offered),
-                      more=len(topic.statements) > len(used), general=general)
+    return replace(
+        base,
+        parts=tuple((label, tuple(units)) for label, units in parts if units),
+        missing=said,
+        year_not_held=year_not_held,
+        compared=compared,
+        where=where,
+        sources=sources,
+        subject=subject,
+        suggestions=tuple(offered),
+        more=len(topic.statements) > len(used),
+        general=general,
+    )
 
 
 def _label(topic: Topic, topics: list[Topic]) -> str:

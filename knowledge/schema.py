@@ -19,8 +19,20 @@ from knowledge.text import NUMBER, normalize, strip_whitespace
 ARTICLE_SOURCE = "article-2022"
 # Facts found after the reference copy policy_facts.yaml, kept apart so that file stays a copy.
 ADDED_POLICY_FACTS = "policy_facts_added.yaml"
-STATISTIC_KEYS = {"id", "metric", "scope", "subject", "value", "unit", "year", "period",
-                  "kind", "keywords", "answer", "passage"}
+STATISTIC_KEYS = {
+    "id",
+    "metric",
+    "scope",
+    "subject",
+    "value",
+    "unit",
+    "year",
+    "period",
+    "kind",
+    "keywords",
+    "answer",
+    "passage",
+}
 STATISTIC_REQUIRED = {"id", "metric", "scope", "value", "unit", "answer", "passage"}
 ENTITY_KEYS = {"name", "type", "aliases", "description", "passage"}
 TOPIC_KINDS = {"pathway", "admission", "undergraduate", "subsidy"}
@@ -167,8 +179,13 @@ def _checked_statistic(path: Path, fact: dict, passage: str, source: str) -> dic
     year = fact.get("year")
     if year is not None and not (isinstance(year, int) and 1900 < year < 2100):
         raise SourceError(path, entry, f"year must be a four-digit integer, got {year!r}")
-    return {**fact, "value": value, "passage": passage, "source_id": source,
-            "keywords": list(fact.get("keywords") or [])}
+    return {
+        **fact,
+        "value": value,
+        "passage": passage,
+        "source_id": source,
+        "keywords": list(fact.get("keywords") or []),
+    }
 
 
 def load_entities(path: Path, article: str, source_ids: set[str]) -> list[dict]:
@@ -203,11 +220,14 @@ def load_policies(path: Path) -> list[dict]:
             raise SourceError(path, entry, f"issue_date {issued!r} is not a date (notes go in source_notes)")
         for key in ("source_title", "issuer"):
             if str(fact.get(key) or "").strip().lower() in ("n/a", "not found", "not seen", "unknown"):
-                raise SourceError(path, entry, f"{key} holds a note, not a name (leave it empty; notes go in source_notes)")
+                raise SourceError(
+                    path, entry, f"{key} holds a note, not a name (leave it empty; notes go in source_notes)"
+                )
         doc_number = fact.get("doc_number")
         if doc_number and not DOC_NUMBER.fullmatch(str(doc_number)):
-            raise SourceError(path, entry, f"doc_number {doc_number!r} is not a document number "
-                                           "(research notes go in source_notes)")
+            raise SourceError(
+                path, entry, f"doc_number {doc_number!r} is not a document number (research notes go in source_notes)"
+            )
     return facts
 
 
@@ -244,8 +264,9 @@ def load_aspects(path: Path) -> dict:
     return book
 
 
-def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[str, dict],
-                aspects: frozenset[str] = frozenset()) -> list[dict]:
+def load_topics(
+    path: Path, article: str, source_ids: set[str], policies: dict[str, dict], aspects: frozenset[str] = frozenset()
+) -> list[dict]:
     topics = read_yaml(path)["topics"]
     _check_unique(path, [topic.get("id", "?") for topic in topics])
     for topic in topics:
@@ -259,8 +280,7 @@ def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[s
         if not topic.get("statements"):
             raise SourceError(path, entry, "a topic needs at least one statement")
         for position, statement in enumerate(topic["statements"], 1):
-            _check_statement(path, f"{entry} statement {position}", statement, article,
-                             source_ids, policies)
+            _check_statement(path, f"{entry} statement {position}", statement, article, source_ids, policies)
             unknown = set(statement.get("answers") or ()) - aspects
             if unknown:
                 raise SourceError(path, f"{entry} statement {position}", f"unknown aspects {sorted(unknown)}")
@@ -269,8 +289,9 @@ def load_topics(path: Path, article: str, source_ids: set[str], policies: dict[s
     return topics
 
 
-def _check_statement(path: Path, entry: str, statement: dict, article: str,
-                     source_ids: set[str], policies: dict[str, dict]) -> None:
+def _check_statement(
+    path: Path, entry: str, statement: dict, article: str, source_ids: set[str], policies: dict[str, dict]
+) -> None:
     """A statement cites the article (with a quoted passage) or a policy fact by id, and may
     state only numbers found in what it cites."""
     text = statement.get("text", "")
@@ -280,8 +301,10 @@ def _check_statement(path: Path, entry: str, statement: dict, article: str,
         fact = policies.get(statement["policy"])
         if fact is None:
             raise SourceError(path, entry, f"unknown policy fact {statement['policy']!r}")
-        evidence = " ".join(str(fact.get(k) or "") for k in (
-            "fact", "value", "effective_date", "issue_date", "doc_number", "source_notes", "notes"))
+        evidence = " ".join(
+            str(fact.get(k) or "")
+            for k in ("fact", "value", "effective_date", "issue_date", "doc_number", "source_notes", "notes")
+        )
     elif statement.get("source") in source_ids:
         evidence = statement.get("passage", "")
         if statement["source"] == ARTICLE_SOURCE and not passage_in_article(evidence, article):

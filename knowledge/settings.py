@@ -19,4 +19,3 @@ ARTICLE_PATH = SOURCES_DIR / "article-2022.txt"
 
 def knowledge_db_path() -> Path:
     return Path(os.getenv("KB_PATH", str(REPO_ROOT / "var" / "knowledge.db")))
-

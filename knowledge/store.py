@@ -140,8 +140,13 @@ class KnowledgeStore:
             "select topic_id, text, source_id, policy_id, aspects, keywords from statements order by topic_id, position"
         ):
             statements.setdefault(row["topic_id"], []).append(
-                Statement(row["text"], row["source_id"], confidence.get(row["policy_id"], "high"),
-                          tuple(json.loads(row["aspects"])), tuple(json.loads(row["keywords"])))
+                Statement(
+                    row["text"],
+                    row["source_id"],
+                    confidence.get(row["policy_id"], "high"),
+                    tuple(json.loads(row["aspects"])),
+                    tuple(json.loads(row["keywords"])),
+                )
             )
         rows = self._db.execute(
             "select id, kind, name, scope, topic_values, note, short, in_menu from topics order by rowid"

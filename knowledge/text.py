@@ -14,14 +14,17 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A year: four digits from 1900 to 2099, not part of a longer number (13920221234) and not
 # an amount or a count (学费2000元, 1900人); or, as people write it, two digits from 10 to 29
 # before 年 ("22年单招"), but not a span of years ("近10年", "12年前", "读了12年") or a grade.
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d|\s*[元块万亿人名所个%])"
-                  r"|(?<![\d.近这前过后多几第每读了满])([12]\d)(?=年(?![级制前后来内间里多底以]))")
+YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)(?!\d|\s*[元块万亿人名所个%])"
+    r"|(?<![\d.近这前过后多几第每读了满])([12]\d)(?=年(?![级制前后来内间里多底以]))"
+)
 
 
 def year_of(match: re.Match) -> int:
     """The year a YEAR match names: 2022 for "2022" and for "22"."""
     four, two = match.group(1), match.group(2)
     return int(four) if four else 2000 + int(two)
+
 
 # Characters users type in traditional script or as near-homophones of domain words.
 # Kept small and explicit: each entry is a mistake seen in how students write.

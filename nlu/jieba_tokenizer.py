@@ -42,8 +42,13 @@ READ_TEXT = "read_text"
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class DictionaryJiebaTokenizer(JiebaTokenizer):
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 spelled: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        spelled: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(config, model_storage, resource)
         self._spelled = spelled
         self._reader: PinyinReader | None = None
@@ -88,8 +93,14 @@ class DictionaryJiebaTokenizer(JiebaTokenizer):
             (directory / PINYIN_FILE).write_text(json.dumps(self._spelled, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> DictionaryJiebaTokenizer:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DictionaryJiebaTokenizer:
         loaded = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as directory:

@@ -47,8 +47,13 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         # The entity kinds to extract: every kind of the vocabulary unless listed.
         return {"kinds": None}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 aliases: dict[str, list[tuple[str, str]]] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        aliases: dict[str, list[tuple[str, str]]] | None = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -64,15 +69,24 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         return digest.hexdigest()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> VocabularyEntityExtractor:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VocabularyEntityExtractor:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         vocabulary = load_vocabulary(settings.SOURCES_DIR / "vocabulary.yaml")
         kinds = self._config["kinds"] or list(vocabulary)
-        pairs = {kind: {(alias, canonical) for canonical, aliases in vocabulary[kind].items()
-                        for alias in {canonical, *aliases}} for kind in kinds}
+        pairs = {
+            kind: {
+                (alias, canonical) for canonical, aliases in vocabulary[kind].items() for alias in {canonical, *aliases}
+            }
+            for kind in kinds
+        }
         # A synonym is of the kind whose canonical value it maps to (metric synonyms have none).
         kind_of = {canonical: kind for kind in kinds for canonical in vocabulary[kind]}
         for surface, canonical in training_data.entity_synonyms.items():
@@ -84,20 +98,29 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> VocabularyEntityExtractor:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VocabularyEntityExtractor:
         with model_storage.read_from(resource) as directory:
             stored = json.loads((directory / ALIASES_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, {kind: [tuple(pair) for pair in pairs]
-                                                     for kind, pairs in stored.items()})
+        return cls(
+            config, model_storage, resource, {kind: [tuple(pair) for pair in pairs] for kind, pairs in stored.items()}
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             # A message in pinyin, as the tokenizer read it: its entities point back to the letters.
             read, starts, ends = message.get(READ_TEXT) or (text, range(len(text)), range(1, len(text) + 1))
-            found = [{**entity, "start": starts[entity["start"]], "end": ends[entity["end"] - 1]}
-                     for entity in self.entities(read)]
+            found = [
+                {**entity, "start": starts[entity["start"]], "end": ends[entity["end"] - 1]}
+                for entity in self.entities(read)
+            ]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages
 
@@ -107,11 +130,20 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
         def entity(kind: str, value: str, start: int, end: int) -> dict[str, Any]:
             # Back from the normalised text to the original (NFKC may lengthen: ㎡ → m2).
-            return {"entity": kind, "value": value, "start": origin[start], "end": origin[end - 1] + 1,
-                    "confidence_entity": 1.0}
+            return {
+                "entity": kind,
+                "value": value,
+                "start": origin[start],
+                "end": origin[end - 1] + 1,
+                "confidence_entity": 1.0,
+            }
 
-        found = [entity(kind, canonical, start, end) for kind, aliases in self.aliases.items()
-                 for canonical, start, end in find_aliases(text, aliases)]
-        found += [entity("year", str(year_of(match)), match.start(), match.end())
-                  for match in YEAR.finditer(normalized)]
+        found = [
+            entity(kind, canonical, start, end)
+            for kind, aliases in self.aliases.items()
+            for canonical, start, end in find_aliases(text, aliases)
+        ]
+        found += [
+            entity("year", str(year_of(match)), match.start(), match.end()) for match in YEAR.finditer(normalized)
+        ]
         return sorted(found, key=lambda e: e["start"])

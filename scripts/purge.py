@@ -44,8 +44,10 @@ class Purged:
     old_session_events: int  # events of earlier sessions of conversations still in use
 
     def __str__(self) -> str:
-        return (f"deleted {self.conversations} conversations ({self.conversation_events} events) and "
-                f"{self.old_session_events} events of earlier sessions")
+        return (
+            f"deleted {self.conversations} conversations ({self.conversation_events} events) and "
+            f"{self.old_session_events} events of earlier sessions"
+        )
 
 
 def purge(connection: Connection, days: int, now: float | None = None) -> Purged:
@@ -54,28 +56,30 @@ def purge(connection: Connection, days: int, now: float | None = None) -> Purged
     events = events_table()
     other = events.alias("other")
 
-    idle_senders = (sa.select(other.c.sender_id).group_by(other.c.sender_id)
-                    .having(sa.func.max(other.c.timestamp) < cutoff))
-    conversations = connection.execute(
-        sa.select(sa.func.count()).select_from(idle_senders.subquery())).scalar_one()
-    conversation_events = connection.execute(
-        sa.delete(events).where(events.c.sender_id.in_(idle_senders))).rowcount
+    idle_senders = (
+        sa.select(other.c.sender_id).group_by(other.c.sender_id).having(sa.func.max(other.c.timestamp) < cutoff)
+    )
+    conversations = connection.execute(sa.select(sa.func.count()).select_from(idle_senders.subquery())).scalar_one()
+    conversation_events = connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle_senders))).rowcount
 
     # Rasa's own boundary (SQLTrackerStore._event_query): the current session starts at
     # the latest session_started event's timestamp.
-    current_session_start = (sa.select(sa.func.max(other.c.timestamp))
-                             .where(other.c.sender_id == events.c.sender_id,
-                                    other.c.type_name == "session_started")
-                             .scalar_subquery())
+    current_session_start = (
+        sa.select(sa.func.max(other.c.timestamp))
+        .where(other.c.sender_id == events.c.sender_id, other.c.type_name == "session_started")
+        .scalar_subquery()
+    )
     old_session_events = connection.execute(
-        sa.delete(events).where(events.c.timestamp < cutoff, events.c.timestamp < current_session_start)).rowcount
+        sa.delete(events).where(events.c.timestamp < cutoff, events.c.timestamp < current_session_start)
+    ).rowcount
     return Purged(conversations, conversation_events, old_session_events)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=int, default=retention_days(),
-                        help="retention in days (RETENTION_DAYS, default 30)")
+    parser.add_argument(
+        "--days", type=int, default=retention_days(), help="retention in days (RETENTION_DAYS, default 30)"
+    )
     parser.add_argument("--endpoints", help="endpoints file (RASA_ENDPOINTS, default bot/endpoints.yml)")
     parser.add_argument("--dry-run", action="store_true", help="count, then roll back")
     args = parser.parse_args(argv)

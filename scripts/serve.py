@@ -16,6 +16,7 @@ base opens, the model exists and the tracker store (and lock store) accept a con
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -24,9 +25,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from knowledge import settings
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -43,10 +44,18 @@ class StackConfig:
     action_port: int = field(default_factory=lambda: int(os.getenv("ACTION_PORT", "5055")))
     web_host: str = field(default_factory=lambda: os.getenv("WEB_HOST", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: int(os.getenv("WEB_PORT", "8000")))
-    model: Path = field(default_factory=lambda: Path(os.getenv("MODEL", str(settings.REPO_ROOT / "models" / "assistant.tar.gz"))))
-    tracker_db: Path = field(default_factory=lambda: Path(os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db"))))
-    lock_db: Path = field(default_factory=lambda: Path(os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db"))))
-    endpoints: Path = field(default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml"))))
+    model: Path = field(
+        default_factory=lambda: Path(os.getenv("MODEL", str(settings.REPO_ROOT / "models" / "assistant.tar.gz")))
+    )
+    tracker_db: Path = field(
+        default_factory=lambda: Path(os.getenv("TRACKER_DB", str(settings.REPO_ROOT / "var" / "tracker.db")))
+    )
+    lock_db: Path = field(
+        default_factory=lambda: Path(os.getenv("LOCK_DB", str(settings.REPO_ROOT / "var" / "locks.db")))
+    )
+    endpoints: Path = field(
+        default_factory=lambda: Path(os.getenv("RASA_ENDPOINTS", str(settings.REPO_ROOT / "bot" / "endpoints.yml")))
+    )
     log_dir: Path | None = None
     # Sanic workers of each Rasa server; None: SANIC_WORKERS from the environment, or 1.
     sanic_workers: int | None = None
@@ -56,7 +65,8 @@ class StackConfig:
     # The key that signs conversation ids (connectors/conversation_ids.py): the configured
     # one, else one made for this start and shared by every Rasa server of the stack.
     conversation_id_secret: str = field(
-        default_factory=lambda: os.getenv("CONVERSATION_ID_SECRET") or secrets.token_hex(32), repr=False)
+        default_factory=lambda: os.getenv("CONVERSATION_ID_SECRET") or secrets.token_hex(32), repr=False
+    )
 
     @property
     def cors_origins(self) -> list[str]:
@@ -82,20 +92,22 @@ class StackConfig:
     def environment(self) -> dict[str, str]:
         """The environment every process of the stack gets."""
         env = dict(os.environ)
-        env.update({
-            "ACTION_PORT": str(self.action_port),
-            "TRACKER_DB": str(settings.REPO_ROOT / self.tracker_db),
-            "LOCK_DB": str(settings.REPO_ROOT / self.lock_db),
-            "KB_PATH": str(settings.knowledge_db_path()),
-            "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.rasa_port}"),
-            "WEB_HOST": self.web_host,
-            "WEB_PORT": str(self.web_port),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")])),
-            # The action server reads its bind address from SANIC_HOST: loopback only.
-            "SANIC_HOST": "127.0.0.1",
-            # Log lines reach the log file as they are written, not when a buffer fills.
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "ACTION_PORT": str(self.action_port),
+                "TRACKER_DB": str(settings.REPO_ROOT / self.tracker_db),
+                "LOCK_DB": str(settings.REPO_ROOT / self.lock_db),
+                "KB_PATH": str(settings.knowledge_db_path()),
+                "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.rasa_port}"),
+                "WEB_HOST": self.web_host,
+                "WEB_PORT": str(self.web_port),
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")])),
+                # The action server reads its bind address from SANIC_HOST: loopback only.
+                "SANIC_HOST": "127.0.0.1",
+                # Log lines reach the log file as they are written, not when a buffer fills.
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         # Rasa reports usage to Segment and errors to Sentry unless told not to.
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         return env
@@ -164,18 +176,36 @@ class Stack:
         """name -> (command, URL that answers once it is ready, environment)."""
         c = self.config
         commands = {
-            "actions": ([str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(c.action_port)],
-                        f"{c.action_url}/health", c.action_environment()),
+            "actions": (
+                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(c.action_port)],
+                f"{c.action_url}/health",
+                c.action_environment(),
+            ),
         }
         rasa_env = c.rasa_environment()
         for index, port in enumerate(c.rasa_ports):
             name = "rasa" if index == 0 else f"rasa-{index + 1}"
             commands[name] = (
-                [str(BIN / "rasa"), "run", "--model", str(c.model), "--endpoints", str(c.endpoints),
-                 "--credentials", str(settings.REPO_ROOT / "bot" / "credentials.yml"),
-                 "--interface", c.rasa_host, "--port", str(port), "--cors", *c.cors_origins,
-                 *rasa_api_arguments(rasa_env)],
-                f"http://127.0.0.1:{port}/", rasa_env)
+                [
+                    str(BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(c.model),
+                    "--endpoints",
+                    str(c.endpoints),
+                    "--credentials",
+                    str(settings.REPO_ROOT / "bot" / "credentials.yml"),
+                    "--interface",
+                    c.rasa_host,
+                    "--port",
+                    str(port),
+                    "--cors",
+                    *c.cors_origins,
+                    *rasa_api_arguments(rasa_env),
+                ],
+                f"http://127.0.0.1:{port}/",
+                rasa_env,
+            )
         if c.with_web and (settings.REPO_ROOT / "web" / "server.py").exists():
             commands["web"] = ([str(BIN / "python"), "-m", "web.server"], f"{c.web_url}/healthz", c.environment())
         return commands
@@ -195,11 +225,15 @@ class Stack:
         # exactly as they will for `rasa run`.
         check = subprocess.run(
             [str(BIN / "python"), "-m", "scripts.stores", "--endpoints", str(self.config.endpoints)],
-            cwd=settings.REPO_ROOT, env=self.config.rasa_environment(), capture_output=True, text=True)
+            cwd=settings.REPO_ROOT,
+            env=self.config.rasa_environment(),
+            capture_output=True,
+            text=True,
+        )
         if check.returncode != 0:
             raise StackError((check.stderr.strip().splitlines() or [f"preflight exited with {check.returncode}"])[-1])
 
-    def start(self, timeout: float = 180.0) -> "Stack":
+    def start(self, timeout: float = 180.0) -> Stack:
         self.check_prerequisites()
         commands = self.commands()
         for name in commands:
@@ -216,8 +250,14 @@ class Stack:
     def _spawn(self, name: str, command: tuple[list[str], str, dict[str, str]]) -> None:
         argv, _, env = command
         self.processes[name] = subprocess.Popen(
-            argv, cwd=settings.REPO_ROOT, env=env, start_new_session=True,
-            stdout=self._log_file(name), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            argv,
+            cwd=settings.REPO_ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=self._log_file(name),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
     def kill(self, name: str) -> None:
         """Kill one process (and its children) at once, as a crash would."""
@@ -267,7 +307,7 @@ class Stack:
             _signal_group(process, signal.SIGKILL)
         self.processes.clear()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -275,10 +315,8 @@ class Stack:
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def main() -> int:
@@ -298,11 +336,18 @@ def main() -> int:
         print(f"could not start: {error}", file=sys.stderr)
         return 1
     c = stack.config
-    api = "on (token or JWT required)" if rasa_api_arguments(c.rasa_environment()) else "off (set RASA_AUTH_TOKEN to enable)"
-    print(f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
-          f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io"
-          f"\n  WeChat:     http://localhost:{c.rasa_port}/webhooks/wechat/<school> (schools in WECHAT_SCHOOLS)"
-          f"\n  HTTP API:   {api}\nCtrl-C stops everything.", flush=True)
+    api = (
+        "on (token or JWT required)"
+        if rasa_api_arguments(c.rasa_environment())
+        else "off (set RASA_AUTH_TOKEN to enable)"
+    )
+    print(
+        f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
+        f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io"
+        f"\n  WeChat:     http://localhost:{c.rasa_port}/webhooks/wechat/<school> (schools in WECHAT_SCHOOLS)"
+        f"\n  HTTP API:   {api}\nCtrl-C stops everything.",
+        flush=True,
+    )
     try:
         while not stopping:
             for name, process in stack.processes.items():

@@ -59,13 +59,21 @@ def tracker_store_engine(path: str) -> Engine:
     if config is None:
         raise StoreError(f"{path} configures no tracker_store: Rasa would keep conversations in memory only")
     if (config.type or "").lower() != "sql":
-        raise StoreError(f"{path}: tracker_store type {config.type!r} is not supported; use type: SQL "
-                         "(conversations must survive restarts and `make purge` must reach them)")
+        raise StoreError(
+            f"{path}: tracker_store type {config.type!r} is not supported; use type: SQL "
+            "(conversations must survive restarts and `make purge` must reach them)"
+        )
     options = config.kwargs
     url = SQLTrackerStore.get_db_url(
-        dialect=options.get("dialect", "sqlite"), host=config.url, port=validate_port(options.get("port")),
-        db=options.get("db", "rasa.db"), username=options.get("username"), password=options.get("password"),
-        login_db=options.get("login_db"), query=options.get("query"))
+        dialect=options.get("dialect", "sqlite"),
+        host=config.url,
+        port=validate_port(options.get("port")),
+        db=options.get("db", "rasa.db"),
+        username=options.get("username"),
+        password=options.get("password"),
+        login_db=options.get("login_db"),
+        query=options.get("query"),
+    )
     kwargs = create_engine_kwargs(url)
     if sa.engine.make_url(url).get_backend_name() == "postgresql":
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT_SECONDS}
@@ -90,8 +98,9 @@ def check_tracker_store(path: str) -> str:
                 # Kept by the file: the Rasa server's workers read while another one writes.
                 connection.exec_driver_sql("pragma journal_mode = wal")
             transaction = connection.begin()
-            connection.execute(events_table().insert().values(
-                sender_id="preflight", type_name="preflight", timestamp=time.time()))
+            connection.execute(
+                events_table().insert().values(sender_id="preflight", type_name="preflight", timestamp=time.time())
+            )
             transaction.rollback()
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -118,9 +127,15 @@ def check_lock_store(path: str) -> str:
 
     options = config.kwargs
     host, port = config.url or "localhost", int(options.get("port") or 6379)
-    client = redis.Redis(host=host, port=port, db=int(options.get("db") or 1), password=options.get("password"),
-                         ssl=bool(options.get("use_ssl", False)), socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                         socket_timeout=CONNECT_TIMEOUT_SECONDS)
+    client = redis.Redis(
+        host=host,
+        port=port,
+        db=int(options.get("db") or 1),
+        password=options.get("password"),
+        ssl=bool(options.get("use_ssl", False)),
+        socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=CONNECT_TIMEOUT_SECONDS,
+    )
     try:
         client.ping()
     except redis.RedisError as error:

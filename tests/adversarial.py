@@ -6,7 +6,7 @@ bound how long reading a message may take (issue 14)."""
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 LENGTH = 500
 # The most one reading of one message may take: a safety bound, not a speed target.
@@ -14,7 +14,7 @@ BOUND_SECONDS = 0.05
 
 
 def _fill(unit: str, tail: str = "") -> str:
-    return (unit * (LENGTH // len(unit) + 1))[:LENGTH - len(tail)] + tail
+    return (unit * (LENGTH // len(unit) + 1))[: LENGTH - len(tail)] + tail
 
 
 SHAPES = {

@@ -17,11 +17,27 @@ from knowledge.text import find_aliases, normalize_keeping_positions, segment
 from tests.adversarial import BOUND_SECONDS, SHAPES, seconds_to_read
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["knowledge.text", "knowledge.reading", "knowledge.answering", "knowledge.pinyin", "knowledge.kb",
-           "actions.statistics",
-           "actions.common", "actions.follow_up", "actions.search", "actions.eligibility", "nlu.jieba_tokenizer",
-           "nlu.vocabulary_entities", "nlu.wordless", "connectors.rest", "connectors.socketio",
-           "connectors.metadata", "connectors.conversation_ids", "web.options", "web.server"]
+MODULES = [
+    "knowledge.text",
+    "knowledge.reading",
+    "knowledge.answering",
+    "knowledge.pinyin",
+    "knowledge.kb",
+    "actions.statistics",
+    "actions.common",
+    "actions.follow_up",
+    "actions.search",
+    "actions.eligibility",
+    "nlu.jieba_tokenizer",
+    "nlu.vocabulary_entities",
+    "nlu.wordless",
+    "connectors.rest",
+    "connectors.socketio",
+    "connectors.metadata",
+    "connectors.conversation_ids",
+    "web.options",
+    "web.server",
+]
 
 
 def module_patterns() -> dict[str, re.Pattern]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from aiohttp import web
 
@@ -74,17 +74,19 @@ TEMPLATES = web.AppKey("templates", PageTemplates)
 
 def content_security_policy(connect_origin: str | None, frame_ancestors: str) -> str:
     """CSP for our pages: scripts and styles from this site only, fetches only to the bot."""
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src " + (connect_origin or "'none'"),
-        "frame-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        f"frame-ancestors {frame_ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src " + (connect_origin or "'none'"),
+            "frame-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
 
 
 def page_response(body: str, csp: str, status: int = 200) -> web.Response:
@@ -122,17 +124,19 @@ async def preview_page(request: web.Request) -> web.Response:
     options, errors = WidgetOptions.parse({"color": request.query.get("color", DEFAULT_COLOR)}, server)
     if errors:
         raise web.HTTPBadRequest(text="\n".join(errors))
-    return school_page(request, WidgetOptions(server=server, school=PREVIEW_SCHOOL, color=options.color),
-                       PREVIEW_SCHOOL)
+    return school_page(
+        request, WidgetOptions(server=server, school=PREVIEW_SCHOOL, color=options.color), PREVIEW_SCHOOL
+    )
 
 
 async def embed_page(request: web.Request) -> web.Response:
     options, errors = WidgetOptions.parse(request.query, request.app[SETTINGS].rasa_url)
     templates = request.app[TEMPLATES]
     if errors:
-        result = templates.render("embed_errors.html", errors=Safe("".join(
-            templates.render("embed_error_item.html", message=message) for message in errors
-        )))
+        result = templates.render(
+            "embed_errors.html",
+            errors=Safe("".join(templates.render("embed_error_item.html", message=message) for message in errors)),
+        )
     else:
         result = templates.render(
             "embed_result.html",
@@ -175,7 +179,8 @@ def app_factory(settings: WebSettings | None = None) -> web.Application:
     app.router.add_get("/preview", preview_page, name="preview")
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_static("/static/", STATIC_DIR, name="static")
-    app.on_response_prepare.append(add_security_headers)
+    # aiohttp 3.9 types this signal's callbacks as taking a handler, not (request, response).
+    app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
     return app
 
 

@@ -24,6 +24,8 @@ class PageTemplates:
             template = Template((self._directory / name).read_text(encoding="utf-8"))
             self._loaded[name] = template
         return template.substitute(
-            {key: value if isinstance(value, Safe) else html.escape(str(value), quote=True)
-             for key, value in values.items()}
+            {
+                key: value if isinstance(value, Safe) else html.escape(str(value), quote=True)
+                for key, value in values.items()
+            }
         )

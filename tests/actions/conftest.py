@@ -17,8 +17,7 @@ def tracker(text: str, intent: str, entities: list[dict] | None = None, **slots)
     return Tracker(
         sender_id="test",
         slots=slots,
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                        "entities": entities or []},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
         events=[],
         paused=False,
         followup_action=None,

@@ -13,8 +13,7 @@ from actions.common import LAST_QUESTION_MAX_CHARS
 from actions.follow_up import ActionAnswerFollowUp
 from actions.search import ActionSearchKnowledge
 from actions.statistics import ActionAnswerStatistic
-from actions.topics import (ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy,
-                            ActionAnswerUndergraduate)
+from actions.topics import ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy, ActionAnswerUndergraduate
 from tests.actions.conftest import tracker
 
 DIGITS = re.compile(r"\d")
@@ -77,20 +76,26 @@ async def test_a_figure_is_the_answer_and_its_passage_comes_on_request():
 
 
 async def test_two_questions_in_one_message_get_both_figures_each_with_its_source():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic"))
+    messages, _ = await run(
+        ActionAnswerStatistic(), tracker("全区高职院校有几所？另外在校生一共多少人", "ask_statistic")
+    )
     assert 2 == len(messages)
     assert "37" in messages[0]["text"] and "39.33" in messages[1]["text"]
     assert all(ends_with_source(m["text"]) for m in messages)
 
 
 async def test_a_later_question_without_its_own_subject_borrows_the_first_ones():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic"))
+    messages, _ = await run(
+        ActionAnswerStatistic(), tracker("金砖大赛内蒙古选拔赛一共几个赛项？代表队有几支？", "ask_statistic")
+    )
     assert 2 == len(messages)
     assert "24个赛项" in messages[0]["text"] and "95支代表队" in messages[1]["text"]
 
 
 async def test_two_questions_after_a_comma_are_answered_in_order():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic"))
+    messages, _ = await run(
+        ActionAnswerStatistic(), tracker("2022年单招录取了多少学生，对口招生又招了多少", "ask_statistic")
+    )
     assert 2 == len(messages)
     assert "33962" in messages[0]["text"] and "6161" in messages[1]["text"]
 
@@ -106,23 +111,26 @@ async def test_a_place_named_in_another_question_of_the_message_is_not_dropped()
     assert "237" not in text_of(messages)
 
 
-@pytest.mark.parametrize("previous, follow_up, expected, absent", [
-    ("内蒙古一共有多少所职业院校", "那高职呢？", "37", "237"),
-    ("中职学校有多少所", "高职呢", "37", "200"),
-    # a figure of its own, with the year of the question before
-    ("全区一共有几所职业院校", "那在校生呢", "39.33", "237"),
-    ("2022年职业教育安排了多少资金", "涨幅呢", "8.5", "29.2"),
-    # another channel keeps the kind of number: 单招's admitted students, not its 34 schools
-    ("2022年五年制转段有多少人", "那单招呢", "33962", "34所"),
-    # a figure of another level: 专升本 is 高职's, not the 职业本科 of the question before
-    ("2025年职业本科首次招生多少人", "专升本呢", "1.6万", "2040"),
-    # the period of the question before: the 十四五 total, not one year's
-    ("十四五期间有多少中职生升了本科", "高职专升本的呢", "7.6万", "1.6万"),
-    # only another year: the same figure of that year
-    ("中职生均教学仪器设备值现在多少钱", "12年呢", "3388", "优质"),
-    # another figure named without 多少 still asks how many
-    ("鄂尔多斯职教联盟有几家理事单位", "激励办法里的举措呢", "20项", "195"),
-])
+@pytest.mark.parametrize(
+    "previous, follow_up, expected, absent",
+    [
+        ("内蒙古一共有多少所职业院校", "那高职呢？", "37", "237"),
+        ("中职学校有多少所", "高职呢", "37", "200"),
+        # a figure of its own, with the year of the question before
+        ("全区一共有几所职业院校", "那在校生呢", "39.33", "237"),
+        ("2022年职业教育安排了多少资金", "涨幅呢", "8.5", "29.2"),
+        # another channel keeps the kind of number: 单招's admitted students, not its 34 schools
+        ("2022年五年制转段有多少人", "那单招呢", "33962", "34所"),
+        # a figure of another level: 专升本 is 高职's, not the 职业本科 of the question before
+        ("2025年职业本科首次招生多少人", "专升本呢", "1.6万", "2040"),
+        # the period of the question before: the 十四五 total, not one year's
+        ("十四五期间有多少中职生升了本科", "高职专升本的呢", "7.6万", "1.6万"),
+        # only another year: the same figure of that year
+        ("中职生均教学仪器设备值现在多少钱", "12年呢", "3388", "优质"),
+        # another figure named without 多少 still asks how many
+        ("鄂尔多斯职教联盟有几家理事单位", "激励办法里的举措呢", "20项", "195"),
+    ],
+)
 async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
     track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
@@ -131,8 +139,14 @@ async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected,
 
 
 async def test_a_subsidy_follow_up_keeps_the_subsidy_and_changes_the_scope():
-    track = tracker("那高职呢", "follow_up", last_topic="subsidy", last_question="中职国家助学金多少钱",
-                    subsidy="国家助学金", scope="中职")
+    track = tracker(
+        "那高职呢",
+        "follow_up",
+        last_topic="subsidy",
+        last_question="中职国家助学金多少钱",
+        subsidy="国家助学金",
+        scope="中职",
+    )
     messages, events = await run(ActionAnswerFollowUp(), track)
     answer = text_of(messages)
     assert "3700" in answer and "2300" not in answer
@@ -140,21 +154,29 @@ async def test_a_subsidy_follow_up_keeps_the_subsidy_and_changes_the_scope():
 
 
 async def test_an_admission_channel_named_after_another_is_answered():
-    track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
-                    last_topic="admission", channel="单招")
+    track = tracker(
+        "对口招生呢？",
+        "ask_admission",
+        [{"entity": "channel", "value": "对口招生"}],
+        last_topic="admission",
+        channel="单招",
+    )
     answer = text_of((await run(ActionAnswerAdmission(), track))[0])
     assert "中等职业学校毕业生" in answer and "33962" not in answer
 
 
-@pytest.mark.parametrize("action, text, entities, expected", [
-    (ActionAnswerAdmission(), "单招考什么", [{"entity": "channel", "value": "单招"}], "文化素质"),
-    (ActionAnswerPathway(), "3+2是什么意思", [{"entity": "pathway", "value": "三二分段"}], "中高职"),
-    (ActionAnswerPathway(), "五年一贯制怎么读", [], "五年一贯制"),
-    (ActionAnswerUndergraduate(), "职业本科有哪些学校", [], "职业技术大学"),
-    (ActionAnswerSubsidy(), "中职免学费吗", [{"entity": "subsidy", "value": "免学费"}], "2000"),
-    (ActionAnswerSubsidy(), "大专国家奖学金多少钱", [], "10000"),
-    (ActionAnswerSubsidy(), "高职助学贷款能贷多少", [], "20000"),
-])
+@pytest.mark.parametrize(
+    "action, text, entities, expected",
+    [
+        (ActionAnswerAdmission(), "单招考什么", [{"entity": "channel", "value": "单招"}], "文化素质"),
+        (ActionAnswerPathway(), "3+2是什么意思", [{"entity": "pathway", "value": "三二分段"}], "中高职"),
+        (ActionAnswerPathway(), "五年一贯制怎么读", [], "五年一贯制"),
+        (ActionAnswerUndergraduate(), "职业本科有哪些学校", [], "职业技术大学"),
+        (ActionAnswerSubsidy(), "中职免学费吗", [{"entity": "subsidy", "value": "免学费"}], "2000"),
+        (ActionAnswerSubsidy(), "大专国家奖学金多少钱", [], "10000"),
+        (ActionAnswerSubsidy(), "高职助学贷款能贷多少", [], "20000"),
+    ],
+)
 async def test_topic_answers_state_the_fact_and_end_with_sources(action, text, entities, expected):
     answer = text_of((await run(action, tracker(text, "x", entities)))[0])
     assert expected in answer
@@ -175,20 +197,26 @@ async def test_a_school_named_in_other_words_still_finds_its_topic(text):
     assert "平等机会" in answer and "“3+2”中高职五年制贯通培养" not in answer
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("How many students were admitted by 单招 in 2022", "33962"),
-    ("zhongzhi gaozhi jiaqilai yigong duoshao suo xuexiao", "237"),
-    ("dan zhao 2022 lu qu ren shu", "33962"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("How many students were admitted by 单招 in 2022", "33962"),
+        ("zhongzhi gaozhi jiaqilai yigong duoshao suo xuexiao", "237"),
+        ("dan zhao 2022 lu qu ren shu", "33962"),
+    ],
+)
 async def test_a_question_in_pinyin_or_english_is_answered_like_the_chinese_it_says(text, expected):
     answer = text_of((await run(ActionAnswerStatistic(), tracker(text, "ask_statistic")))[0])
     assert expected in answer and ends_with_source(answer)
 
 
-@pytest.mark.parametrize("action, text, place", [
-    (ActionAnswerStatistic(), "那个金砖选拔赛是在哪办的", "准格尔旗"),
-    (ActionAnswerPathway(), "莫旗中等职业学校位于哪个盟市", "呼伦贝尔市"),
-])
+@pytest.mark.parametrize(
+    "action, text, place",
+    [
+        (ActionAnswerStatistic(), "那个金砖选拔赛是在哪办的", "准格尔旗"),
+        (ActionAnswerPathway(), "莫旗中等职业学校位于哪个盟市", "呼伦贝尔市"),
+    ],
+)
 async def test_where_a_named_school_or_event_is_comes_from_what_the_article_says_of_it(action, text, place):
     answer = text_of((await run(action, tracker(text, "x")))[0])
     assert place in answer and ends_with_source(answer)
@@ -225,8 +253,14 @@ async def test_an_unknown_amount_is_said_to_be_unknown():
 
 
 async def test_low_confidence_statements_are_marked_to_be_confirmed():
-    answer = text_of((await run(ActionAnswerPathway(), tracker("3+2怎么转段", "ask_pathway",
-                                                               [{"entity": "pathway", "value": "三二分段"}])))[0])
+    answer = text_of(
+        (
+            await run(
+                ActionAnswerPathway(),
+                tracker("3+2怎么转段", "ask_pathway", [{"entity": "pathway", "value": "三二分段"}]),
+            )
+        )[0]
+    )
     assert "待核实" in answer
 
 
@@ -242,13 +276,16 @@ async def test_the_search_fallback_does_not_answer_unrelated_text():
 
 # -- answering what was asked (issue 16) ------------------------------------------------
 
+
 def before_source(answer: str) -> str:
     return "\n".join(line for line in answer.splitlines() if not line.startswith("来源："))
 
 
 async def test_an_aspect_is_answered_alone_with_suggestions_for_the_others():
-    messages, events = await run(ActionAnswerAdmission(), tracker("单招一般几月份考试", "ask_admission",
-                                                                  [{"entity": "channel", "value": "单招"}]))
+    messages, events = await run(
+        ActionAnswerAdmission(),
+        tracker("单招一般几月份考试", "ask_admission", [{"entity": "channel", "value": "单招"}]),
+    )
     answer = text_of(messages)
     assert "3月" in answer and "文化素质" not in answer and "33962" not in answer
     assert ends_with_source(answer) and len(before_source(answer)) < 200
@@ -258,42 +295,66 @@ async def test_an_aspect_is_answered_alone_with_suggestions_for_the_others():
 
 
 async def test_a_follow_up_keeps_the_aspect_asked_before():
-    track = tracker("那对口招生呢", "follow_up", [{"entity": "channel", "value": "对口招生"}],
-                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    track = tracker(
+        "那对口招生呢",
+        "follow_up",
+        [{"entity": "channel", "value": "对口招生"}],
+        last_topic="admission",
+        last_question="单招考什么",
+        channel="单招",
+        last_aspect="what_tested",
+    )
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
     assert "语文" in answer and "6161" not in answer
 
 
 async def test_a_channel_named_after_another_keeps_the_aspect_whatever_the_intent():
-    track = tracker("对口招生呢？", "ask_admission", [{"entity": "channel", "value": "对口招生"}],
-                    last_topic="admission", last_question="单招考什么", channel="单招", last_aspect="what_tested")
+    track = tracker(
+        "对口招生呢？",
+        "ask_admission",
+        [{"entity": "channel", "value": "对口招生"}],
+        last_topic="admission",
+        last_question="单招考什么",
+        channel="单招",
+        last_aspect="what_tested",
+    )
     answer = text_of((await run(ActionAnswerAdmission(), track))[0])
     assert "语文" in answer and "6161" not in answer
 
 
 async def test_details_give_the_whole_topic():
-    answer = text_of((await run(ActionAnswerAdmission(), tracker("详细说说单招", "ask_admission",
-                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    answer = text_of(
+        (
+            await run(
+                ActionAnswerAdmission(),
+                tracker("详细说说单招", "ask_admission", [{"entity": "channel", "value": "单招"}]),
+            )
+        )[0]
+    )
     assert "33962" in answer and "文化素质" in answer and answer.count("\n") > 6
 
 
 async def test_two_programmes_compared_side_by_side():
     entities = [{"entity": "pathway", "value": "五年一贯制"}, {"entity": "pathway", "value": "三二分段"}]
-    answer = text_of((await run(ActionAnswerPathway(), tracker("五年一贯制和3+2有什么区别", "ask_pathway", entities)))[0])
+    answer = text_of(
+        (await run(ActionAnswerPathway(), tracker("五年一贯制和3+2有什么区别", "ask_pathway", entities)))[0]
+    )
     assert answer.startswith("五年一贯制：") and "\n“3+2”：" in answer and ends_with_source(answer)
 
 
 async def test_a_named_schools_tuition_is_declined_with_where_to_ask_and_no_number():
     text = "我家孩子在呼和浩特职业学院, 学费多少"
-    answer = text_of((await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy",
-                                                               [{"entity": "subsidy", "value": "免学费"}])))[0])
+    answer = text_of(
+        (await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy", [{"entity": "subsidy", "value": "免学费"}])))[0]
+    )
     assert "我没有呼和浩特职业学院" in answer and "招生办" in answer
     assert not DIGITS.search(answer) and "2000" not in answer
 
 
 async def test_another_province_is_not_answered_with_inner_mongolias_rules():
-    messages, _ = await run(ActionAnswerAdmission(), tracker("北京的单招考什么", "ask_admission",
-                                                             [{"entity": "channel", "value": "单招"}]))
+    messages, _ = await run(
+        ActionAnswerAdmission(), tracker("北京的单招考什么", "ask_admission", [{"entity": "channel", "value": "单招"}])
+    )
     answer = text_of(messages)
     assert "只了解内蒙古" in answer and "北京" in answer and not DIGITS.search(answer)
 
@@ -307,8 +368,9 @@ async def test_an_english_question_asks_for_chinese_and_answers_what_it_can_read
 async def test_a_short_question_after_an_answer_is_asked_of_that_answer_whatever_its_intent():
     from actions.search import ActionAnswerOutOfScope
 
-    track = tracker("最多贷多少", "out_of_scope", last_topic="subsidy", last_question="助学贷款是什么",
-                    subsidy="助学贷款")
+    track = tracker(
+        "最多贷多少", "out_of_scope", last_topic="subsidy", last_question="助学贷款是什么", subsidy="助学贷款"
+    )
     answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
     assert "20000" in answer and ends_with_source(answer)
     messages, _ = await run(ActionAnswerOutOfScope(), tracker("最多贷多少", "out_of_scope"))
@@ -316,27 +378,41 @@ async def test_a_short_question_after_an_answer_is_asked_of_that_answer_whatever
 
 
 async def test_what_another_kind_of_subject_answers_is_borrowed_in_the_questions_own_words():
-    track = tracker("那以后还能考本科不", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
-                    pathway="五年一贯制")
+    track = tracker(
+        "那以后还能考本科不", "follow_up", last_topic="pathway", last_question="五年一贯制是什么", pathway="五年一贯制"
+    )
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
     assert "本科" in before_source(answer) and "五年一贯制是中职学校" not in answer
 
 
 async def test_an_aspect_nothing_answers_says_so_first_and_where_to_ask():
-    track = tracker("那读完拿的是啥毕业证", "follow_up", last_topic="pathway", last_question="五年一贯制是什么",
-                    pathway="五年一贯制")
+    track = tracker(
+        "那读完拿的是啥毕业证",
+        "follow_up",
+        last_topic="pathway",
+        last_question="五年一贯制是什么",
+        pathway="五年一贯制",
+    )
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
     assert answer.startswith("关于五年一贯制的毕业证书") and "没有查到" in answer and "教育局" in answer
 
 
 async def test_a_year_not_held_is_said_before_what_is_known():
-    answer = text_of((await run(ActionAnswerAdmission(), tracker("2026年单招什么时候报名", "ask_admission",
-                                                                 [{"entity": "channel", "value": "单招"}])))[0])
+    answer = text_of(
+        (
+            await run(
+                ActionAnswerAdmission(),
+                tracker("2026年单招什么时候报名", "ask_admission", [{"entity": "channel", "value": "单招"}]),
+            )
+        )[0]
+    )
     assert answer.startswith("我没有2026年") and "nm.zsks.cn" in answer
 
 
 async def test_one_schools_scores_are_declined_naming_the_school():
-    answer = text_of((await run(ActionAnswerStatistic(), tracker("包头职业技术学院单招去年多少分能录", "ask_statistic")))[0])
+    answer = text_of(
+        (await run(ActionAnswerStatistic(), tracker("包头职业技术学院单招去年多少分能录", "ask_statistic")))[0]
+    )
     assert "我没有包头职业技术学院的录取分数" in answer and "nm.zsks.cn" in answer and "来源" not in answer
 
 
@@ -346,7 +422,9 @@ async def test_a_passage_of_another_year_is_no_answer_to_this_years_question():
 
 
 async def test_another_years_dates_are_not_given_for_the_year_asked():
-    answer = text_of((await run(ActionAnswerUndergraduate(), tracker("2026专升本几号开始报名", "ask_undergraduate")))[0])
+    answer = text_of(
+        (await run(ActionAnswerUndergraduate(), tracker("2026专升本几号开始报名", "ask_undergraduate")))[0]
+    )
     assert answer.startswith("我没有2026年") and "2月24" not in answer and "nm.zsks.cn" in answer
 
 
@@ -368,7 +446,9 @@ async def test_a_call_rasa_gave_up_on_stops_before_answering(monkeypatch):
     # Sanic cancels the handler when Rasa closes the connection after its timeout.
     answered = []
     monkeypatch.setattr(ActionAnswerStatistic, "answer", lambda self, *args: answered.append(args) or [])
-    call = asyncio.ensure_future(ActionAnswerStatistic().run(CollectingDispatcher(), tracker("中职学校有多少所", "ask_statistic"), {}))
+    call = asyncio.ensure_future(
+        ActionAnswerStatistic().run(CollectingDispatcher(), tracker("中职学校有多少所", "ask_statistic"), {})
+    )
     await asyncio.sleep(0)  # the question is read
     call.cancel()
     with pytest.raises(asyncio.CancelledError):

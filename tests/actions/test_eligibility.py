@@ -21,14 +21,29 @@ from actions.eligibility import (
     profile_from_slots,
 )
 
-FORM_DOMAIN = {"forms": {"eligibility_form": {"required_slots": [
-    "elig_scope", "elig_grade", "elig_school_type", "elig_household", "elig_major_type", "elig_hardship",
-    "elig_military", "elig_place", "elig_details_wanted"]}}}
+FORM_DOMAIN = {
+    "forms": {
+        "eligibility_form": {
+            "required_slots": [
+                "elig_scope",
+                "elig_grade",
+                "elig_school_type",
+                "elig_household",
+                "elig_major_type",
+                "elig_hardship",
+                "elig_military",
+                "elig_place",
+                "elig_details_wanted",
+            ]
+        }
+    }
+}
 DETAILS_WANTED = DETAILS_WANTED_SLOT
 
 
-def form_tracker(text: str, intent: str = "inform", entities=None, requested=None, after: str = "action_listen",
-                 **slots) -> Tracker:
+def form_tracker(
+    text: str, intent: str = "inform", entities=None, requested=None, after: str = "action_listen", **slots
+) -> Tracker:
     """The tracker Rasa sends the form's validation: the form's own ActionExecuted last, after
     the user's message (`after` action_listen) or after another action that answered it."""
     message = {"text": text, "intent": {"name": intent}, "entities": entities or []}
@@ -37,9 +52,14 @@ def form_tracker(text: str, intent: str = "inform", entities=None, requested=Non
         events.append({"event": "action", "name": after})
     events.append({"event": "action", "name": "eligibility_form"})
     return Tracker(
-        sender_id="family", slots={"requested_slot": requested, **slots}, latest_message=message,
-        events=events, paused=False, followup_action=None,
-        active_loop={"name": "eligibility_form"}, latest_action_name="eligibility_form",
+        sender_id="family",
+        slots={"requested_slot": requested, **slots},
+        latest_message=message,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "eligibility_form"},
+        latest_action_name="eligibility_form",
     )
 
 
@@ -57,8 +77,13 @@ async def test_the_first_message_fills_several_slots_and_asks_nothing_the_rules_
     track = form_tracker("孩子在包头读中职一年级，农村户口，家里是低保户，能享受哪些资助？", "check_eligibility")
     _, events = await validate(track)
     values = slot_values(events)
-    assert {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保",
-            "elig_place": "包头市"}.items() <= values.items()
+    assert {
+        "elig_scope": "中职",
+        "elig_grade": "一年级",
+        "elig_household": "农村",
+        "elig_hardship": "低保",
+        "elig_place": "包头市",
+    }.items() <= values.items()
     assert DETAILS_WANTED == values["requested_slot"]  # 公办 or 民办 changes no verdict: not asked
 
 
@@ -68,24 +93,38 @@ async def test_a_secondary_family_is_asked_about_hardship_first():
 
 
 async def test_a_college_family_is_asked_about_military_service():
-    _, events = await validate(form_tracker("家里不困难", requested="elig_hardship", elig_scope="高职",
-                                            elig_grade="二年级"))
+    _, events = await validate(
+        form_tracker("家里不困难", requested="elig_hardship", elig_scope="高职", elig_grade="二年级")
+    )
     assert ("不困难", "elig_military") == (slot_values(events)["elig_hardship"], slot_values(events)["requested_slot"])
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("是退役士兵", "inform", "退役士兵"), ("没当过兵", "inform", "非退役士兵"),
-    ("是的", "affirm", "退役士兵"), ("不是", "deny", "非退役士兵"),
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("是退役士兵", "inform", "退役士兵"),
+        ("没当过兵", "inform", "非退役士兵"),
+        ("是的", "affirm", "退役士兵"),
+        ("不是", "deny", "非退役士兵"),
+    ],
+)
 async def test_military_service_answers(text, intent, expected):
-    _, events = await validate(form_tracker(text, intent, requested="elig_military", elig_scope="高职",
-                                            elig_grade="一年级", elig_hardship="不困难"))
+    _, events = await validate(
+        form_tracker(
+            text, intent, requested="elig_military", elig_scope="高职", elig_grade="一年级", elig_hardship="不困难"
+        )
+    )
     assert expected == slot_values(events)["elig_military"]
 
 
 async def test_a_third_year_rural_student_is_asked_the_county_and_a_county_named_xian_counts():
-    slots = {"elig_scope": "中职", "elig_grade": "三年级", "elig_household": "农村", "elig_hardship": "不困难",
-             "elig_major_type": "非涉农"}
+    slots = {
+        "elig_scope": "中职",
+        "elig_grade": "三年级",
+        "elig_household": "农村",
+        "elig_hardship": "不困难",
+        "elig_major_type": "非涉农",
+    }
     _, events = await validate(form_tracker("非涉农", requested="elig_major_type", **slots))
     assert "elig_place" == slot_values(events)["requested_slot"]
     _, events = await validate(form_tracker("我们是化德的", requested="elig_place", **slots))
@@ -93,32 +132,66 @@ async def test_a_third_year_rural_student_is_asked_the_county_and_a_county_named
     assert "化德县" == profile_from_slots({**slots, "elig_place": "化德县"}).county
 
 
-@pytest.mark.parametrize("place, expected_question", [("包头市", DETAILS_WANTED), ("兴安盟", "elig_place"),
-                                                     ("科尔沁右翼中旗", DETAILS_WANTED)])
+@pytest.mark.parametrize(
+    "place, expected_question",
+    [("包头市", DETAILS_WANTED), ("兴安盟", "elig_place"), ("科尔沁右翼中旗", DETAILS_WANTED)],
+)
 async def test_a_league_or_city_said_earlier_is_enough_only_outside_the_listed_counties(place, expected_question):
-    slots = {"elig_scope": "中职", "elig_grade": "三年级", "elig_household": "农村", "elig_hardship": "不困难",
-             "elig_place": place}
+    slots = {
+        "elig_scope": "中职",
+        "elig_grade": "三年级",
+        "elig_household": "农村",
+        "elig_hardship": "不困难",
+        "elig_place": place,
+    }
     _, events = await validate(form_tracker("非涉农", requested="elig_major_type", **slots))
     assert expected_question == slot_values(events)["requested_slot"]
 
 
 async def test_a_league_given_again_for_the_county_is_not_asked_a_third_time():
-    _, events = await validate(form_tracker("兴安盟", requested="elig_place", elig_scope="中职", elig_grade="三年级",
-                                            elig_household="农村", elig_hardship="不困难", elig_major_type="非涉农",
-                                            elig_place="兴安盟"))
+    _, events = await validate(
+        form_tracker(
+            "兴安盟",
+            requested="elig_place",
+            elig_scope="中职",
+            elig_grade="三年级",
+            elig_household="农村",
+            elig_hardship="不困难",
+            elig_major_type="非涉农",
+            elig_place="兴安盟",
+        )
+    )
     assert DETAILS_WANTED == slot_values(events)["requested_slot"]
 
 
 async def test_none_of_the_listed_counties_is_an_answer():
-    _, events = await validate(form_tracker("都不是", "deny", requested="elig_place", elig_scope="中职",
-                                            elig_grade="三年级", elig_household="农村", elig_hardship="不困难",
-                                            elig_major_type="非涉农"))
-    assert (NOT_LISTED_PLACE, DETAILS_WANTED) == (slot_values(events)["elig_place"], slot_values(events)["requested_slot"])
+    _, events = await validate(
+        form_tracker(
+            "都不是",
+            "deny",
+            requested="elig_place",
+            elig_scope="中职",
+            elig_grade="三年级",
+            elig_household="农村",
+            elig_hardship="不困难",
+            elig_major_type="非涉农",
+        )
+    )
+    assert (NOT_LISTED_PLACE, DETAILS_WANTED) == (
+        slot_values(events)["elig_place"],
+        slot_values(events)["requested_slot"],
+    )
 
 
 async def test_dont_know_is_accepted_and_not_asked_again():
-    track = form_tracker("这个不清楚", "dont_know", requested="elig_hardship", elig_scope="中职", elig_grade="一年级",
-                         elig_household="农村")
+    track = form_tracker(
+        "这个不清楚",
+        "dont_know",
+        requested="elig_hardship",
+        elig_scope="中职",
+        elig_grade="一年级",
+        elig_household="农村",
+    )
     _, events = await validate(track)
     values = slot_values(events)
     assert UNKNOWN == values["elig_hardship"]
@@ -130,11 +203,13 @@ async def test_a_bad_answer_is_re_asked_with_examples_then_skipped():
     messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship", **slots))
     assert ["utter_hint_elig_hardship"] == [m["response"] for m in messages]
     assert SlotSet("elig_retries", 1) in events
-    messages, _ = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship",
-                                              elig_retries=1, **slots))
+    messages, _ = await validate(
+        form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship", elig_retries=1, **slots)
+    )
     assert ["utter_hint_elig_hardship", "utter_eligibility_offer_skip"] == [m["response"] for m in messages]
-    messages, events = await validate(form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship",
-                                                   elig_retries=2, **slots))
+    messages, events = await validate(
+        form_tracker("嗯嗯嗯", "nlu_fallback", requested="elig_hardship", elig_retries=2, **slots)
+    )
     assert ["utter_eligibility_skipped"] == [m["response"] for m in messages]
     assert UNKNOWN == slot_values(events)["elig_hardship"]
 
@@ -148,25 +223,41 @@ async def test_another_question_mid_form_steps_aside():
 
 @pytest.mark.parametrize("text", ["算了", "取消", "不查了", "不用了", "退出"])
 async def test_cancel_words_at_any_question_step_aside_for_the_cancel_rule(text):
-    for requested in ("elig_scope", "elig_grade", "elig_hardship", "elig_household", "elig_major_type",
-                      "elig_military", "elig_place"):
+    for requested in (
+        "elig_scope",
+        "elig_grade",
+        "elig_hardship",
+        "elig_household",
+        "elig_major_type",
+        "elig_military",
+        "elig_place",
+    ):
         messages, events = await validate(form_tracker(text, "stop", requested=requested))
         assert ([], []) == (messages, events), requested  # no "没听明白": the form is rejected
 
 
 async def test_back_from_another_question_the_form_asks_the_pending_question_again():
     slots = {"elig_scope": "高职", "elig_grade": "未入学", "elig_hardship": "低保"}
-    assert ([], []) == await validate(form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military",
-                                                   **slots))  # first the form steps aside for the rule
-    track = form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military",
-                         after="action_answer_subsidy", **slots)
+    assert ([], []) == await validate(
+        form_tracker("助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military", **slots)
+    )  # first the form steps aside for the rule
+    track = form_tracker(
+        "助学贷款毕业后多久开始还", "ask_subsidy", requested="elig_military", after="action_answer_subsidy", **slots
+    )
     messages, events = await validate(track)
     assert ([], [SlotSet("requested_slot", "elig_military")]) == (messages, events)
 
 
 async def test_yes_to_the_agricultural_major_question_means_agricultural():
-    track = form_tracker("是的", "affirm", requested="elig_major_type", elig_scope="中职", elig_grade="二年级",
-                         elig_household="城市", elig_hardship="不困难")
+    track = form_tracker(
+        "是的",
+        "affirm",
+        requested="elig_major_type",
+        elig_scope="中职",
+        elig_grade="二年级",
+        elig_household="城市",
+        elig_hardship="不困难",
+    )
     _, events = await validate(track)
     assert "涉农" == slot_values(events)["elig_major_type"]
 
@@ -181,10 +272,17 @@ def test_stage_comes_from_scope_and_grade():
     assert profile_from_slots({"elig_scope": "高职", "elig_grade": "四年级"}).grade is None
 
 
-@pytest.mark.parametrize("place, league_city, county", [
-    ("包头市", "包头市", None), ("兴安盟", "兴安盟", None), ("阿尔山市", None, "阿尔山市"), ("化德县", None, "化德县"),
-    ("科尔沁右翼中旗", None, "科尔沁右翼中旗"), (UNKNOWN, None, None),
-])
+@pytest.mark.parametrize(
+    "place, league_city, county",
+    [
+        ("包头市", "包头市", None),
+        ("兴安盟", "兴安盟", None),
+        ("阿尔山市", None, "阿尔山市"),
+        ("化德县", None, "化德县"),
+        ("科尔沁右翼中旗", None, "科尔沁右翼中旗"),
+        (UNKNOWN, None, None),
+    ],
+)
 def test_a_place_is_a_league_or_city_or_else_a_county(place, league_city, county):
     profile = profile_from_slots({"elig_place": place})
     assert (league_city, county) == (profile.league_city, profile.county)
@@ -199,16 +297,20 @@ async def result_for(**slots):
 
 async def end_of_check(wanted, **slots):
     dispatcher = CollectingDispatcher()
-    events = await ActionEligibilityResult().run(dispatcher, form_tracker("", **{DETAILS_WANTED_SLOT: wanted},
-                                                                           **slots), {})
+    events = await ActionEligibilityResult().run(
+        dispatcher, form_tracker("", **{DETAILS_WANTED_SLOT: wanted}, **slots), {}
+    )
     return dispatcher.messages, events
 
 
 async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sources():
-    messages, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_household="农村",
-                                        elig_hardship="低保", elig_place="包头市")
+    messages, events = await result_for(
+        elig_scope="中职", elig_grade="一年级", elig_household="农村", elig_hardship="低保", elig_place="包头市"
+    )
     lines = messages[0]["text"].splitlines()
-    assert ["· 免学费", "· 免费教科书", "· 国家助学金"] == [line.split("：")[0] for line in lines if line.startswith("· ")]
+    assert ["· 免学费", "· 免费教科书", "· 国家助学金"] == [
+        line.split("：")[0] for line in lines if line.startswith("· ")
+    ]
     assert any(line.startswith("怎么申请：") for line in lines)
     assert "具体以学校资助中心认定为准" in messages[0]["text"]
     assert lines[-1].startswith("来源：") and "财教〔2024〕181号" in lines[-1]
@@ -217,14 +319,16 @@ async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sou
 
 
 async def test_after_a_question_in_between_only_the_details_question_is_asked_again():
-    messages, events = await result_for(elig_scope="中职", elig_grade="一年级", elig_hardship="低保",
-                                        **{RESULT_SHOWN_SLOT: "是"})
+    messages, events = await result_for(
+        elig_scope="中职", elig_grade="一年级", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}
+    )
     assert (["utter_ask_elig_details_wanted"], []) == ([m["response"] for m in messages], events)
 
 
 async def test_each_source_is_named_once_without_research_notes():
-    messages, _ = await result_for(elig_scope="高职", elig_grade="二年级", elig_hardship="低保",
-                                   elig_military="非退役士兵")
+    messages, _ = await result_for(
+        elig_scope="高职", elig_grade="二年级", elig_hardship="低保", elig_military="非退役士兵"
+    )
     text = messages[0]["text"]
     sources = text.splitlines()[-1].removeprefix("来源：").split("；")
     assert len(sources) == len(set(sources)) and sources
@@ -232,12 +336,27 @@ async def test_each_source_is_named_once_without_research_notes():
     assert "国家奖学金：每生每年10000元" in text and "同一学年只能得一项" in text
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("详细说说", "ask_details", "是"), ("好的", "affirm", "是"), ("不用了", "deny", "否"), ("算了", "stop", "否"),
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("详细说说", "ask_details", "是"),
+        ("好的", "affirm", "是"),
+        ("不用了", "deny", "否"),
+        ("算了", "stop", "否"),
+    ],
+)
 async def test_the_details_question_is_answered_and_ends_the_check(text, intent, expected):
-    _, events = await validate(form_tracker(text, intent, requested=DETAILS_WANTED_SLOT, elig_scope="中职",
-                                            elig_grade="一年级", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}))
+    _, events = await validate(
+        form_tracker(
+            text,
+            intent,
+            requested=DETAILS_WANTED_SLOT,
+            elig_scope="中职",
+            elig_grade="一年级",
+            elig_hardship="低保",
+            **{RESULT_SHOWN_SLOT: "是"},
+        )
+    )
     assert (expected, None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
 
 
@@ -245,8 +364,9 @@ async def test_a_question_at_the_details_question_is_answered_and_then_the_check
     slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_hardship": "低保", RESULT_SHOWN_SLOT: "是"}
     track = form_tracker("单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT, **slots)
     assert ([], []) == await validate(track)  # steps aside: the rule answers the question
-    track = form_tracker("单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT,
-                         after="action_answer_admission", **slots)
+    track = form_tracker(
+        "单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT, after="action_answer_admission", **slots
+    )
     _, events = await validate(track)
     assert ("否", None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
 
@@ -257,39 +377,49 @@ async def test_the_details_are_given_when_wanted_and_everything_is_cleared():
     details = messages[0]["text"]
     assert "待核实" in details and "还款期限" in details and "3年" not in details
     assert "utter_eligibility_done" == messages[1]["response"]
-    cleared = {slot: None for slot in (*PROFILE_SLOTS, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)}
+    cleared = dict.fromkeys((*PROFILE_SLOTS, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT))
     assert cleared.items() <= slot_values(events).items()
     messages, _ = await end_of_check("否", **slots)
     assert ["utter_eligibility_done"] == [m["response"] for m in messages]
 
 
 async def test_where_sources_conflict_the_details_defer_to_the_school():
-    messages, _ = await end_of_check("是", elig_scope="中职", elig_grade="一年级", elig_hardship="不困难",
-                                     elig_household="城市", elig_major_type="非涉农")
+    messages, _ = await end_of_check(
+        "是",
+        elig_scope="中职",
+        elig_grade="一年级",
+        elig_hardship="不困难",
+        elig_household="城市",
+        elig_major_type="非涉农",
+    )
     waiver = messages[0]["text"].split("· 免学费")[1].split("· ")[0]
     assert "财教〔2012〕376号" in waiver and "以学校资助中心认定为准" in waiver
 
 
 async def test_cancelling_clears_the_profile():
     dispatcher = CollectingDispatcher()
-    events = await ActionCancelEligibility().run(dispatcher, form_tracker("算了", "stop", elig_hardship="低保",
-                                                                        **{RESULT_SHOWN_SLOT: "是"}), {})
+    events = await ActionCancelEligibility().run(
+        dispatcher, form_tracker("算了", "stop", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}), {}
+    )
     assert ["utter_eligibility_cancelled"] == [m["response"] for m in dispatcher.messages]
     assert SlotSet("elig_hardship", None) in events and SlotSet(RESULT_SHOWN_SLOT, None) in events
 
 
-@pytest.mark.parametrize("text, slot, value", [
-    ("城镇户口", "elig_household", "城市"),
-    ("我们是建档立卡户", "elig_hardship", "脱贫户"),
-    ("孤儿", "elig_hardship", "孤儿"),
-    ("特困供养", "elig_hardship", "特困"),
-    ("学的畜牧兽医", "elig_major_type", "涉农"),
-    ("私立学校", "elig_school_type", "民办"),
-    ("准备上大专", "elig_scope", "高职"),
-    ("职业本科", "elig_scope", "职业本科"),
-    ("还没上", "elig_grade", "未入学"),
-    ("科右前旗", "elig_place", "科尔沁右翼前旗"),
-])
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("城镇户口", "elig_household", "城市"),
+        ("我们是建档立卡户", "elig_hardship", "脱贫户"),
+        ("孤儿", "elig_hardship", "孤儿"),
+        ("特困供养", "elig_hardship", "特困"),
+        ("学的畜牧兽医", "elig_major_type", "涉农"),
+        ("私立学校", "elig_school_type", "民办"),
+        ("准备上大专", "elig_scope", "高职"),
+        ("职业本科", "elig_scope", "职业本科"),
+        ("还没上", "elig_grade", "未入学"),
+        ("科右前旗", "elig_place", "科尔沁右翼前旗"),
+    ],
+)
 async def test_plain_answers_are_understood(text, slot, value):
     _, events = await validate(form_tracker(text, requested=slot))
     assert value == slot_values(events)[slot]

@@ -48,8 +48,14 @@ def test_percentile_refuses_what_has_none(values, q):
 
 
 def test_level_figures_time_the_answers_and_count_the_errors():
-    records = [Record(100.0, 0.010), Record(100.5, 0.020), Record(101.0, 0.030),
-               Record(101.5, 2.0, "HTTP 503"), Record(102.0, 0.040, "wrong answer"), Record(103.0, 1.0, "HTTP 503")]
+    records = [
+        Record(100.0, 0.010),
+        Record(100.5, 0.020),
+        Record(101.0, 0.030),
+        Record(101.5, 2.0, "HTTP 503"),
+        Record(102.0, 0.040, "wrong answer"),
+        Record(103.0, 1.0, "HTTP 503"),
+    ]
     figures = level_figures(20, records)
     assert (3, 3, {"HTTP 503": 2, "wrong answer": 1}) == (figures.messages, figures.errors, figures.errors_by_kind)
     # Errors are not timed: the 2 s failure does not raise the percentiles.
@@ -63,28 +69,52 @@ def test_level_figures_of_a_level_where_nothing_was_answered():
     assert (0, 1, None, 0.0) == (figures.messages, figures.errors, figures.p95_ms, figures.per_second)
 
 
-@pytest.mark.parametrize("value, floor, expected", [(30.0, 20.0, 1.5), (10.0, 40.0, 0.25), (None, 1.0, None),
-                                                   (1.0, None, None), (1.0, 0.0, None)])
+@pytest.mark.parametrize(
+    "value, floor, expected",
+    [(30.0, 20.0, 1.5), (10.0, 40.0, 0.25), (None, 1.0, None), (1.0, None, None), (1.0, 0.0, None)],
+)
 def test_ratio_to_the_floor(value, floor, expected):
     assert expected == ratio(value, floor)
 
 
 def figures(users, messages, seconds, p95, errors=0):
-    return LevelFigures(users=users, messages=messages, errors=errors,
-                        errors_by_kind={"HTTP 503": errors} if errors else {},
-                        seconds=seconds, p50_ms=p95 / 2, p95_ms=p95, p99_ms=p95 * 1.5)
+    return LevelFigures(
+        users=users,
+        messages=messages,
+        errors=errors,
+        errors_by_kind={"HTTP 503": errors} if errors else {},
+        seconds=seconds,
+        p50_ms=p95 / 2,
+        p95_ms=p95,
+        p99_ms=p95 * 1.5,
+    )
 
 
 def report(assistant, floor, **costs):
-    found = Report(commit="abc1234", date="2026-01-01 00:00 UTC", machine="2 cores", seconds_per_level=60,
-                   think_seconds=0.0, levels=[(assistant, floor)])
+    found = Report(
+        commit="abc1234",
+        date="2026-01-01 00:00 UTC",
+        machine="2 cores",
+        seconds_per_level=60,
+        think_seconds=0.0,
+        levels=[(assistant, floor)],
+    )
     found.costs.update(costs)
     return found
 
 
 def test_targets_at_twenty_conversations_are_judged_against_the_floor():
-    judged = {t.name: t.holds for t in targets(report(figures(20, 950, 60, 110), figures(20, 1000, 60, 100),
-                                                      cold_start_s=(25.0, 10.0), rss_actions_mb=(120.0, None)))}
+    judged = {
+        t.name: t.holds
+        for t in targets(
+            report(
+                figures(20, 950, 60, 110),
+                figures(20, 1000, 60, 100),
+                cold_start_s=(25.0, 10.0),
+                rss_actions_mb=(120.0, None),
+            )
+        )
+    }
     assert judged["p95 at 20 conversations ≤ 1.2× the floor's"] is True
     assert judged["throughput at 20 conversations ≥ 0.9× the floor's"] is True
     assert judged["no errors at 20 conversations"] is True
@@ -95,9 +125,11 @@ def test_targets_at_twenty_conversations_are_judged_against_the_floor():
 
 def test_targets_fail_on_a_slow_tail_low_throughput_or_any_error():
     judged = {t.name: t.holds for t in targets(report(figures(20, 800, 60, 130, errors=1), figures(20, 1000, 60, 100)))}
-    assert [False, False, False] == [judged["p95 at 20 conversations ≤ 1.2× the floor's"],
-                                     judged["throughput at 20 conversations ≥ 0.9× the floor's"],
-                                     judged["no errors at 20 conversations"]]
+    assert [False, False, False] == [
+        judged["p95 at 20 conversations ≤ 1.2× the floor's"],
+        judged["throughput at 20 conversations ≥ 0.9× the floor's"],
+        judged["no errors at 20 conversations"],
+    ]
 
 
 def test_the_document_shows_each_figure_next_to_the_floor_and_the_ratio():
@@ -130,14 +162,17 @@ def test_the_generated_block_is_appended_to_a_document_without_one():
     assert f"# Benchmarks\n\n{BEGIN}\nx\n{END}\n" == replace_block("# Benchmarks\n", f"{BEGIN}\nx\n{END}")
 
 
-@pytest.mark.parametrize("status, messages, turn, expected", [
-    (200, [{"text": "内蒙古共有职业院校237所。\n来源：…"}], Turn("q", expect="237"), ""),
-    (200, [{"text": "内蒙古共有职业院校200所。"}], Turn("q", expect="237"), "wrong answer"),
-    (200, [{"text": "抱歉。\n来源：…"}], Turn("q", forbid="来源："), "wrong answer"),
-    (200, [], Turn("q"), "no reply"),
-    (200, [{"text": ACTION_UNAVAILABLE_REPLY}], Turn("q"), "apology"),
-    (503, {"error": UNAVAILABLE_REPLY}, Turn("q"), "HTTP 503"),
-])
+@pytest.mark.parametrize(
+    "status, messages, turn, expected",
+    [
+        (200, [{"text": "内蒙古共有职业院校237所。\n来源：…"}], Turn("q", expect="237"), ""),
+        (200, [{"text": "内蒙古共有职业院校200所。"}], Turn("q", expect="237"), "wrong answer"),
+        (200, [{"text": "抱歉。\n来源：…"}], Turn("q", forbid="来源："), "wrong answer"),
+        (200, [], Turn("q"), "no reply"),
+        (200, [{"text": ACTION_UNAVAILABLE_REPLY}], Turn("q"), "apology"),
+        (503, {"error": UNAVAILABLE_REPLY}, Turn("q"), "HTTP 503"),
+    ],
+)
 def test_a_reply_is_an_error_when_it_failed_or_answered_wrongly(status, messages, turn, expected):
     assert expected == reply_problem(status, messages, turn, check_answer=True)
 
@@ -182,7 +217,12 @@ def test_every_conversation_asks_statistics_policy_eligibility_and_something_out
     for conversation in CONVERSATIONS:
         texts = [turn.text for turn in conversation]
         assert "那高职呢？" in texts and "3+2是什么" in texts and "中职国家助学金多少钱" in texts
-        assert texts[texts.index("帮我查一下孩子能享受哪些资助"):][:6] == ["帮我查一下孩子能享受哪些资助", "中职", "一年级",
-                                                                    "家里不困难", "城市户口", "不是涉农专业"]
+        assert texts[texts.index("帮我查一下孩子能享受哪些资助") :][:6] == [
+            "帮我查一下孩子能享受哪些资助",
+            "中职",
+            "一年级",
+            "家里不困难",
+            "城市户口",
+            "不是涉农专业",
+        ]
         assert any(turn.forbid == "来源：" for turn in conversation)
-

@@ -88,9 +88,16 @@ async def test_a_slot_value_from_the_action_server_is_bounded(monkeypatch):
     long_text, many = "问" * 10_000, ["学校"] * 5_000
 
     async def answer(request):
-        return web.json_response({"events": [{"event": "slot", "name": "last_question", "value": long_text},
-                                             {"event": "slot", "name": "places", "value": many},
-                                             {"event": "slot", "name": "scope", "value": "中职"}], "responses": []})
+        return web.json_response(
+            {
+                "events": [
+                    {"event": "slot", "name": "last_question", "value": long_text},
+                    {"event": "slot", "name": "places", "value": many},
+                    {"event": "slot", "name": "scope", "value": "中职"},
+                ],
+                "responses": [],
+            }
+        )
 
     app = web.Application()
     app.router.add_post("/webhook", answer)

@@ -35,13 +35,20 @@ def test_ids_signed_with_another_secret_are_refused(monkeypatch):
     assert not is_issued(issued)
 
 
-@pytest.mark.parametrize("peer, headers, allowed", [
-    ("127.0.0.1", {}, True), ("::1", {}, True),
-    ("127.0.0.1", {"x-forwarded-for": "203.0.113.9"}, False),   # a proxy on this machine
-    ("127.0.0.1", {"forwarded": "for=203.0.113.9"}, False),
-    ("127.0.0.1", {"origin": "http://localhost:8000"}, False),  # a web page, even on this machine
-    ("203.0.113.9", {}, False), ("10.0.0.5", {}, False), (None, {}, False), ("not an ip", {}, False),
-])
+@pytest.mark.parametrize(
+    "peer, headers, allowed",
+    [
+        ("127.0.0.1", {}, True),
+        ("::1", {}, True),
+        ("127.0.0.1", {"x-forwarded-for": "203.0.113.9"}, False),  # a proxy on this machine
+        ("127.0.0.1", {"forwarded": "for=203.0.113.9"}, False),
+        ("127.0.0.1", {"origin": "http://localhost:8000"}, False),  # a web page, even on this machine
+        ("203.0.113.9", {}, False),
+        ("10.0.0.5", {}, False),
+        (None, {}, False),
+        ("not an ip", {}, False),
+    ],
+)
 def test_only_this_machine_may_choose_its_own_id(peer, headers, allowed):
     assert allowed == may_choose_id(peer, headers)
 

@@ -19,23 +19,47 @@ HOUSEHOLD = ["二年级", "低保户", "牧区", "公办"]
 
 
 def user(text: str, intent: str, **entities: str) -> UserUttered:
-    return UserUttered(text, {"name": intent, "confidence": 0.9},
-                       [{"entity": name, "value": value, "start": 0, "end": 1} for name, value in entities.items()])
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.9},
+        [{"entity": name, "value": value, "start": 0, "end": 1} for name, value in entities.items()],
+    )
 
 
 BEFORE = [user("中职学校有多少所", "ask_statistic"), BotUttered("全区中职学校200所。"), ActionExecuted("action_listen")]
-STARTED = [user("孩子读二年级，家里低保户，能享受哪些资助", "check_eligibility", hardship="低保户"),
-           BotUttered("好的，我来帮你查。"), ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"),
-           SlotSet("elig_grade", "二年级"), SlotSet("elig_hardship", "低保户"), SlotSet("requested_slot", "elig_household"),
-           BotUttered("家里是农村（牧区）户口吗？", {"buttons": [{"title": "农村", "payload": "农村户口"}]}),
-           ActionExecuted("action_listen")]
-FINISHED = [user("我们是牧区的，公办学校", "inform", household="农村"), ActionExecuted("eligibility_form"),
-            SlotSet("elig_household", "农村"), ActiveLoop(None), SlotSet("requested_slot", None),
-            ActionExecuted("action_eligibility_result"), BotUttered("二年级、低保户：可享受免学费和国家助学金。"),
-            SlotSet("elig_grade", None), SlotSet("elig_hardship", None), ActionExecuted("action_listen")]
-CANCELLED = [user("算了", "stop"), ActionExecuted("action_deactivate_loop"), ActiveLoop(None),
-             ActionExecuted("action_cancel_eligibility"), BotUttered("好的，已取消。你刚才提供的家庭情况已清除。"),
-             SlotSet("elig_grade", None), SlotSet("elig_hardship", None), ActionExecuted("action_listen")]
+STARTED = [
+    user("孩子读二年级，家里低保户，能享受哪些资助", "check_eligibility", hardship="低保户"),
+    BotUttered("好的，我来帮你查。"),
+    ActionExecuted("eligibility_form"),
+    ActiveLoop("eligibility_form"),
+    SlotSet("elig_grade", "二年级"),
+    SlotSet("elig_hardship", "低保户"),
+    SlotSet("requested_slot", "elig_household"),
+    BotUttered("家里是农村（牧区）户口吗？", {"buttons": [{"title": "农村", "payload": "农村户口"}]}),
+    ActionExecuted("action_listen"),
+]
+FINISHED = [
+    user("我们是牧区的，公办学校", "inform", household="农村"),
+    ActionExecuted("eligibility_form"),
+    SlotSet("elig_household", "农村"),
+    ActiveLoop(None),
+    SlotSet("requested_slot", None),
+    ActionExecuted("action_eligibility_result"),
+    BotUttered("二年级、低保户：可享受免学费和国家助学金。"),
+    SlotSet("elig_grade", None),
+    SlotSet("elig_hardship", None),
+    ActionExecuted("action_listen"),
+]
+CANCELLED = [
+    user("算了", "stop"),
+    ActionExecuted("action_deactivate_loop"),
+    ActiveLoop(None),
+    ActionExecuted("action_cancel_eligibility"),
+    BotUttered("好的，已取消。你刚才提供的家庭情况已清除。"),
+    SlotSet("elig_grade", None),
+    SlotSet("elig_hardship", None),
+    ActionExecuted("action_listen"),
+]
 AFTER = [user("单招考什么", "ask_admission"), BotUttered("单招考文化素质和职业技能。"), ActionExecuted("action_listen")]
 
 
@@ -57,8 +81,10 @@ async def save_turns(store: LoudTrackerStore, *turns: list) -> None:
 
 def stored(path) -> list[dict]:
     with closing(sqlite3.connect(path)) as database:
-        return [json.loads(data) for (data,) in database.execute(
-            "select data from events where sender_id = 'family' order by id")]
+        return [
+            json.loads(data)
+            for (data,) in database.execute("select data from events where sender_id = 'family' order by id")
+        ]
 
 
 def household_left(events: list[dict]) -> list[str]:
@@ -72,8 +98,9 @@ async def test_a_check_that_ended_leaves_no_household_answer_in_the_database(sto
     await save_turns(loud, BEFORE, STARTED, ending, AFTER)
     events = stored(path)
     assert [] == household_left(events)
-    assert all(event.get("value") is None for event in events
-               if event["event"] == "slot" and event["name"].startswith("elig_"))
+    assert all(
+        event.get("value") is None for event in events if event["event"] == "slot" and event["name"].startswith("elig_")
+    )
     # what was asked before and after the check is kept, and the shape of the dialogue
     said = [event for event in events if event["event"] == "user"]
     assert ["中职学校有多少所", "", "", "单招考什么"] == [event["text"] for event in said]

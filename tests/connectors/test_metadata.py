@@ -14,11 +14,18 @@ def nested(depth: int) -> object:
     return value
 
 
-@pytest.mark.parametrize("metadata, kept", [
-    ({"school": "青城职业技术学校"}, {"school": "青城职业技术学校"}),
-    ({"school": "x" * 1000}, {"school": "x" * 60}),
-    ({"school": 5}, {}), ({"school": "a\nb"}, {}), ({"page": "x"}, {}), (None, {}), ({}, {}),
-])
+@pytest.mark.parametrize(
+    "metadata, kept",
+    [
+        ({"school": "青城职业技术学校"}, {"school": "青城职业技术学校"}),
+        ({"school": "x" * 1000}, {"school": "x" * 60}),
+        ({"school": 5}, {}),
+        ({"school": "a\nb"}, {}),
+        ({"page": "x"}, {}),
+        (None, {}),
+        ({}, {}),
+    ],
+)
 def test_only_the_widgets_keys_are_kept_within_their_limits(metadata, kept):
     assert kept == allowed_metadata(metadata)
 

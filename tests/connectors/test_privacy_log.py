@@ -36,7 +36,7 @@ def test_rasas_warnings_about_slash_messages_are_redacted(caplog):
     assert "低保户" not in caplog.text
     with warnings.catch_warnings(record=True) as caught:
         privacy_log.install()
-        warnings.warn("Failed to parse arguments in line '/x 低保户'", UserWarning)
+        warnings.warn("Failed to parse arguments in line '/x 低保户'", UserWarning, stacklevel=1)
     assert [] == [w for w in caught if "低保户" in str(w.message)]
 
 

@@ -5,17 +5,36 @@ from __future__ import annotations
 import pytest
 
 from connectors import conversation_ids
-from connectors.rest import (EMPTY_REPLY, PayloadError, is_json, literal_text, parse_payload, reply_without_model,
-                             within_limits)
+from connectors.rest import (
+    EMPTY_REPLY,
+    PayloadError,
+    is_json,
+    literal_text,
+    parse_payload,
+    reply_without_model,
+    within_limits,
+)
 
 
-@pytest.mark.parametrize("body", [
-    None, [], "text", 3, {"message": 3}, {"message": None}, {"sender": "a"},
-    {"sender": ["a"], "message": "你好"}, {"sender": "a" * 129, "message": "你好"},
-    {"sender": "a\nb", "message": "你好"}, {"sender": "a", "message": "你好", "metadata": "x"},
-    {"sender": "a", "message": "你好", "metadata": [1]}, {"sender": "default", "message": "你好"},
-    {"sender": "a", "message": "你好", "metadata": {"school": [[[[["x"]]]]]}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        "text",
+        3,
+        {"message": 3},
+        {"message": None},
+        {"sender": "a"},
+        {"sender": ["a"], "message": "你好"},
+        {"sender": "a" * 129, "message": "你好"},
+        {"sender": "a\nb", "message": "你好"},
+        {"sender": "a", "message": "你好", "metadata": "x"},
+        {"sender": "a", "message": "你好", "metadata": [1]},
+        {"sender": "default", "message": "你好"},
+        {"sender": "a", "message": "你好", "metadata": {"school": [[[[["x"]]]]]}},
+    ],
+)
 def test_a_malformed_payload_is_refused(body):
     with pytest.raises(PayloadError):
         parse_payload(body)
@@ -30,8 +49,12 @@ def test_a_message_without_sender_gets_its_own_issued_conversation():
 def test_a_good_payload_is_passed_through_with_the_widgets_metadata_only():
     # Issue 14: 60 KB of metadata per message was stored three times over.
     assert ("s1", "单招考什么", {"school": "青城职业技术学校"}) == parse_payload(
-        {"sender": "s1", "message": "单招考什么",
-         "metadata": {"school": "青城职业技术学校", "page": "x" * 60_000, "nested": {"a": 1}}})
+        {
+            "sender": "s1",
+            "message": "单招考什么",
+            "metadata": {"school": "青城职业技术学校", "page": "x" * 60_000, "nested": {"a": 1}},
+        }
+    )
     assert {"school": "校" * 60} == parse_payload({"message": "你好", "metadata": {"school": "校" * 500}})[2]
 
 
@@ -43,11 +66,20 @@ def test_text_starting_with_a_slash_is_text_not_intent_syntax(typed):
     assert "3/4的学生" == literal_text("3/4的学生")
 
 
-@pytest.mark.parametrize("content_type, accepted", [
-    ("application/json", True), ("application/json; charset=utf-8", True), ("Application/JSON;charset=UTF-8", True),
-    ("text/plain", False), ("application/x-www-form-urlencoded", False), ("application/json; charset=gbk", False),
-    ("", False), (None, False), ("multipart/form-data; boundary=x", False),
-])
+@pytest.mark.parametrize(
+    "content_type, accepted",
+    [
+        ("application/json", True),
+        ("application/json; charset=utf-8", True),
+        ("Application/JSON;charset=UTF-8", True),
+        ("text/plain", False),
+        ("application/x-www-form-urlencoded", False),
+        ("application/json; charset=gbk", False),
+        ("", False),
+        (None, False),
+        ("multipart/form-data; boundary=x", False),
+    ],
+)
 def test_only_json_is_accepted(content_type, accepted):
     # text/plain and forms are "simple" requests: any web page may send them without a CORS preflight.
     assert accepted == is_json(content_type)

@@ -9,8 +9,17 @@ import time
 
 import pytest
 
-from connectors.wechat import (ASK_FOR_TEXT, NO_REPLY, ConfigurationError, Endpoint, Refused, School, WeChatInput,
-                               conversation_id, read_schools)
+from connectors.wechat import (
+    ASK_FOR_TEXT,
+    NO_REPLY,
+    ConfigurationError,
+    Endpoint,
+    Refused,
+    School,
+    WeChatInput,
+    conversation_id,
+    read_schools,
+)
 from connectors.wechat_text import Option
 from connectors.wechat_turns import RESEND_NOTE, STILL_WORKING_REPLY, Conversations
 from tests.connectors.wechat_client import ID_KEY, PLAIN_SCHOOL, SECURE_SCHOOL, WeChatClient
@@ -35,8 +44,10 @@ class Assistant:
             await asyncio.sleep(self.delay)
         if message.text == "查资助":
             await message.output_channel.send_text_with_buttons(
-                message.sender_id, "读中职还是高职？", [{"title": "中职", "payload": "读中职"},
-                                                    {"title": "高职", "payload": "读高职"}])
+                message.sender_id,
+                "读中职还是高职？",
+                [{"title": "中职", "payload": "读中职"}, {"title": "高职", "payload": "读高职"}],
+            )
         else:
             await message.output_channel.send_text_message(message.sender_id, f"答：{message.text}\n来源：测试")
 
@@ -71,7 +82,11 @@ async def test_a_text_push_gets_a_passive_text_reply_addressed_to_the_sender(sch
     request = client.text("单招考什么")
     reply = client.read_reply(request, await endpoint_for(school, assistant).receive(request.args, request.body))
     assert ("text", "答：单招考什么\n来源：测试", client.open_id, "gh_0123456789ab") == (
-        reply["MsgType"], reply["Content"], reply["ToUserName"], reply["FromUserName"])
+        reply["MsgType"],
+        reply["Content"],
+        reply["ToUserName"],
+        reply["FromUserName"],
+    )
 
 
 @pytest.mark.parametrize("forge", ["token", "old", "future"])
@@ -106,9 +121,18 @@ async def test_a_plain_push_to_a_school_in_secure_mode_is_refused():
     assert 403 == refused.value.status and [] == assistant.received
 
 
-@pytest.mark.parametrize("body", [b"", b"not xml", b"<xml></xml>", b"<xml>x</xml>", b"\xff\xfe",
-                                  b"<xml><MsgType>text</MsgType></xml>",
-                                  b"<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><MsgId>x</MsgId></xml>"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not xml",
+        b"<xml></xml>",
+        b"<xml>x</xml>",
+        b"\xff\xfe",
+        b"<xml><MsgType>text</MsgType></xml>",
+        b"<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><MsgId>x</MsgId></xml>",
+    ],
+)
 async def test_a_signed_request_whose_body_is_not_a_push_is_a_400(body):
     with pytest.raises(Refused) as refused:
         await endpoint_for(PLAIN_SCHOOL, Assistant()).receive(WeChatClient(PLAIN_SCHOOL).query(), body)
@@ -144,8 +168,9 @@ async def test_two_slow_answers_are_both_delivered_in_order(monkeypatch):
     assistant = Assistant(delay=0.3)
     endpoint = endpoint_for(PLAIN_SCHOOL, assistant)
     client = WeChatClient(PLAIN_SCHOOL)
-    first, second = await asyncio.gather(exchange(endpoint, client, client.text("单招考什么")),
-                                         exchange(endpoint, client, client.text("对口招生呢")))
+    first, second = await asyncio.gather(
+        exchange(endpoint, client, client.text("单招考什么")), exchange(endpoint, client, client.text("对口招生呢"))
+    )
     assert [STILL_WORKING_REPLY] * 2 == [first, second]
     monkeypatch.setenv("WECHAT_REPLY_SECONDS", "4")
     reply = await exchange(endpoint, client, client.text("1"))
@@ -195,17 +220,33 @@ async def test_intent_syntax_from_a_user_reaches_the_assistant_as_text():
 async def test_a_voice_message_with_recognition_is_answered_as_text(school):
     assistant = Assistant()
     client = WeChatClient(school)
-    assert "答：单招考什么？\n来源：测试" == await exchange(endpoint_for(school, assistant), client, client.voice("单招考什么？"))
+    assert "答：单招考什么？\n来源：测试" == await exchange(
+        endpoint_for(school, assistant), client, client.voice("单招考什么？")
+    )
 
 
-@pytest.mark.parametrize("request_of", [
-    lambda client: client.image(),
-    lambda client: client.voice(""),
-    lambda client: client.text("【收到不支持的消息类型，暂无法显示】"),
-    lambda client: client.push({"MsgType": "location", "Location_X": "40.8", "Location_Y": "111.7", "Scale": "15",
-                                "Label": "呼和浩特", "MsgId": "1"}),
-    lambda client: client.push({"MsgType": "link", "Title": "t", "Description": "d", "Url": "http://x", "MsgId": "2"}),
-], ids=["image", "voice-without-text", "sticker", "location", "link"])
+@pytest.mark.parametrize(
+    "request_of",
+    [
+        lambda client: client.image(),
+        lambda client: client.voice(""),
+        lambda client: client.text("【收到不支持的消息类型，暂无法显示】"),
+        lambda client: client.push(
+            {
+                "MsgType": "location",
+                "Location_X": "40.8",
+                "Location_Y": "111.7",
+                "Scale": "15",
+                "Label": "呼和浩特",
+                "MsgId": "1",
+            }
+        ),
+        lambda client: client.push(
+            {"MsgType": "link", "Title": "t", "Description": "d", "Url": "http://x", "MsgId": "2"}
+        ),
+    ],
+    ids=["image", "voice-without-text", "sticker", "location", "link"],
+)
 async def test_what_is_not_text_gets_asked_for_text(request_of):
     assistant = Assistant()
     client = WeChatClient(PLAIN_SCHOOL)
@@ -217,7 +258,9 @@ async def test_a_new_follower_is_welcomed_with_numbered_options_and_can_pick_one
     assistant = Assistant()
     endpoint = endpoint_for(school, assistant)
     client = WeChatClient(school)
-    assert "你好！我是职教升学助手。\n\n回复 1：3+2是什么？" == await exchange(endpoint, client, client.event("subscribe"))
+    assert "你好！我是职教升学助手。\n\n回复 1：3+2是什么？" == await exchange(
+        endpoint, client, client.event("subscribe")
+    )
     assert "答：3+2是什么？\n来源：测试" == await exchange(endpoint, client, client.text("1"))
 
 
@@ -234,21 +277,29 @@ def test_the_conversation_id_is_a_keyed_hash_of_the_openid():
     assert "o6_bmjrPTlm6_2sgVt7hMZOPfL2M" not in first
 
 
-@pytest.mark.parametrize("raw", [
-    "{", "{}", '[{"school": "a b", "app_id": "wx1", "token": "abc"}]',
-    '[{"school": "a", "app_id": "", "token": "abc"}]', '[{"school": "a", "app_id": "wx1", "token": "x"}]',
-    '[{"school": "a", "app_id": "wx1", "token": "abc", "aes_key": "short"}]',
-    '[{"school": "a", "app_id": "wx1", "token": "abc"}, {"school": "a", "app_id": "wx2", "token": "abc"}]',
-    '[{"school": "a", "app_id": 1, "token": "abc"}]',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{",
+        "{}",
+        '[{"school": "a b", "app_id": "wx1", "token": "abc"}]',
+        '[{"school": "a", "app_id": "", "token": "abc"}]',
+        '[{"school": "a", "app_id": "wx1", "token": "x"}]',
+        '[{"school": "a", "app_id": "wx1", "token": "abc", "aes_key": "short"}]',
+        '[{"school": "a", "app_id": "wx1", "token": "abc"}, {"school": "a", "app_id": "wx2", "token": "abc"}]',
+        '[{"school": "a", "app_id": 1, "token": "abc"}]',
+    ],
+)
 def test_a_bad_school_list_is_refused_at_start_with_a_message(raw):
     with pytest.raises(ConfigurationError):
         read_schools(raw)
 
 
 def test_the_school_list_is_read_and_never_shows_its_secrets():
-    schools = read_schools('[{"school": "bt-1", "app_id": "wx1", "token": "tok123",'
-                           ' "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}]')
+    schools = read_schools(
+        '[{"school": "bt-1", "app_id": "wx1", "token": "tok123",'
+        ' "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}]'
+    )
     assert ["bt-1"] == list(schools) and "tok123" not in repr(schools)
     assert {} == read_schools("")
 

@@ -17,15 +17,18 @@ from connectors.wechat import School
 
 # Made-up test values in WeChat's formats (a Token, a 43-character EncodingAESKey).
 PLAIN_SCHOOL = School("test-plain", "wx00000000000plain", "plaintoken123")
-SECURE_SCHOOL = School("test-secure", "wx0000000000secure", "securetoken456", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+SECURE_SCHOOL = School(
+    "test-secure", "wx0000000000secure", "securetoken456", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+)
 ID_KEY = "test-conversation-id-key"
-
 
 
 def wechat_settings() -> dict[str, str]:
     """The environment that connects the test schools to the running assistant's channel."""
-    schools = [{"school": s.id, "app_id": s.app_id, "token": s.token, "aes_key": s.aes_key}
-               for s in (PLAIN_SCHOOL, SECURE_SCHOOL)]
+    schools = [
+        {"school": s.id, "app_id": s.app_id, "token": s.token, "aes_key": s.aes_key}
+        for s in (PLAIN_SCHOOL, SECURE_SCHOOL)
+    ]
     return {"WECHAT_SCHOOLS": json.dumps(schools), "WECHAT_ID_KEY": ID_KEY}
 
 
@@ -60,36 +63,53 @@ class WeChatClient:
         return {**self.query(token=token), "echostr": "5837397520665436492"}
 
     def text(self, content: str, message_id: int | None = None, **options) -> Request:
-        return self.push({"MsgType": "text", "Content": content,
-                          "MsgId": str(message_id or self.new_message_id())}, **options)
+        return self.push(
+            {"MsgType": "text", "Content": content, "MsgId": str(message_id or self.new_message_id())}, **options
+        )
 
     def voice(self, recognition: str, **options) -> Request:
-        return self.push({"MsgType": "voice", "MediaId": "media-1", "Format": "amr", "Recognition": recognition,
-                          "MsgId": str(self.new_message_id())}, **options)
+        return self.push(
+            {
+                "MsgType": "voice",
+                "MediaId": "media-1",
+                "Format": "amr",
+                "Recognition": recognition,
+                "MsgId": str(self.new_message_id()),
+            },
+            **options,
+        )
 
     def image(self, **options) -> Request:
-        return self.push({"MsgType": "image", "PicUrl": "http://mmbiz.qpic.cn/x", "MediaId": "media-2",
-                          "MsgId": str(self.new_message_id())}, **options)
+        return self.push(
+            {
+                "MsgType": "image",
+                "PicUrl": "http://mmbiz.qpic.cn/x",
+                "MediaId": "media-2",
+                "MsgId": str(self.new_message_id()),
+            },
+            **options,
+        )
 
     def event(self, event: str, **options) -> Request:
         return self.push({"MsgType": "event", "Event": event}, **options)
 
     def push(self, fields: dict[str, str], timestamp: int | None = None, token: str | None = None) -> Request:
         args = self.query(timestamp, token)
-        body = self.xml({"ToUserName": "gh_0123456789ab", "FromUserName": self.open_id,
-                         "CreateTime": args["timestamp"], **fields})
+        body = self.xml(
+            {"ToUserName": "gh_0123456789ab", "FromUserName": self.open_id, "CreateTime": args["timestamp"], **fields}
+        )
         crypto = self.school.crypto
         if crypto is None:
             return Request(args, body.encode())
         encrypted = crypto.encrypt_message(body, args["nonce"], args["timestamp"])
         envelope = xmltodict.parse(encrypted)["xml"]
-        return Request({**args, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]},
-                       encrypted.encode())
+        return Request({**args, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}, encrypted.encode())
 
     @staticmethod
     def xml(fields: dict[str, str]) -> str:
         def node(name: str, value: str) -> str:
             return f"<{name}>{xml.sax.saxutils.escape(value)}</{name}>"
+
         return "<xml>" + "".join(node(name, value) for name, value in fields.items()) + "</xml>"
 
     @staticmethod
@@ -103,4 +123,3 @@ class WeChatClient:
             envelope = xmltodict.parse(reply)["xml"]
             reply = crypto.decrypt_message(reply, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
         return dict(xmltodict.parse(reply)["xml"])
-

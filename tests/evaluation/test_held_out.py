@@ -33,8 +33,11 @@ def comparable(text: str) -> str:
 
 
 def evaluation_questions() -> list[str]:
-    questions = [q for path in sorted((ROOT / "evaluation" / "sets").glob("questions*.yaml"))
-                 for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
+    questions = [
+        q
+        for path in sorted((ROOT / "evaluation" / "sets").glob("questions*.yaml"))
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    ]
     return [q["text"] for q in questions] + [turn for q in questions for turn in q.get("context") or []]
 
 

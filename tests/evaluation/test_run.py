@@ -17,21 +17,33 @@ def test_macro_f1_averages_the_classes_not_the_questions():
 
 
 def test_out_of_scope_scores_count_the_fallback_as_out_of_scope():
-    report = Report(intents=[("out_of_scope", "nlu_fallback"), ("out_of_scope", "ask_subsidy"),
-                             ("ask_statistic", "ask_statistic"), ("greet", "out_of_scope")])
+    report = Report(
+        intents=[
+            ("out_of_scope", "nlu_fallback"),
+            ("out_of_scope", "ask_subsidy"),
+            ("ask_statistic", "ask_statistic"),
+            ("greet", "out_of_scope"),
+        ]
+    )
     assert {"precision": 0.5, "recall": 0.5, "in_domain_precision": 0.5} == report.out_of_scope()
 
 
-@pytest.mark.parametrize("question, answer, expected", [
-    ({"intent": "ask_statistic", "answer_contains": ["37"]}, f"全区有高职院校37所。\n{SOURCE}", True),
-    ({"intent": "ask_statistic", "answer_contains": ["37"]}, "全区有高职院校37所。", False),
-    ({"intent": "ask_statistic", "answer_contains": ["37", "200"]}, f"高职37所。\n{SOURCE}", False),
-    ({"intent": "ask_statistic", "expect": "no_number"}, "抱歉，这个数字我的资料里没有。", True),
-    ({"intent": "ask_statistic", "expect": "no_number"}, f"全区有高职院校37所。\n{SOURCE}", False),
-    ({"intent": "ask_statistic", "expect": "no_number"},
-     f"我没有2019年的这项数据，我只有2022年的数据：37所。\n{SOURCE}", True),
-    ({"intent": "out_of_scope"}, "我只能回答内蒙古职业教育的问题。", True),
-    ({"intent": "out_of_scope"}, f"中职免学费。\n{SOURCE}", False),
-])
+@pytest.mark.parametrize(
+    "question, answer, expected",
+    [
+        ({"intent": "ask_statistic", "answer_contains": ["37"]}, f"全区有高职院校37所。\n{SOURCE}", True),
+        ({"intent": "ask_statistic", "answer_contains": ["37"]}, "全区有高职院校37所。", False),
+        ({"intent": "ask_statistic", "answer_contains": ["37", "200"]}, f"高职37所。\n{SOURCE}", False),
+        ({"intent": "ask_statistic", "expect": "no_number"}, "抱歉，这个数字我的资料里没有。", True),
+        ({"intent": "ask_statistic", "expect": "no_number"}, f"全区有高职院校37所。\n{SOURCE}", False),
+        (
+            {"intent": "ask_statistic", "expect": "no_number"},
+            f"我没有2019年的这项数据，我只有2022年的数据：37所。\n{SOURCE}",
+            True,
+        ),
+        ({"intent": "out_of_scope"}, "我只能回答内蒙古职业教育的问题。", True),
+        ({"intent": "out_of_scope"}, f"中职免学费。\n{SOURCE}", False),
+    ],
+)
 def test_an_answer_is_right_when_it_states_the_fact_and_its_source(question, answer, expected):
     assert expected == answer_ok(question, answer)[0]

@@ -109,7 +109,8 @@ def test_a_topic_is_chosen_by_its_value(tiny_kb):
 def test_the_aspect_asked_chooses_the_statement_and_the_year_asked_is_kept(tiny_kb):
     reply = tiny_kb.answer_topic_question("admission", ["单招"], None, "单招录取多少人")
     assert ("scale",) == reply.asked and ["2022年高职单独招生录取33962人。"] == [
-        s.text for _, units in reply.parts for s in units]
+        s.text for _, units in reply.parts for s in units
+    ]
     # another year's figure is no answer to this year's question
     reply = tiny_kb.answer_topic_question("admission", ["单招"], None, "2024年单招录取多少人")
     assert 2024 == reply.year_not_held and () == reply.parts and "nm.zsks.cn" in reply.where

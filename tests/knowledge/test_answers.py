@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from knowledge.answers import AspectBook, choose, school_named, suggestions
+from knowledge.records import Statement
 
-BOOK = AspectBook.from_dict({
-    "aspects": {
-        "what_is": {"label": "基本情况", "cues": ["是什么", "是啥"], "ask": "{subject}是什么", "where": "exam"},
-        "who_can": {"label": "申请条件", "cues": ["谁能", "能申请吗", "条件"], "ask": "谁能申请{subject}", "where": "aid"},
-        "how_to_apply": {"label": "申请办法", "cues": ["申请", "找谁", "去哪申请"], "ask": "{subject}怎么申请",
-                         "where": "aid"},
-        "how_much": {"label": "金额标准", "cues": ["多少钱", "利息", "贷多少"], "ask": "{subject}一年多少钱",
-                     "where": "aid"},
-        "when": {"label": "时间安排", "cues": ["什么时候", "啥时候"], "ask": "{subject}什么时候", "where": "exam"},
-        "diploma": {"label": "毕业证书", "cues": ["毕业证"], "ask": "{subject}拿什么毕业证", "where": "exam"},
-    },
-    "details": {"cues": ["详细说说"]},
-    "where_to_ask": {"exam": "看 https://www.nm.zsks.cn", "aid": "问学校资助中心"},
-    "other_regions": ["北京", "山东"],
-})
+BOOK = AspectBook.from_dict(
+    {
+        "aspects": {
+            "what_is": {"label": "基本情况", "cues": ["是什么", "是啥"], "ask": "{subject}是什么", "where": "exam"},
+            "who_can": {
+                "label": "申请条件",
+                "cues": ["谁能", "能申请吗", "条件"],
+                "ask": "谁能申请{subject}",
+                "where": "aid",
+            },
+            "how_to_apply": {
+                "label": "申请办法",
+                "cues": ["申请", "找谁", "去哪申请"],
+                "ask": "{subject}怎么申请",
+                "where": "aid",
+            },
+            "how_much": {
+                "label": "金额标准",
+                "cues": ["多少钱", "利息", "贷多少"],
+                "ask": "{subject}一年多少钱",
+                "where": "aid",
+            },
+            "when": {"label": "时间安排", "cues": ["什么时候", "啥时候"], "ask": "{subject}什么时候", "where": "exam"},
+            "diploma": {"label": "毕业证书", "cues": ["毕业证"], "ask": "{subject}拿什么毕业证", "where": "exam"},
+        },
+        "details": {"cues": ["详细说说"]},
+        "where_to_ask": {"exam": "看 https://www.nm.zsks.cn", "aid": "问学校资助中心"},
+        "other_regions": ["北京", "山东"],
+    }
+)
 
 
-@dataclass(frozen=True)
-class Unit:
-    text: str
-    aspects: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
+def Unit(text: str, aspects: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> Statement:  # noqa: N802
+    return Statement(text, "article-2022", "high", aspects, keywords)
 
 
 LOAN = [
@@ -40,15 +51,18 @@ LOAN = [
 ]
 
 
-@pytest.mark.parametrize(("question", "aspects"), [
-    ("单招什么时候考", ["when"]),
-    ("能申请吗", ["who_can"]),  # the longer cue holds 申请: the question asks who can
-    ("去哪申请 找谁", ["how_to_apply"]),
-    ("利息多少 啥时候开始还", ["how_much", "when"]),
-    ("那读完拿的是啥毕业证", ["diploma"]),  # 是啥 asks "what is" only when nothing else is asked
-    ("助学贷款是什么", ["what_is"]),
-    ("你好", []),
-])
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("单招什么时候考", ["when"]),
+        ("能申请吗", ["who_can"]),  # the longer cue holds 申请: the question asks who can
+        ("去哪申请 找谁", ["how_to_apply"]),
+        ("利息多少 啥时候开始还", ["how_much", "when"]),
+        ("那读完拿的是啥毕业证", ["diploma"]),  # 是啥 asks "what is" only when nothing else is asked
+        ("助学贷款是什么", ["what_is"]),
+        ("你好", []),
+    ],
+)
 def test_asked_reads_what_a_question_asks_in_order(question, aspects):
     assert aspects == BOOK.asked(question)
 
@@ -92,12 +106,15 @@ def test_where_to_ask_follows_the_aspect():
     assert "nm.zsks.cn" in BOOK.where(None, default="exam")
 
 
-@pytest.mark.parametrize(("question", "named"), [
-    ("我家孩子在呼和浩特职业学院, 学费多少", ("呼和浩特职业学院", "高职")),
-    ("包头机械工业职业学校学费", ("包头机械工业职业学校", "中职")),
-    ("内蒙古建筑职业技术大学怎么样", ("内蒙古建筑职业技术大学", "职业本科")),
-    ("职业学院学费贵吗", None),  # a kind of school, not one school
-    ("高职学费多少", None),
-])
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("我家孩子在呼和浩特职业学院, 学费多少", ("呼和浩特职业学院", "高职")),
+        ("包头机械工业职业学校学费", ("包头机械工业职业学校", "中职")),
+        ("内蒙古建筑职业技术大学怎么样", ("内蒙古建筑职业技术大学", "职业本科")),
+        ("职业学院学费贵吗", None),  # a kind of school, not one school
+        ("高职学费多少", None),
+    ],
+)
 def test_a_named_school_and_its_level(question, named):
     assert named == school_named(question)

@@ -29,18 +29,22 @@ def edit(path, old, new):
 
 BAD_EDITS = [
     # (file, text to replace, replacement, entry the message must name)
-    ("article_statistics.yaml", "value: \"237\"", "value: \"238\"", "schools-total"),
-    ("article_statistics.yaml", "value: \"237\"", "value: \"23七\"", "schools-total"),
+    ("article_statistics.yaml", 'value: "237"', 'value: "238"', "schools-total"),
+    ("article_statistics.yaml", 'value: "237"', 'value: "23七"', "schools-total"),
     ("article_statistics.yaml", "id: schools-secondary", "id: schools-total", "schools-total"),
     ("article_statistics.yaml", "source: article-2022", "source: a-blog", "source"),
     ("topics.yaml", "policy: ZZ-JIANGXUEJIN-NAT", "policy: NO-SUCH-FACT", "subsidy-scholarship-secondary"),
     ("topics.yaml", "        policy: ZZ-JIANGXUEJIN-NAT\n", "", "subsidy-scholarship-secondary"),
     ("topics.yaml", "全国每年奖励2万名", "全国每年奖励3万名", "subsidy-scholarship-secondary"),
     ("policy_facts.yaml", "confidence: high", "confidence: very", "GZ-GUOJIANG-2024"),
-    ("policy_statistics.yaml", "value: \"2040\"", "value: \"2400\"", "vocational-bachelor-enrollment-2025"),
+    ("policy_statistics.yaml", 'value: "2040"', 'value: "2400"', "vocational-bachelor-enrollment-2025"),
     ("policy_statistics.yaml", "policy: ZB-NM-SCHOOLS-2025", "policy: NO-SUCH-FACT", "vocational-universities-2025"),
-    ("policy_statistics.yaml", "首次招生2040人。", "首次招生2040人，录取率90%。",
-     "vocational-bachelor-enrollment-2025"),
+    (
+        "policy_statistics.yaml",
+        "首次招生2040人。",
+        "首次招生2040人，录取率90%。",
+        "vocational-bachelor-enrollment-2025",
+    ),
     ("policy_statistics.yaml", "id: schools-higher-2025", "id: schools-higher", "schools-higher"),
 ]
 
@@ -72,7 +76,7 @@ def test_a_passage_not_in_the_article_is_refused(sources, tmp_path):
 def test_the_previous_database_stays_after_a_failed_build(sources, tmp_path):
     db = build(tmp_path / "kb.db", sources)
     before = db.read_bytes()
-    edit(sources / "article_statistics.yaml", "value: \"237\"", "value: \"238\"")
+    edit(sources / "article_statistics.yaml", 'value: "237"', 'value: "238"')
     with pytest.raises(SourceError):
         build(db, sources)
     assert before == db.read_bytes()
@@ -86,16 +90,19 @@ def test_the_command_reports_the_bad_entry_and_exits_nonzero(monkeypatch, source
     assert "duplicate id" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("doc_number", ["not found", "n/a（期刊访谈）", "not seen（通常引作 国发〔2019〕4号，未核实）",
-                                        "内教学函〔2024〕3号（通知）"])
+@pytest.mark.parametrize(
+    "doc_number",
+    ["not found", "n/a（期刊访谈）", "not seen（通常引作 国发〔2019〕4号，未核实）", "内教学函〔2024〕3号（通知）"],
+)
 def test_a_doc_number_that_is_not_a_document_number_is_refused(tmp_path, doc_number):
     facts = [{**tiny.POLICY_FACTS[0], "doc_number": doc_number}]
     with pytest.raises(SourceError, match="NM-SCHOOLS-2025.*not a document number"):
         build(tmp_path / "kb.db", tiny.write_sources(tmp_path / "sources", POLICY_FACTS=facts))
 
 
-@pytest.mark.parametrize("doc_number", ["财教〔2024〕181号", "主席令第112号",
-                                        "内教招考普〔2023〕1号；财教〔2012〕376号"])
+@pytest.mark.parametrize(
+    "doc_number", ["财教〔2024〕181号", "主席令第112号", "内教招考普〔2023〕1号；财教〔2012〕376号"]
+)
 def test_a_document_number_is_accepted(tmp_path, doc_number):
     facts = [{**tiny.POLICY_FACTS[0], "doc_number": doc_number}]
     build(tmp_path / "kb.db", tiny.write_sources(tmp_path / "sources", POLICY_FACTS=facts))

@@ -6,7 +6,7 @@ from __future__ import annotations
 USED_ELSEWHERE = {
     "NM-12-MENGSHI": "the 12 盟市 are the place vocabulary (vocabulary.yaml)",
     "PG-ZHUXUEJIN-NM-2025": "普通高中's grant: quoted beside the 中职 grant, parents read its band as the 中职 one "
-                            "(issue 20); kept as the reference's record, no 中职 answer uses it",
+    "(issue 20); kept as the reference's record, no 中职 answer uses it",
 }
 
 
@@ -15,4 +15,3 @@ def test_every_high_or_medium_policy_fact_is_cited(kb):
     cited |= {fact for rule in kb.subsidy_rules for fact in rule.facts}
     reliable = {fid for fid, fact in kb.policy_facts.items() if fact["confidence"] in ("high", "medium")}
     assert set() == reliable - cited - set(USED_ELSEWHERE)
-

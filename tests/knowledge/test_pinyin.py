@@ -7,8 +7,19 @@ import pytest
 from knowledge.pinyin import PinyinReader, build_lexicon, could_be_pinyin
 from tests.adversarial import BOUND_SECONDS, SHAPES, seconds_to_read
 
-SPELLED = {"zhongzhi": "中职", "gaozhi": "高职", "yigong": "一共", "duoshao": "多少", "suo": "所",
-           "xuexiao": "学校", "danzhao": "单招", "luqu": "录取", "renshu": "人数", "you": "有", "a": "啊"}
+SPELLED = {
+    "zhongzhi": "中职",
+    "gaozhi": "高职",
+    "yigong": "一共",
+    "duoshao": "多少",
+    "suo": "所",
+    "xuexiao": "学校",
+    "danzhao": "单招",
+    "luqu": "录取",
+    "renshu": "人数",
+    "you": "有",
+    "a": "啊",
+}
 
 
 @pytest.fixture
@@ -16,12 +27,15 @@ def reader():
     return PinyinReader(SPELLED)
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("zhongzhi yigong duoshao suo xuexiao", "中职一共多少所学校"),
-    ("dan zhao 2022 lu qu ren shu", "单招 2022 录取人数"),   # syllables apart, a year between
-    ("Zhongzhi毕业能考大专吗", "中职毕业能考大专吗"),           # inside Chinese, capitalised
-    ("what about gaozhi?", "what about 高职?"),               # English around it stays
-])
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("zhongzhi yigong duoshao suo xuexiao", "中职一共多少所学校"),
+        ("dan zhao 2022 lu qu ren shu", "单招 2022 录取人数"),  # syllables apart, a year between
+        ("Zhongzhi毕业能考大专吗", "中职毕业能考大专吗"),  # inside Chinese, capitalised
+        ("what about gaozhi?", "what about 高职?"),  # English around it stays
+    ],
+)
 def test_pinyin_is_read_as_chinese(reader, typed, read):
     assert read == reader.to_hanzi(typed)
 
@@ -58,7 +72,17 @@ def test_a_500_character_adversarial_message_is_read_in_under_50_ms(kb, shape):
     assert seconds_to_read(kb.pinyin.to_hanzi_keeping_positions, SHAPES[shape]) < BOUND_SECONDS
 
 
-@pytest.mark.parametrize("word, could", [("zhongzhi", True), ("ai" * 250, True), ("ai" * 250 + "q", False),
-                                         ("the", False), ("", False), ("xiang", True), ("quick", False)])
+@pytest.mark.parametrize(
+    "word, could",
+    [
+        ("zhongzhi", True),
+        ("ai" * 250, True),
+        ("ai" * 250 + "q", False),
+        ("the", False),
+        ("", False),
+        ("xiang", True),
+        ("quick", False),
+    ],
+)
 def test_a_word_could_be_pinyin_when_it_is_whole_syllables(word, could):
     assert could == could_be_pinyin(word)

@@ -48,9 +48,11 @@ def test_every_number_in_the_article_is_a_fact_or_explained():
         start = article.find(passage)
         covered |= {start + m.start() for m in re.finditer(re.escape(str(fact["value"])), passage)}
     explained = {m.start() for pattern, _ in NOT_STATISTICS for m in pattern.finditer(article)}
-    missing = [article[max(0, m.start() - 10):m.end() + 5]
-               for m in re.finditer(r"\d+(?:\.\d+)?", article)
-               if m.start() not in covered | explained]
+    missing = [
+        article[max(0, m.start() - 10) : m.end() + 5]
+        for m in re.finditer(r"\d+(?:\.\d+)?", article)
+        if m.start() not in covered | explained
+    ]
     assert [] == missing
 
 
@@ -59,16 +61,25 @@ PLANTS = [
     ("update statistics set passage = '如今内蒙古有职业院校238所' where id = 'schools-total'", "schools-total"),
     ("update statistics set answer = '内蒙古共有职业院校239所' where id = 'schools-total'", "schools-total"),
     ("update statistics set source_id = 'nowhere' where id = 'students-total'", "students-total"),
-    ("update statistics set value = '2050', answer = '2025年职业本科首次招生2050人' "
-     "where id = 'vocational-bachelor-enrollment-2025'", "vocational-bachelor-enrollment-2025"),
-    ("update policies set fact = '3所院校首次招生2040人' where id = 'ZB-NM-SCHOOLS-2025'",
-     "vocational-bachelor-enrollment-2025"),
+    (
+        "update statistics set value = '2050', answer = '2025年职业本科首次招生2050人' "
+        "where id = 'vocational-bachelor-enrollment-2025'",
+        "vocational-bachelor-enrollment-2025",
+    ),
+    (
+        "update policies set fact = '3所院校首次招生2040人' where id = 'ZB-NM-SCHOOLS-2025'",
+        "vocational-bachelor-enrollment-2025",
+    ),
     ("update policies set confidence = 'low' where id = 'ZZ-NM-FUNDING-2022'", "student-aid-funding-2022"),
-    ("update statements set text = text || '，共9999所' where topic_id = 'admission-separate' and position = 1",
-     "admission-separate"),
-    ("update statements set text = '免学费标准每生每年2500元' "
-     "where topic_id = 'subsidy-tuition-secondary' and position = 0",
-     "subsidy-tuition-secondary"),
+    (
+        "update statements set text = text || '，共9999所' where topic_id = 'admission-separate' and position = 1",
+        "admission-separate",
+    ),
+    (
+        "update statements set text = '免学费标准每生每年2500元' "
+        "where topic_id = 'subsidy-tuition-secondary' and position = 0",
+        "subsidy-tuition-secondary",
+    ),
 ]
 
 

@@ -9,85 +9,102 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("question, value", [
-    ("内蒙古现在一共有多少所职业院校？", "237"),
-    ("中职学校有多少所", "200"),
-    ("高等职业院校有几所", "37"),
-    ("职业院校在校生一共多少人", "39.33"),
-    ("专业布点有多少个", "1466"),
-    ("覆盖多少个专业大类", "19"),
-    ("2022年单招录取了多少人", "33962"),
-    ("五年制高职转段有多少人", "5521"),
-    ("高职对口招生招了多少", "6161"),
-])
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("内蒙古现在一共有多少所职业院校？", "237"),
+        ("中职学校有多少所", "200"),
+        ("高等职业院校有几所", "37"),
+        ("职业院校在校生一共多少人", "39.33"),
+        ("专业布点有多少个", "1466"),
+        ("覆盖多少个专业大类", "19"),
+        ("2022年单招录取了多少人", "33962"),
+        ("五年制高职转段有多少人", "5521"),
+        ("高职对口招生招了多少", "6161"),
+    ],
+)
 def test_headline_statistics_are_found(kb, question, value):
     match = kb.match_statistic(question)
     assert value == match.statistic.value
     assert () == match.unmatched
 
 
-@pytest.mark.parametrize("question, unexplained", [
-    ("内蒙古有多少所技工学校", "技工学校"),
-    ("呼和浩特有多少所职业院校", "呼和浩特"),
-    ("赤峰市中职学生有多少人", "赤峰"),
-    # jieba's dictionary tags 本科 as a pronoun; bot/jieba/userdict.txt makes it a noun.
-    ("2022年单招录取的本科有多少人", "本科"),
-    ("3+2一共读几年", "年"),  # how long, not how many colleges run it
-])
+@pytest.mark.parametrize(
+    "question, unexplained",
+    [
+        ("内蒙古有多少所技工学校", "技工学校"),
+        ("呼和浩特有多少所职业院校", "呼和浩特"),
+        ("赤峰市中职学生有多少人", "赤峰"),
+        # jieba's dictionary tags 本科 as a pronoun; bot/jieba/userdict.txt makes it a noun.
+        ("2022年单招录取的本科有多少人", "本科"),
+        ("3+2一共读几年", "年"),  # how long, not how many colleges run it
+    ],
+)
 def test_a_question_about_something_else_is_not_matched(kb, question, unexplained):
     match = kb.match_statistic(question)
     assert any(unexplained in word or word in unexplained for word in match.unmatched)
 
 
-@pytest.mark.parametrize("question, named", [("中职在校生多少", False), ("莫旗中职2015年在校生多少", True),
-                                             ("莫力达瓦旗的职业学校最低谷时有多少学生", True)])
+@pytest.mark.parametrize(
+    "question, named",
+    [("中职在校生多少", False), ("莫旗中职2015年在校生多少", True), ("莫力达瓦旗的职业学校最低谷时有多少学生", True)],
+)
 def test_a_figure_about_one_school_answers_only_when_the_school_is_named(kb, question, named):
     match = kb.match_statistic(question)
     assert named == (match.statistic.id == "moqi-students-2015" and not match.unmatched)
 
 
-@pytest.mark.parametrize("question, value", [
-    ("2025年职业本科招了多少学生", "2040"), ("专升本一年能录多少人", "1.6万"), ("内蒙古有几个盟市", "12"),
-    ("2022年学生资助一共投了多少钱", "9.68"), ("到2025年全区有多少所中职学校", "171"),
-])
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("2025年职业本科招了多少学生", "2040"),
+        ("专升本一年能录多少人", "1.6万"),
+        ("内蒙古有几个盟市", "12"),
+        ("2022年学生资助一共投了多少钱", "9.68"),
+        ("到2025年全区有多少所中职学校", "171"),
+    ],
+)
 def test_figures_from_the_policy_facts_are_found_with_their_fact(kb, question, value):
     match = kb.match_statistic(question)
     assert (value, ()) == (match.statistic.value, match.unmatched)
     assert match.statistic.source_id.startswith("policy:")
 
 
-@pytest.mark.parametrize("question, statistic", [
-    # a plan is answered by the target, the present by what exists
-    ("规划里要建多少所优质中职学校", "target-quality-secondary-schools"),
-    ("优质中职学校现在有多少所", "secondary-quality-schools"),
-    ("自治区级双高计划立项了多少所院校", "higher-regional-double-high-schools"),
-    # 娃 are students
-    ("上职校的娃一共有多少", "students-total"),
-    # the contest was held in 准格尔旗: naming the place does not make it another figure
-    ("准格尔旗那个金砖选拔赛有多少支代表队", "brics-selection-teams"),
-    # a place named decides between figures
-    ("莫旗职高现在有多少学生", "moqi-students-2020"),
-    # the level named decides between the national and the regional figure
-    ("国家级的改革发展示范学校有几所", "secondary-national-model-schools"),
-    ("区级示范高职院校有几所", "higher-regional-model-schools"),
-    # "哪一年" is answered by a year, or by the year of a figure
-    ("职业院校的办学条件哪一年能全部达标", "target-all-schools-meet-standards"),
-    ("莫旗职高的在校生是哪一年破千的", "moqi-students-2020"),
-    # the channel named decides, though the 单招 figure's passage lists 对口招生 too;
-    # 录取人数 is said in its parts (录取 … 人)
-    ("那年对口招生的录取人数有多少", "counterpart-enrollment-2022"),
-    # 大专院校 is the 高职 level and 院校
-    ("大专院校全区有几个", "schools-higher"),
-    # 条 counts what the figure counts in 项
-    ("鄂尔多斯的激励办法一共几条", "ordos-incentive-measures"),
-    # 百分之几 asks for the growth, not the head count beside it
-    ("对口升本的人比2023年多了百分之几", "counterpart-to-bachelor-growth-2025"),
-    # a five-year plan's period asks for its total; no period asks for one year's
-    ("十四五期间专升本一共多少人", "upgrade-to-bachelor-total-2025"),
-    ("专升本多少人", "upgrade-to-bachelor-2025"),
-    # what is counted outweighs the school named: the 13 majors, not the 3 universities
-    ("三所职业本科学校总共开设了几个专业", "vocational-bachelor-majors-2025"),
-])
+@pytest.mark.parametrize(
+    "question, statistic",
+    [
+        # a plan is answered by the target, the present by what exists
+        ("规划里要建多少所优质中职学校", "target-quality-secondary-schools"),
+        ("优质中职学校现在有多少所", "secondary-quality-schools"),
+        ("自治区级双高计划立项了多少所院校", "higher-regional-double-high-schools"),
+        # 娃 are students
+        ("上职校的娃一共有多少", "students-total"),
+        # the contest was held in 准格尔旗: naming the place does not make it another figure
+        ("准格尔旗那个金砖选拔赛有多少支代表队", "brics-selection-teams"),
+        # a place named decides between figures
+        ("莫旗职高现在有多少学生", "moqi-students-2020"),
+        # the level named decides between the national and the regional figure
+        ("国家级的改革发展示范学校有几所", "secondary-national-model-schools"),
+        ("区级示范高职院校有几所", "higher-regional-model-schools"),
+        # "哪一年" is answered by a year, or by the year of a figure
+        ("职业院校的办学条件哪一年能全部达标", "target-all-schools-meet-standards"),
+        ("莫旗职高的在校生是哪一年破千的", "moqi-students-2020"),
+        # the channel named decides, though the 单招 figure's passage lists 对口招生 too;
+        # 录取人数 is said in its parts (录取 … 人)
+        ("那年对口招生的录取人数有多少", "counterpart-enrollment-2022"),
+        # 大专院校 is the 高职 level and 院校
+        ("大专院校全区有几个", "schools-higher"),
+        # 条 counts what the figure counts in 项
+        ("鄂尔多斯的激励办法一共几条", "ordos-incentive-measures"),
+        # 百分之几 asks for the growth, not the head count beside it
+        ("对口升本的人比2023年多了百分之几", "counterpart-to-bachelor-growth-2025"),
+        # a five-year plan's period asks for its total; no period asks for one year's
+        ("十四五期间专升本一共多少人", "upgrade-to-bachelor-total-2025"),
+        ("专升本多少人", "upgrade-to-bachelor-2025"),
+        # what is counted outweighs the school named: the 13 majors, not the 3 universities
+        ("三所职业本科学校总共开设了几个专业", "vocational-bachelor-majors-2025"),
+    ],
+)
 def test_how_people_ask_finds_the_figure_they_mean(kb, question, statistic):
     match = kb.match_statistic(question)
     assert (statistic, ()) == (match.statistic.id, match.unmatched)
@@ -108,14 +125,17 @@ def test_a_given_scope_overrides_the_words_of_the_question(kb):
     assert "37" == kb.match_statistic("一共有多少所职业院校", scope="高职").statistic.value
 
 
-@pytest.mark.parametrize("kind, alias, canonical", [
-    ("scope", "大专", "高职"),
-    ("scope", "职高", "中职"),
-    ("subsidy", "国奖", "国家奖学金"),
-    ("channel", "单独招生", "单招"),
-    ("pathway", "3+2", "三二分段"),
-    ("pathway", "３＋２", "三二分段"),
-])
+@pytest.mark.parametrize(
+    "kind, alias, canonical",
+    [
+        ("scope", "大专", "高职"),
+        ("scope", "职高", "中职"),
+        ("subsidy", "国奖", "国家奖学金"),
+        ("channel", "单独招生", "单招"),
+        ("pathway", "3+2", "三二分段"),
+        ("pathway", "３＋２", "三二分段"),
+    ],
+)
 def test_aliases_map_to_one_canonical_value(kb, kind, alias, canonical):
     assert canonical == kb.canonical(kind, alias)
 

@@ -34,10 +34,20 @@ def test_an_alias_inside_a_longer_one_already_found_is_not_found_again():
     assert [("绿色通道", 0, 5)] == find_aliases("交不起学费", aliases)
 
 
-@pytest.mark.parametrize("text, years", [
-    ("22年单招录了多少", [2022]), ("12年的呢", [2012]), ("２０２２年中职", [2022]),
-    ("近10年来", []), ("12年前", []), ("读了12年书", []), ("学制3年", []), ("每年2000元", []), ("这12年", []),
-])
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("22年单招录了多少", [2022]),
+        ("12年的呢", [2012]),
+        ("２０２２年中职", [2022]),
+        ("近10年来", []),
+        ("12年前", []),
+        ("读了12年书", []),
+        ("学制3年", []),
+        ("每年2000元", []),
+        ("这12年", []),
+    ],
+)
 def test_a_year_may_be_written_with_two_digits(text, years):
     assert years == [year_of(m) for m in YEAR.finditer(normalize(text))]
 

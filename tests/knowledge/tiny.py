@@ -169,8 +169,15 @@ TOPICS = [
         "kind": "admission",
         "name": "高职单独招生（单招）",
         "values": ["单招"],
-        "statements": [{"text": "2022年高职单独招生录取33962人。", "source": "article-2022", "passage": ENROLMENT,
-                        "answers": ["scale"], "keywords": ["录取"]}],
+        "statements": [
+            {
+                "text": "2022年高职单独招生录取33962人。",
+                "source": "article-2022",
+                "passage": ENROLMENT,
+                "answers": ["scale"],
+                "keywords": ["录取"],
+            }
+        ],
     },
     {
         "id": "admission-counterpart",
@@ -191,8 +198,11 @@ ASPECTS = {
         "scale": {"label": "规模和数字", "cues": ["多少人"], "ask": "{subject}招多少人", "where": "exam"},
     },
     "details": {"cues": ["详细说说"]},
-    "where_to_ask": {"exam": "看内蒙古招生考试信息网 https://www.nm.zsks.cn", "tuition": "问学校招生办",
-                     "province": "看当地教育考试院网站"},
+    "where_to_ask": {
+        "exam": "看内蒙古招生考试信息网 https://www.nm.zsks.cn",
+        "tuition": "问学校招生办",
+        "province": "看当地教育考试院网站",
+    },
     "where_by_kind": {"admission": "exam"},
     "other_regions": ["北京"],
 }

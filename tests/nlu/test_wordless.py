@@ -9,10 +9,22 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu.wordless import WordlessMessageClassifier, has_words
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("。", False), ("？？", False), ("😂😂😂", False), ("👍🏻", False), ("  ", False), ("", False),
-    ("嗯", True), ("3", True), ("ok", True), ("３＋２", True), ("😂好", True),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("。", False),
+        ("？？", False),
+        ("😂😂😂", False),
+        ("👍🏻", False),
+        ("  ", False),
+        ("", False),
+        ("嗯", True),
+        ("3", True),
+        ("ok", True),
+        ("３＋２", True),
+        ("😂好", True),
+    ],
+)
 def test_a_word_is_a_letter_or_a_digit(text, expected):
     assert expected == has_words(text)
 
@@ -21,8 +33,11 @@ def classify(text: str) -> Message:
     classifier = WordlessMessageClassifier.create({}, None, None, ExecutionContext(GraphSchema({}), "test"))
     message = Message.build(text)
     message.set("intent", {"name": "affirm", "confidence": 0.52}, add_to_output=True)
-    message.set("intent_ranking", [{"name": "affirm", "confidence": 0.52},
-                                   {"name": "out_of_scope", "confidence": 0.3}], add_to_output=True)
+    message.set(
+        "intent_ranking",
+        [{"name": "affirm", "confidence": 0.52}, {"name": "out_of_scope", "confidence": 0.3}],
+        add_to_output=True,
+    )
     [classified] = classifier.process([message])
     return classified
 

@@ -36,8 +36,9 @@ def postgres_bin(name: str) -> str:
 
 
 def as_postgres(*command: str) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        ["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 @dataclass
@@ -51,9 +52,17 @@ class Services:
 
     def environment(self) -> dict[str, str]:
         """The scale profile's settings (bot/endpoints-scale.yml), as the Helm chart sets them."""
-        return {"DB_HOST": "127.0.0.1", "DB_PORT": str(self.db_port), "DB_DATABASE": "rasa", "DB_USER": "rasa",
-                "DB_PASSWORD": self.db_password, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port),
-                "REDIS_PASSWORD": self.redis_password, "REDIS_DB": "1"}
+        return {
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": str(self.db_port),
+            "DB_DATABASE": "rasa",
+            "DB_USER": "rasa",
+            "DB_PASSWORD": self.db_password,
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(self.redis_port),
+            "REDIS_PASSWORD": self.redis_password,
+            "REDIS_DB": "1",
+        }
 
     def stop_postgres(self) -> None:
         as_postgres(postgres_bin("pg_ctl"), "-D", str(self.data_dir / "pg"), "-m", "fast", "-w", "stop")
@@ -76,16 +85,58 @@ def services():
     db_port, redis_port = free_port(), free_port()
     redis = None
     try:
-        as_postgres(postgres_bin("initdb"), "-D", str(data), "-U", "rasa", f"--pwfile={password_file}",
-                    "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8")
+        as_postgres(
+            postgres_bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "rasa",
+            f"--pwfile={password_file}",
+            "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         _start_postgres(work, db_port)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(db_port), "-U", "rasa", "-d", "postgres",
-                        "-c", "CREATE DATABASE rasa"], check=True, env={**os.environ, "PGPASSWORD": db_password},
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(db_port),
+                "-U",
+                "rasa",
+                "-d",
+                "postgres",
+                "-c",
+                "CREATE DATABASE rasa",
+            ],
+            check=True,
+            env={**os.environ, "PGPASSWORD": db_password},
+            stdout=subprocess.DEVNULL,
+        )
         redis = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--requirepass", redis_password, "--dir", str(work)],
-            stdout=(work / "redis.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                "redis-server",
+                "--port",
+                str(redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--requirepass",
+                redis_password,
+                "--dir",
+                str(work),
+            ],
+            stdout=(work / "redis.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         _wait_for_port(redis_port)
         yield Services(db_port, db_password, redis_port, redis_password, redis, work)
     finally:
@@ -93,14 +144,38 @@ def services():
             os.killpg(redis.pid, signal.SIGTERM)
             redis.wait(timeout=10)
         if (data / "postmaster.pid").exists():
-            subprocess.run(["runuser", "-u", "postgres", "--", postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast",
-                            "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    postgres_bin("pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _start_postgres(work: Path, port: int) -> None:
-    as_postgres(postgres_bin("pg_ctl"), "-D", str(work / "pg"), "-l", str(work / "postgres.log"), "-w", "start",
-                "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {work}")
+    as_postgres(
+        postgres_bin("pg_ctl"),
+        "-D",
+        str(work / "pg"),
+        "-l",
+        str(work / "postgres.log"),
+        "-w",
+        "start",
+        "-o",
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {work}",
+    )
 
 
 def _wait_for_port(port: int, timeout: float = 10) -> None:

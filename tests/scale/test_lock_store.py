@@ -14,8 +14,9 @@ pytestmark = pytest.mark.scale
 
 
 def store(services) -> AtomicRedisLockStore:
-    return AtomicRedisLockStore(host="127.0.0.1", port=services.redis_port, password=services.redis_password,
-                                db=1, key_prefix="locktest")
+    return AtomicRedisLockStore(
+        host="127.0.0.1", port=services.redis_port, password=services.redis_password, db=1, key_prefix="locktest"
+    )
 
 
 def test_only_one_server_at_a_time_holds_a_conversations_lock(services):

@@ -43,8 +43,12 @@ FIGURES_FILE = settings.REPO_ROOT / "test-artifacts" / "scale-figures.json"
 FIGURES: dict[str, object] = {}
 
 # (question, what its answer must contain); the second and fourth only make sense in context.
-SCRIPT = [("内蒙古现在一共有多少所职业院校？", "237"), ("那高职呢？", "37"),
-          ("单招考什么", "文化素质"), ("对口招生呢？", "6161")]
+SCRIPT = [
+    ("内蒙古现在一共有多少所职业院校？", "237"),
+    ("那高职呢？", "37"),
+    ("单招考什么", "文化素质"),
+    ("对口招生呢？", "6161"),
+]
 CONVERSATIONS = 8
 CLIENT_THREADS = 4
 # Sent at the same moment, alternately to each server, after an opening question.
@@ -57,12 +61,21 @@ def servers(services, tmp_path_factory):
     """Action server + Rasa servers "rasa" and "rasa-2", sharing the stores."""
     action_port = free_port()
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in {**services.environment(), "RASA_ENDPOINTS": str(ENDPOINTS),
-                            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook"}.items():
+        for name, value in {
+            **services.environment(),
+            "RASA_ENDPOINTS": str(ENDPOINTS),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        }.items():
             patch.setenv(name, value)
-        config = StackConfig(rasa_port=free_port(), extra_rasa_ports=(free_port(),), action_port=action_port,
-                             with_web=False, endpoints=ENDPOINTS, tracker_db=tmp_path_factory.mktemp("unused") / "t.db",
-                             log_dir=settings.REPO_ROOT / "test-artifacts" / "logs" / "scale")
+        config = StackConfig(
+            rasa_port=free_port(),
+            extra_rasa_ports=(free_port(),),
+            action_port=action_port,
+            with_web=False,
+            endpoints=ENDPOINTS,
+            tracker_db=tmp_path_factory.mktemp("unused") / "t.db",
+            log_dir=settings.REPO_ROOT / "test-artifacts" / "logs" / "scale",
+        )
         stack = Stack(config)
         started = time.monotonic()
         stack.start(timeout=400)
@@ -92,7 +105,9 @@ def stored_turns(engine, sender: str) -> list[dict]:
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(events.c.type_name, events.c.action_name, events.c.timestamp, events.c.data)
-            .where(events.c.sender_id == sender).order_by(events.c.id)).all()
+            .where(events.c.sender_id == sender)
+            .order_by(events.c.id)
+        ).all()
     assert len(rows) == len({(r.type_name, r.timestamp, r.data) for r in rows}), "an event was stored twice"
     turns: list[dict] = []
     for row in rows:
@@ -157,8 +172,10 @@ def test_messages_of_one_conversation_arriving_at_both_servers_at_once_run_one_a
         with ThreadPoolExecutor(len(questions)) as pool:
             results = list(pool.map(send, range(len(questions))))
         assert [200] * len(questions) == [status for status, _ in results], results
-        replies = {question: "\n".join(m.get("text", "") for m in body)
-                   for question, (_, body) in zip(questions, results, strict=True)}
+        replies = {
+            question: "\n".join(m.get("text", "") for m in body)
+            for question, (_, body) in zip(questions, results, strict=True)
+        }
 
         turns = stored_turns(database, sender)
         assert 1 + len(questions) == len(turns), [turn["user"] for turn in turns]
@@ -207,13 +224,29 @@ def test_with_postgresql_down_turns_fail_loudly_and_the_conversation_survives(se
 
 
 async def test_purge_deletes_old_conversations_from_postgresql(servers, database, capsys):
-    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=os.environ["DB_PORT"],
-                            db="rasa", username="rasa", password=os.environ["DB_PASSWORD"])
+    store = SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=os.environ["DB_PORT"],
+        db="rasa",
+        username="rasa",
+        password=os.environ["DB_PASSWORD"],
+    )
     old, long_ago = new_sender(), time.time() - 40 * 86_400
-    await store.save(DialogueStateTracker.from_events(old, [
-        ActionExecuted("action_session_start", timestamp=long_ago), SessionStarted(timestamp=long_ago + 1),
-        ActionExecuted("action_listen", timestamp=long_ago + 2), UserUttered("四十天前的问题", timestamp=long_ago + 3),
-        BotUttered("回答", timestamp=long_ago + 4), ActionExecuted("action_listen", timestamp=long_ago + 5)]))
+    await store.save(
+        DialogueStateTracker.from_events(
+            old,
+            [
+                ActionExecuted("action_session_start", timestamp=long_ago),
+                SessionStarted(timestamp=long_ago + 1),
+                ActionExecuted("action_listen", timestamp=long_ago + 2),
+                UserUttered("四十天前的问题", timestamp=long_ago + 3),
+                BotUttered("回答", timestamp=long_ago + 4),
+                ActionExecuted("action_listen", timestamp=long_ago + 5),
+            ],
+        )
+    )
     store.engine.dispose()
     before = senders(database)
     assert old in before
@@ -228,12 +261,20 @@ def senders(engine) -> set[str]:
         return set(connection.execute(sa.select(events_table().c.sender_id).distinct()).scalars())
 
 
-@pytest.mark.parametrize("setting, value, reason", [
-    ("REDIS_PORT", "9", "lock store redis 127.0.0.1:9 is unreachable"),
-    ("DB_PASSWORD", "wrong", "password authentication failed"),
-])
+@pytest.mark.parametrize(
+    "setting, value, reason",
+    [
+        ("REDIS_PORT", "9", "lock store redis 127.0.0.1:9 is unreachable"),
+        ("DB_PASSWORD", "wrong", "password authentication failed"),
+    ],
+)
 def test_an_unreachable_store_stops_the_start(servers, setting, value, reason):
-    check = subprocess.run([sys.executable, "-m", "scripts.stores", "--endpoints", str(ENDPOINTS)],
-                           cwd=settings.REPO_ROOT, env={**os.environ, setting: value}, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "scripts.stores", "--endpoints", str(ENDPOINTS)],
+        cwd=settings.REPO_ROOT,
+        env={**os.environ, setting: value},
+        capture_output=True,
+        text=True,
+    )
     assert 1 == check.returncode
     assert reason in check.stderr

@@ -19,9 +19,14 @@ NOW = time.time()
 
 
 def session(start: float, text: str) -> list:
-    return [ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start + 1),
-            ActionExecuted("action_listen", timestamp=start + 2), UserUttered(text, timestamp=start + 3),
-            BotUttered("回答", timestamp=start + 4), ActionExecuted("action_listen", timestamp=start + 5)]
+    return [
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start + 1),
+        ActionExecuted("action_listen", timestamp=start + 2),
+        UserUttered(text, timestamp=start + 3),
+        BotUttered("回答", timestamp=start + 4),
+        ActionExecuted("action_listen", timestamp=start + 5),
+    ]
 
 
 @pytest.fixture

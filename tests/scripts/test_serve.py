@@ -15,18 +15,29 @@ from scripts.serve import Stack, StackConfig, StackError, rasa_api_arguments
 
 
 def config(tmp_path: Path, **overrides) -> StackConfig:
-    return StackConfig(rasa_port=45005, action_port=45055, web_port=48000, tracker_db=tmp_path / "tracker.db",
-                       lock_db=tmp_path / "locks.db", **overrides)
+    return StackConfig(
+        rasa_port=45005,
+        action_port=45055,
+        web_port=48000,
+        tracker_db=tmp_path / "tracker.db",
+        lock_db=tmp_path / "locks.db",
+        **overrides,
+    )
 
 
-@pytest.mark.parametrize("environ, expected", [
-    ({}, []),
-    ({"RASA_AUTH_TOKEN": ""}, []),
-    ({"RASA_AUTH_TOKEN": "t0k"}, ["--enable-api", "--auth-token", "t0k"]),
-    ({"RASA_JWT_SECRET": "s3c"}, ["--enable-api", "--jwt-secret", "s3c", "--jwt-method", "HS256"]),
-    ({"RASA_AUTH_TOKEN": "t0k", "RASA_JWT_SECRET": "s3c", "RASA_JWT_METHOD": "HS512"},
-     ["--enable-api", "--auth-token", "t0k", "--jwt-secret", "s3c", "--jwt-method", "HS512"]),
-])
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, []),
+        ({"RASA_AUTH_TOKEN": ""}, []),
+        ({"RASA_AUTH_TOKEN": "t0k"}, ["--enable-api", "--auth-token", "t0k"]),
+        ({"RASA_JWT_SECRET": "s3c"}, ["--enable-api", "--jwt-secret", "s3c", "--jwt-method", "HS256"]),
+        (
+            {"RASA_AUTH_TOKEN": "t0k", "RASA_JWT_SECRET": "s3c", "RASA_JWT_METHOD": "HS512"},
+            ["--enable-api", "--auth-token", "t0k", "--jwt-secret", "s3c", "--jwt-method", "HS512"],
+        ),
+    ],
+)
 def test_the_http_api_is_enabled_only_with_a_token_or_jwt_secret(environ, expected):
     assert expected == rasa_api_arguments(environ)
 
@@ -36,7 +47,7 @@ def test_rasa_is_started_without_the_api_and_with_the_listed_origins(tmp_path, m
         monkeypatch.delenv(name, raising=False)
     command = Stack(config(tmp_path)).commands()["rasa"][0]
     assert "--enable-api" not in command and "--auth-token" not in command
-    origins = command[command.index("--cors") + 1:]
+    origins = command[command.index("--cors") + 1 :]
     assert ["http://localhost:48000", "http://127.0.0.1:48000"] == origins
 
 
@@ -57,10 +68,23 @@ def test_extra_rasa_servers_share_the_endpoints(tmp_path):
 
 def serve(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess:
     """`python -m scripts.serve` (what `make run` runs) with these settings; killed after 60 s."""
-    env = {**os.environ, "RASA_PORT": "45005", "ACTION_PORT": "45055", "WEB_PORT": "48000",
-           "TRACKER_DB": str(tmp_path / "tracker.db"), **environ}
-    process = subprocess.Popen([sys.executable, "-m", "scripts.serve"], cwd=settings.REPO_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        "RASA_PORT": "45005",
+        "ACTION_PORT": "45055",
+        "WEB_PORT": "48000",
+        "TRACKER_DB": str(tmp_path / "tracker.db"),
+        **environ,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scripts.serve"],
+        cwd=settings.REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:

@@ -10,17 +10,24 @@ import urllib.request
 import uuid
 
 import pytest
+
 from connectors.conversation_ids import is_issued
 
 SCHOOL_COUNT_QUESTION = "内蒙古现在一共有多少所职业院校？"
 
 
-def post(stack, body: bytes | str | dict, content_type: str = "application/json",
-         path: str = "/webhooks/rest/webhook", rasa_url: str | None = None) -> tuple[int, object]:
+def post(
+    stack,
+    body: bytes | str | dict,
+    content_type: str = "application/json",
+    path: str = "/webhooks/rest/webhook",
+    rasa_url: str | None = None,
+) -> tuple[int, object]:
     text = json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body
     data = body if isinstance(body, bytes) else text.encode()
-    request = urllib.request.Request(f"{rasa_url or stack.rasa_url}{path}", data=data,
-                                     headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        f"{rasa_url or stack.rasa_url}{path}", data=data, headers={"Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")

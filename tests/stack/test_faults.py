@@ -55,7 +55,6 @@ def test_the_assistant_answers_again_once_the_action_server_is_back(stack):
     assert "37" in ask(stack, "那高职呢？", sender)
 
 
-
 def rename_table(stack, old: str, new: str) -> None:
     with closing(sqlite3.connect(stack.config.tracker_db)) as database, database:
         database.execute(f"ALTER TABLE {old} RENAME TO {new}")

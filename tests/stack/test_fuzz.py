@@ -27,19 +27,33 @@ JSON = "application/json"
 WRONG_TYPES = [None, True, False, 0, -1, 3.5, 1e308, [], ["你好"], {}, {"text": "你好"}, [[[]]]]
 
 ODD_TEXTS = [
-    "\u202e院校多少有古蒙内",                 # right-to-left override
+    "\u202e院校多少有古蒙内",  # right-to-left override
     "内\u200b蒙\u200b古\u200b职\u200b业\u200b院\u200b校",  # zero-width spaces
-    "\u200b\u200c\u200d\ufeff",               # invisible only
-    "职业院校" + "\u0301" * 300,               # combining accents piled on
-    "ᠮᠣᠩᠭᠣᠯ ᠬᠡᠯᠡ",                            # traditional Mongolian script
-    "ཕྱི་ལོ།", "مدرسة مهنية", "Профтехучилище",  # Tibetan, Arabic, Cyrillic
-    "ｎｅｉ ｍｅｎｇｇｕ　职业院校？",           # full-width Latin, ideographic space
-    "内蒙古\x00职业院校", "\x07\x08\x1b[31m红色", "第一行\r\n第二行\u2028第三行",
-    "👨‍👩‍👧‍👦" * 20 + "职业院校",                  # emoji ZWJ sequences
-    "\ud800孤立代理项", "\udfff",               # lone surrogates (valid JSON escapes)
-    "问" * 500, "问" * 501, "a" * 5000,          # at and over the length cap
-    "'; DROP TABLE events; --", "<script>alert(1)</script>", "${jndi:ldap://127.0.0.1/x}",
-    "{{7*7}}", "%s%s%s%n", "../../etc/passwd", "null", "undefined", "NaN",
+    "\u200b\u200c\u200d\ufeff",  # invisible only
+    "职业院校" + "\u0301" * 300,  # combining accents piled on
+    "ᠮᠣᠩᠭᠣᠯ ᠬᠡᠯᠡ",  # traditional Mongolian script
+    "ཕྱི་ལོ།",
+    "مدرسة مهنية",
+    "Профтехучилище",  # Tibetan, Arabic, Cyrillic
+    "ｎｅｉ ｍｅｎｇｇｕ　职业院校？",  # full-width Latin, ideographic space
+    "内蒙古\x00职业院校",
+    "\x07\x08\x1b[31m红色",
+    "第一行\r\n第二行\u2028第三行",
+    "👨‍👩‍👧‍👦" * 20 + "职业院校",  # emoji ZWJ sequences
+    "\ud800孤立代理项",
+    "\udfff",  # lone surrogates (valid JSON escapes)
+    "问" * 500,
+    "问" * 501,
+    "a" * 5000,  # at and over the length cap
+    "'; DROP TABLE events; --",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://127.0.0.1/x}",
+    "{{7*7}}",
+    "%s%s%s%n",
+    "../../etc/passwd",
+    "null",
+    "undefined",
+    "NaN",
 ]
 
 BAD_SENDERS = [*WRONG_TYPES[1:], "a" * 129, "a\nb", "tab\tsender", "\x00", "\u2028", "x" * 10_000]
@@ -66,24 +80,55 @@ def corpus() -> list[tuple[str, bytes, str]]:
         add(f"only {keys}", dump(dict.fromkeys(keys, "你好")))
     for text in ODD_TEXTS:
         add(f"odd text {text[:12]!r}", dump({"sender": "fuzz-odd", "message": text}))
-    for name, metadata in [("JSON string", '{"page": "x"}'), ("not JSON", "{page"), ("deep", _nested({}, 200)),
-                           ("wide", {str(i): i for i in range(2000)}), ("odd keys", {"\u0000": 1, "": {"$where": 1}})]:
+    for name, metadata in [
+        ("JSON string", '{"page": "x"}'),
+        ("not JSON", "{page"),
+        ("deep", _nested({}, 200)),
+        ("wide", {str(i): i for i in range(2000)}),
+        ("odd keys", {"\u0000": 1, "": {"$where": 1}}),
+    ]:
         add(f"metadata {name}", dump({"sender": "fuzz-meta", "message": "你好", "metadata": metadata}))
 
     # Not JSON, or not UTF-8.
-    for raw in [b"", b" ", b"\xff\xfe\xfd", b"\xc3\x28", b"\xed\xa0\x80", b"\xef\xbb\xbf{\"message\": \"hi\"}",
-                b"{", b"}", b"[", b"{\"message\": \"\xe4\xbd\"}", b"{\"message\": \"hi\"} trailing",
-                b"{'message': 'hi'}",
-                b"{\"message\": NaN}", b"{\"message\": Infinity}", b"{\"message\": \"\\ud800\"}", b"\x00" * 64,
-                b"{\"sender\": \"a\", \"sender\": 5, \"message\": \"hi\"}", b"{\"message\": \"hi\",}", b"<xml/>",
-                "message=你好&sender=a".encode(), b"--boundary\r\n\r\n",
-                b"{\"message\": \"" + b"\\u0000" * 1000 + b"\"}"]:
+    for raw in [
+        b"",
+        b" ",
+        b"\xff\xfe\xfd",
+        b"\xc3\x28",
+        b"\xed\xa0\x80",
+        b'\xef\xbb\xbf{"message": "hi"}',
+        b"{",
+        b"}",
+        b"[",
+        b'{"message": "\xe4\xbd"}',
+        b'{"message": "hi"} trailing',
+        b"{'message': 'hi'}",
+        b'{"message": NaN}',
+        b'{"message": Infinity}',
+        b'{"message": "\\ud800"}',
+        b"\x00" * 64,
+        b'{"sender": "a", "sender": 5, "message": "hi"}',
+        b'{"message": "hi",}',
+        b"<xml/>",
+        "message=你好&sender=a".encode(),
+        b"--boundary\r\n\r\n",
+        b'{"message": "' + b"\\u0000" * 1000 + b'"}',
+    ]:
         add(f"raw {raw[:24]!r}", raw)
-    for ctype in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                  "application/json; charset=gbk", "", "application/xml"]:
+    for ctype in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json; charset=gbk",
+        "",
+        "application/xml",
+    ]:
         add(f"content type {ctype!r}", dump({"sender": "fuzz", "message": "你好"}), ctype)
-    add("form body", urllib.parse.urlencode({"sender": "a", "message": "你好"}).encode(),
-        "application/x-www-form-urlencoded")
+    add(
+        "form body",
+        urllib.parse.urlencode({"sender": "a", "message": "你好"}).encode(),
+        "application/x-www-form-urlencoded",
+    )
 
     # Deep nesting, as a body and inside the message.
     for depth in [100, 1_000, 10_000, 30_000]:
@@ -101,7 +146,7 @@ def corpus() -> list[tuple[str, bytes, str]]:
     for end in range(0, len(valid), 2):
         add(f"truncated at {end}", valid[:end])
     for at in range(0, len(valid), 3):
-        add(f"0xff at {at}", valid[:at] + b"\xff" + valid[at + 1:])
+        add(f"0xff at {at}", valid[:at] + b"\xff" + valid[at + 1 :])
 
     # Combinations of a bad field with a bad other field.
     for message, sender in itertools.product([None, 5, [], {}], [5, [], "a" * 200]):
@@ -158,6 +203,7 @@ def test_a_body_over_64_kb_is_refused_with_413(stack):
 
 # Issue 14 --------------------------------------------------------------------------------
 
+
 def adversarial_pinyin() -> list[str]:
     """Strings that almost spell pinyin, at every length up to the 500-character cap."""
     from tests.adversarial import SHAPES
@@ -180,8 +226,10 @@ def test_adversarial_pinyin_is_answered_with_a_p99_under_a_second(stack):
         assert 200 == status, text[:40]
     timings.sort()
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-    print(f"\nadversarial pinyin: {len(timings)} replies, median {statistics.median(timings):.3f} s, "
-          f"p99 {p99:.3f} s, max {timings[-1]:.3f} s")
+    print(
+        f"\nadversarial pinyin: {len(timings)} replies, median {statistics.median(timings):.3f} s, "
+        f"p99 {p99:.3f} s, max {timings[-1]:.3f} s"
+    )
     assert p99 < 1.0
 
 
@@ -191,15 +239,24 @@ def test_nothing_a_user_typed_reaches_the_logs(stack):
     assert logs, "the stack writes no log files to read"
     offsets = {path: path.stat().st_size for path in logs}
     marker = uuid.uuid4().hex[:8]
-    typed = [f"/inform 我家是低保户{marker}", f"/restart{marker}", f"/{marker}{{\"a\": [1, 2", f"我家是低保户{marker}",
-             f"孩子读中职一年级，家里是特困供养{marker}", f"zhongzhi duoshao {marker}", "ai" * 30 + marker]
+    typed = [
+        f"/inform 我家是低保户{marker}",
+        f"/restart{marker}",
+        f'/{marker}{{"a": [1, 2',
+        f"我家是低保户{marker}",
+        f"孩子读中职一年级，家里是特困供养{marker}",
+        f"zhongzhi duoshao {marker}",
+        "ai" * 30 + marker,
+    ]
     for text in typed:
         for sender in (new_sender(), None):
             post(stack, {"sender": sender, "message": text} if sender else {"message": text})
-    for label, body, content_type in corpus()[:120]:  # and a fuzz run around them
+    for _label, body, content_type in corpus()[:120]:  # and a fuzz run around them
         send(int(stack.rasa_url.rsplit(":", 1)[1]), body, content_type)
     time.sleep(1.0)
-    written = "".join(path.read_bytes()[offsets.get(path, 0):].decode("utf-8", "replace")
-                      for path in sorted(Path(stack.config.log_dir).glob("*.log")))
+    written = "".join(
+        path.read_bytes()[offsets.get(path, 0) :].decode("utf-8", "replace")
+        for path in sorted(Path(stack.config.log_dir).glob("*.log"))
+    )
     assert [] == [line for line in written.splitlines() if marker in line or "低保户" in line or "特困供养" in line]
     assert "Failed to parse arguments" not in written and "RecursionError" not in written

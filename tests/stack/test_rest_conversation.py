@@ -35,16 +35,22 @@ def test_an_out_of_scope_question_is_redirected_without_facts(stack):
     assert "来源" not in answer and answer
 
 
-@pytest.mark.parametrize("body", [
-    {"sender": "bad", "message": ""},
-    {"sender": "bad", "message": "问" * 10_000},
-    {"sender": "bad", "message": "😀😀😀"},
-    {"sender": "bad", "message": "What is the weather like?"},
-    {"sender": "bad", "message": 123},
-    {"sender": 5, "message": "你好"},
-    {"sender": "bad", "message": "你好", "metadata": "x"},
-    "[1, 2]", "null", "not json", b"\xff\xfe\x00",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender": "bad", "message": ""},
+        {"sender": "bad", "message": "问" * 10_000},
+        {"sender": "bad", "message": "😀😀😀"},
+        {"sender": "bad", "message": "What is the weather like?"},
+        {"sender": "bad", "message": 123},
+        {"sender": 5, "message": "你好"},
+        {"sender": "bad", "message": "你好", "metadata": "x"},
+        "[1, 2]",
+        "null",
+        "not json",
+        b"\xff\xfe\x00",
+    ],
+)
 def test_bad_input_gets_a_reply_or_a_4xx_and_the_server_keeps_serving(stack, body):
     status, _ = post(stack, body)
     assert status == 200 or 400 <= status < 500

@@ -32,8 +32,9 @@ def test_browsers_may_call_rasa_only_from_the_configured_origins(stack):
     allowed = stack.config.cors_origins[0]
     _, headers = status_of(f"{stack.rasa_url}/webhooks/rest/webhook", "OPTIONS", {"Origin": allowed, **preflight})
     assert allowed == headers.get("Access-Control-Allow-Origin")
-    _, headers = status_of(f"{stack.rasa_url}/webhooks/rest/webhook", "OPTIONS",
-                           {"Origin": "https://evil.example", **preflight})
+    _, headers = status_of(
+        f"{stack.rasa_url}/webhooks/rest/webhook", "OPTIONS", {"Origin": "https://evil.example", **preflight}
+    )
     assert "Access-Control-Allow-Origin" not in headers
 
 
@@ -42,7 +43,8 @@ def test_no_message_text_reaches_the_logs(stack):
     # Chinese (Rasa's debug log writes \uXXXX) or not.
     token = uuid.uuid4().hex[:12]
     ask(stack, f"我家孩子叫{token}，想问中职免学费", new_sender())
-    logs = {path.name: path.read_text(encoding="utf-8", errors="replace")
-            for path in stack.config.log_dir.glob("*.log")}
+    logs = {
+        path.name: path.read_text(encoding="utf-8", errors="replace") for path in stack.config.log_dir.glob("*.log")
+    }
     assert {"rasa.log", "actions.log"} <= set(logs)
     assert [] == [name for name, text in logs.items() if token in text]

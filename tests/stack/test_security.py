@@ -17,8 +17,11 @@ BROWSER = {"Origin": "http://localhost:8000"}
 
 
 def send(stack, body: dict, headers: dict | None = None, path: str = "/webhooks/rest/webhook") -> tuple[int, object]:
-    request = urllib.request.Request(f"{stack.rasa_url}{path}", data=json.dumps(body, ensure_ascii=False).encode(),
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        f"{stack.rasa_url}{path}",
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -34,11 +37,14 @@ def new_conversation(stack) -> str:
 
 def events_of(stack, sender: str) -> list[dict]:
     with sqlite3.connect(stack.config.tracker_db) as db:
-        return [json.loads(data) for (data,) in db.execute(
-            "select data from events where sender_id = ? order by id", (sender,))]
+        return [
+            json.loads(data)
+            for (data,) in db.execute("select data from events where sender_id = ? order by id", (sender,))
+        ]
 
 
 # 7. conversation ids --------------------------------------------------------------------
+
 
 def test_a_browser_gets_an_issued_id_and_cannot_choose_one(stack):
     sender = new_conversation(stack)
@@ -63,8 +69,11 @@ def test_a_message_without_sender_gets_an_issued_conversation(stack):
 
 # 8. "/" is text -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["/restart", "/session_start", '/inform{"elig_grade": 5, "elig_scope": "中职"}',
-                                   '/check_eligibility', "  /stop"])
+
+@pytest.mark.parametrize(
+    "typed",
+    ["/restart", "/session_start", '/inform{"elig_grade": 5, "elig_scope": "中职"}', "/check_eligibility", "  /stop"],
+)
 def test_intent_syntax_typed_by_a_user_is_text(stack, typed):
     sender = new_sender()
     ask(stack, SCHOOL_COUNT_QUESTION, sender)
@@ -73,12 +82,15 @@ def test_intent_syntax_typed_by_a_user_is_text(stack, typed):
     events = events_of(stack, sender)
     assert "37" in answer and "237" not in answer.splitlines()[0]
     assert [] == [e for e in events if e["event"] in ("restart", "session_started")][1:]  # the first session only
-    assert [] == [e for e in events if e["event"] == "slot" and e["name"].startswith("elig_") and e["value"] is not None]
+    assert [] == [
+        e for e in events if e["event"] == "slot" and e["name"].startswith("elig_") and e["value"] is not None
+    ]
     assert all(not (e.get("text") or "").lstrip().startswith("/") for e in events if e["event"] == "user")
     assert "restart" not in [e["event"] for e in events]
 
 
 # 2. rate limits -------------------------------------------------------------------------
+
 
 def test_a_conversation_sending_faster_than_the_limit_gets_429_and_a_polite_reply(stack):
     sender = new_conversation(stack)
@@ -90,6 +102,7 @@ def test_a_conversation_sending_faster_than_the_limit_gets_429_and_a_polite_repl
 
 
 # 3/4. metadata --------------------------------------------------------------------------
+
 
 def test_only_the_widgets_metadata_is_stored(stack):
     sender = new_conversation(stack)
@@ -103,7 +116,9 @@ def test_only_the_widgets_metadata_is_stored(stack):
 @pytest.mark.parametrize("depth", [6, 500, 1000])
 def test_deeply_nested_json_is_refused_with_400(stack, depth):
     nested = b'{"a": ' * depth + b'"x"' + b"}" * depth  # written out: json.dumps recurses too
-    status, body = post(stack, b'{"sender": "%s", "message": "\u4f60\u597d", "metadata": %s}' % (new_sender().encode(), nested))
+    status, body = post(
+        stack, b'{"sender": "%s", "message": "\u4f60\u597d", "metadata": %s}' % (new_sender().encode(), nested)
+    )
     assert 400 == status and "nest" in body
     assert "237" in ask(stack, SCHOOL_COUNT_QUESTION, new_sender())
 
@@ -116,13 +131,16 @@ CHECKS = {
 }
 
 
-@pytest.mark.parametrize("check", [
-    "finished",
-    # "算了" during the check gets "没听明白" today: validate_eligibility_form does not let the
-    # stop rule answer (actions/eligibility.py, being rewritten). The scrubbing of a
-    # cancelled check is tested on stored events in tests/connectors/test_household.py.
-    pytest.param("cancelled", marks=pytest.mark.xfail(strict=True, reason="stop is not honoured during the check")),
-])
+@pytest.mark.parametrize(
+    "check",
+    [
+        "finished",
+        # "算了" during the check gets "没听明白" today: validate_eligibility_form does not let the
+        # stop rule answer (actions/eligibility.py, being rewritten). The scrubbing of a
+        # cancelled check is tested on stored events in tests/connectors/test_household.py.
+        pytest.param("cancelled", marks=pytest.mark.xfail(strict=True, reason="stop is not honoured during the check")),
+    ],
+)
 def test_the_household_answers_are_gone_from_the_tracker_database_when_the_check_ends(stack, check):
     sender = new_sender()
     ask(stack, SCHOOL_COUNT_QUESTION, sender)
@@ -142,6 +160,7 @@ def test_the_household_answers_are_gone_from_the_tracker_database_when_the_check
 
 
 # 9. lesser ------------------------------------------------------------------------------
+
 
 def test_rest_takes_json_only(stack):
     status, _ = post(stack, json.dumps({"sender": new_sender(), "message": "你好"}), content_type="text/plain")

@@ -24,10 +24,15 @@ def port_open(port: int) -> bool:
 
 def test_ctrl_c_stops_every_process(tmp_path):
     ports = {"RASA_PORT": "16005", "ACTION_PORT": "16055", "WEB_PORT": "16080"}
-    env = {**os.environ, **ports, "TRACKER_DB": str(tmp_path / "tracker.db"),
-           "LOCK_DB": str(tmp_path / "locks.db")}
-    launcher = subprocess.Popen([sys.executable, "-m", "scripts.serve"], cwd=settings.REPO_ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {**os.environ, **ports, "TRACKER_DB": str(tmp_path / "tracker.db"), "LOCK_DB": str(tmp_path / "locks.db")}
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "scripts.serve"],
+        cwd=settings.REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 180
         for line in launcher.stdout:

@@ -32,7 +32,7 @@ class Browser:
             self.client.on(event, lambda data, event=event: self.received.put_nowait((event, data)))
         self.session_id: str | None = None
 
-    async def open(self, url: str, proposed: object = None, headers: dict | None = None) -> "Browser":
+    async def open(self, url: str, proposed: object = None, headers: dict | None = None) -> Browser:
         await self.client.connect(url, transports=["polling"], headers=headers or {})
         await self.client.emit("session_request", {"session_id": proposed})
         _, self.session_id = await self.next("session_confirm")
@@ -66,10 +66,14 @@ async def test_a_question_is_answered_with_237(browser):
 
 def malformed(session_id: str) -> list:
     return [
-        None, 3, "内蒙古有多少所职业院校", [SCHOOL_COUNT_QUESTION], {},
-        {"message": SCHOOL_COUNT_QUESTION},                                   # no session
-        {"message": SCHOOL_COUNT_QUESTION, "session_id": "default"},          # a shared id
-        {"message": SCHOOL_COUNT_QUESTION, "session_id": "someone-else"},     # not this page's
+        None,
+        3,
+        "内蒙古有多少所职业院校",
+        [SCHOOL_COUNT_QUESTION],
+        {},
+        {"message": SCHOOL_COUNT_QUESTION},  # no session
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": "default"},  # a shared id
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": "someone-else"},  # not this page's
         {"message": SCHOOL_COUNT_QUESTION, "session_id": ["x"]},
         {"message": 5, "session_id": session_id},
         {"message": None, "session_id": session_id},
@@ -85,8 +89,9 @@ async def test_malformed_events_are_refused_to_the_sender_and_the_session_still_
         await browser.say(payload)
         _, refusal = await browser.next(REFUSED_EVENT)
         assert refusal["error"]
-    await browser.say({"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id,
-                       "metadata": json.dumps({"page": "school"})})  # Rasa's JSON-string metadata
+    await browser.say(
+        {"message": SCHOOL_COUNT_QUESTION, "session_id": browser.session_id, "metadata": json.dumps({"page": "school"})}
+    )  # Rasa's JSON-string metadata
     _, reply = await browser.next("bot_uttered")
     assert "237" in reply["text"]
 

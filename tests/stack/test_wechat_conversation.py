@@ -57,8 +57,9 @@ def user_texts(stack, client: WeChatClient) -> list[str]:
     # Closed at once: this process later reads the file's bytes, and closing any descriptor
     # of a file drops every SQLite lock the process holds on it.
     with closing(sqlite3.connect(stack.config.tracker_db)) as db:
-        rows = db.execute("select data from events where sender_id = ? and type_name = 'user' order by id",
-                          (sender,)).fetchall()
+        rows = db.execute(
+            "select data from events where sender_id = ? and type_name = 'user' order by id", (sender,)
+        ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 
 
@@ -134,20 +135,32 @@ def test_a_forged_or_replayed_push_is_refused_and_nothing_is_stored(stack, clien
     assert [] == user_texts(stack, client)
 
 
-@pytest.mark.parametrize("school, args, body", [
-    (PLAIN_SCHOOL, {}, b"<xml/>"),
-    (PLAIN_SCHOOL, {"signature": "x", "timestamp": "abc", "nonce": "n"}, b"<xml/>"),
-    (PLAIN_SCHOOL, {"signature": "x", "timestamp": "9" * 40, "nonce": "n"}, b"<xml/>"),
-    (PLAIN_SCHOOL, None, b"\xff\xfe<xml>"),
-    (PLAIN_SCHOOL, None, b"<xml><MsgType>text</MsgType><Content>" + "问".encode() * 25000 + b"</Content></xml>"),
-    (SECURE_SCHOOL, None, b"<xml><Encrypt>not base64!</Encrypt></xml>"),
-    (SECURE_SCHOOL, "msg_signature", b"<xml><Encrypt>AAAA</Encrypt></xml>"),
-], ids=["no-query", "timestamp-text", "timestamp-huge", "bad-utf8", "over-64KB", "bad-cipher", "bad-msg-signature"])
+@pytest.mark.parametrize(
+    "school, args, body",
+    [
+        (PLAIN_SCHOOL, {}, b"<xml/>"),
+        (PLAIN_SCHOOL, {"signature": "x", "timestamp": "abc", "nonce": "n"}, b"<xml/>"),
+        (PLAIN_SCHOOL, {"signature": "x", "timestamp": "9" * 40, "nonce": "n"}, b"<xml/>"),
+        (PLAIN_SCHOOL, None, b"\xff\xfe<xml>"),
+        (PLAIN_SCHOOL, None, b"<xml><MsgType>text</MsgType><Content>" + "问".encode() * 25000 + b"</Content></xml>"),
+        (SECURE_SCHOOL, None, b"<xml><Encrypt>not base64!</Encrypt></xml>"),
+        (SECURE_SCHOOL, "msg_signature", b"<xml><Encrypt>AAAA</Encrypt></xml>"),
+    ],
+    ids=["no-query", "timestamp-text", "timestamp-huge", "bad-utf8", "over-64KB", "bad-cipher", "bad-msg-signature"],
+)
 def test_a_malformed_request_gets_a_4xx_and_the_channel_keeps_serving(stack, school, args, body):
     client = WeChatClient(school)
     if args is None or args == "msg_signature":  # a valid URL signature, the rest malformed
-        args = {**client.query(), **({"encrypt_type": "aes", "msg_signature": "0" * 40} if args else
-                                     {"encrypt_type": "aes"} if school.crypto else {})}
+        args = {
+            **client.query(),
+            **(
+                {"encrypt_type": "aes", "msg_signature": "0" * 40}
+                if args
+                else {"encrypt_type": "aes"}
+                if school.crypto
+                else {}
+            ),
+        }
     status, _ = call(stack, school.id, args, body)
     assert 400 <= status < 500
     assert "237" in say(stack, client, SCHOOL_COUNT_QUESTION)
@@ -180,7 +193,8 @@ def test_neither_the_openid_nor_the_message_reaches_the_logs(stack):
     token = uuid.uuid4().hex[:12]
     say(stack, client, f"我家孩子叫{token}，想问中职免学费")
     call(stack, client.school.id, client.text(token, token="wrongtoken").args, b"")  # a refusal is logged
-    logs = {path.name: path.read_text(encoding="utf-8", errors="replace")
-            for path in stack.config.log_dir.glob("*.log")}
+    logs = {
+        path.name: path.read_text(encoding="utf-8", errors="replace") for path in stack.config.log_dir.glob("*.log")
+    }
     assert "rasa.log" in logs
     assert [] == [name for name, text in logs.items() if token in text or client.open_id in text]

@@ -76,6 +76,7 @@ def artifacts_dir():
 
 # ------------------------------------------------------------ stand-in stack
 
+
 @dataclass(frozen=True)
 class FakeStack:
     web_url: str
@@ -84,15 +85,25 @@ class FakeStack:
 
 def fake_bot_replies(message: str) -> list[dict]:
     if "单招考什么" in message:
-        return [{"text": "高职单招一般考两部分：文化素质测试和职业技能测试，具体科目以各院校招生章程为准。\n"
-                         "来源：内蒙古自治区教育招生考试中心（测试数据）"}]
+        return [
+            {
+                "text": "高职单招一般考两部分：文化素质测试和职业技能测试，具体科目以各院校招生章程为准。\n"
+                "来源：内蒙古自治区教育招生考试中心（测试数据）"
+            }
+        ]
     if message == "/ask_admission":
-        return [{"text": "3+2 是中职与高职贯通培养：前 3 年读中职，转段考核合格后读 2 年高职。\n"
-                         "来源：内蒙古自治区教育厅（测试数据）"}]
-    return [{
-        "text": "这个问题我还在学习中。你可以问我 3+2、单招和资助政策。\n来源：职教升学助手（测试数据）",
-        "buttons": [{"title": "了解3+2", "payload": "/ask_admission"}],
-    }]
+        return [
+            {
+                "text": "3+2 是中职与高职贯通培养：前 3 年读中职，转段考核合格后读 2 年高职。\n"
+                "来源：内蒙古自治区教育厅（测试数据）"
+            }
+        ]
+    return [
+        {
+            "text": "这个问题我还在学习中。你可以问我 3+2、单招和资助政策。\n来源：职教升学助手（测试数据）",
+            "buttons": [{"title": "了解3+2", "payload": "/ask_admission"}],
+        }
+    ]
 
 
 def fake_rasa_app(allowed_origin: str) -> web.Application:
@@ -189,6 +200,8 @@ if os.getenv("WIDGET_FAKE_BOT", "0") == "1":
         web_port, rasa_port = free_port(), free_port()
         web_url, rasa_url = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}"
         log_path = tmp_path_factory.mktemp("web") / "server.log"
-        with serve_in_thread(fake_rasa_app(allowed_origin=web_url), rasa_port), \
-                web_server_process(web_port, rasa_url, log_path):
+        with (
+            serve_in_thread(fake_rasa_app(allowed_origin=web_url), rasa_port),
+            web_server_process(web_port, rasa_url, log_path),
+        ):
             yield FakeStack(web_url=web_url, rasa_url=rasa_url)

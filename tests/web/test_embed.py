@@ -28,7 +28,8 @@ def fill_embed_form(page, stack, school, title="升学咨询", color="#0a7f3f", 
 
 def parse_snippet(page, snippet: str) -> dict:
     """What a browser makes of the snippet: its elements and the script's attributes."""
-    return page.evaluate("""(snippet) => {
+    return page.evaluate(
+        """(snippet) => {
         const t = document.createElement('template');
         t.innerHTML = snippet;
         const script = t.content.querySelector('script');
@@ -36,7 +37,9 @@ def parse_snippet(page, snippet: str) -> dict:
             elements: [...t.content.querySelectorAll('*')].map(e => e.tagName),
             attributes: Object.fromEntries([...script.attributes].map(a => [a.name, a.value])),
         };
-    }""", snippet)
+    }""",
+        snippet,
+    )
 
 
 def test_snippet_carries_the_options(page, stack):
@@ -74,14 +77,17 @@ def test_hostile_school_name_is_escaped_in_snippet_and_page_and_kept_out_of_the_
     assert [] == dialogs
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("color", "red", "#rrggbb"),
-    ("color", "#12345g", "#rrggbb"),
-    ("color", "#1a73e8;x", "#rrggbb"),
-    ("server", "javascript:alert(1)", "http://"),
-    ("server", "ftp://bot.example.edu.cn", "http://"),
-    ("server", "https://bot.example.edu.cn; script-src *", "http://"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("color", "red", "#rrggbb"),
+        ("color", "#12345g", "#rrggbb"),
+        ("color", "#1a73e8;x", "#rrggbb"),
+        ("server", "javascript:alert(1)", "http://"),
+        ("server", "ftp://bot.example.edu.cn", "http://"),
+        ("server", "https://bot.example.edu.cn; script-src *", "http://"),
+    ],
+)
 def test_bad_option_is_rejected_with_a_message(page, stack, field, value, message):
     query = urllib.parse.urlencode({"school": "XX职业学校", field: value})
 

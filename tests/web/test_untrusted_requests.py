@@ -15,8 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from web.server import PREVIEW_SCHOOL, WebSettings, app_factory
 
-SETTINGS = WebSettings(host="127.0.0.1", port=8123, rasa_url="https://bot.school.example",
-                       public_url="https://widget.school.example")
+SETTINGS = WebSettings(
+    host="127.0.0.1", port=8123, rasa_url="https://bot.school.example", public_url="https://widget.school.example"
+)
 
 
 class Response:
@@ -35,8 +36,9 @@ def get(path: str, headers: dict | None = None) -> Response:
 
 
 def test_preview_takes_no_server_and_no_text_from_its_query():
-    query = urllib.parse.urlencode({"server": "https://attacker.example", "school": "请加微信领取补贴",
-                                    "title": "官方通知", "color": "#0a7f3f"})
+    query = urllib.parse.urlencode(
+        {"server": "https://attacker.example", "school": "请加微信领取补贴", "title": "官方通知", "color": "#0a7f3f"}
+    )
     response = get(f"/preview?{query}")
     page = response.text
     assert 200 == response.status

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.stack
 
 # -------------------------------------------------------------- conversation
 
+
 def test_answers_a_question_with_its_source_under_the_demo_page_csp(page, stack):
     console_errors = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
@@ -76,7 +77,9 @@ def test_suggested_question_is_sent_by_its_quick_reply(page, stack):
 def test_bot_button_sends_its_payload_and_shows_its_title(page, stack):
     def first_reply_has_a_button(route):
         if route.request.post_data_json["message"] == "有什么升学途径":
-            fulfil_json(route, [{"text": "你想了解哪一种？", "buttons": [{"title": "单招考试科目", "payload": QUESTION}]}])
+            fulfil_json(
+                route, [{"text": "你想了解哪一种？", "buttons": [{"title": "单招考试科目", "payload": QUESTION}]}]
+            )
         else:
             route.continue_()
 
@@ -161,7 +164,8 @@ def test_a_conversation_id_the_server_did_not_issue_is_replaced_and_the_message_
     open_demo(page, stack)
     page.evaluate("""() => {
         const server = document.querySelector('script[data-server]').dataset.server.replace(/\\/+$/, '');
-        localStorage.setItem('zhijiao-widget:v1:' + server, JSON.stringify({senderId: 'someone-elses-id', messages: []}));
+        const stored = {senderId: 'someone-elses-id', messages: []};
+        localStorage.setItem('zhijiao-widget:v1:' + server, JSON.stringify(stored));
     }""")
     page.reload()
     open_widget(page)
@@ -180,6 +184,7 @@ def test_a_conversation_id_the_server_did_not_issue_is_replaced_and_the_message_
 
 
 # -------------------------------------------------------------------- safety
+
 
 def test_user_markup_is_shown_as_text(page, stack, dialogs):
     markup = "<img src=x onerror=alert(1)>"
@@ -200,7 +205,7 @@ def test_hostile_bot_reply_cannot_inject_markup_or_script_links(page, stack, dia
         '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script><b>加粗</b>\n'
         "点这里 javascript:alert(1) 或 data:text/html,<script>alert(3)</script>\n"
         "官网：https://example.edu.cn/zhaosheng?a=1&b=2。\n"
-        "来源：<a href=\"javascript:alert(4)\">通知</a>"
+        '来源：<a href="javascript:alert(4)">通知</a>'
     )
     button = {"title": "<img src=y onerror=alert(5)>", "payload": "/x"}
     page.route(WEBHOOK, lambda route: fulfil_json(route, [{"text": reply, "buttons": [button]}]))
@@ -255,10 +260,13 @@ def widget_geometry(page: Page) -> dict:
     expect_answer(page)
     geometry["panel"] = panel(page).bounding_box()
     geometry["input"] = message_input(page).bounding_box()
-    geometry["fonts"] = shadow_eval(page, """
+    geometry["fonts"] = shadow_eval(
+        page,
+        """
         const size = (selector) => getComputedStyle(root.querySelector(selector)).fontSize;
         return [size('.msg.bot'), size('textarea'), size('.title'), size('.reply, .counter')];
-    """)
+    """,
+    )
     geometry["opacity"] = page.evaluate("getComputedStyle(document.querySelector('zhijiao-widget')).opacity")
     return geometry
 
@@ -281,6 +289,7 @@ def test_host_page_css_does_not_change_the_widget(browser, stack):
 
 
 # ------------------------------------------------------------- reliability
+
 
 def test_reconnects_when_the_bot_server_comes_back(page, stack):
     attempts = []
@@ -359,6 +368,7 @@ def test_message_over_500_characters_is_refused_with_a_hint(page, stack):
 
 # ------------------------------------------------------------ accessibility
 
+
 def focused_in_widget(page: Page) -> str | None:
     """Class or id of the focused element inside the widget, None if focus is elsewhere."""
     return page.evaluate("""() => {
@@ -409,8 +419,9 @@ def test_controls_are_labelled_for_screen_readers(page, stack):
 
 
 def test_fits_a_360_pixel_wide_phone(browser, stack, artifacts_dir):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     try:
         page = context.new_page()
         open_demo(page, stack)

@@ -14,8 +14,17 @@ def test_widget_script_builds_dom_without_html_parsing():
     # that the widget has no way to parse HTML at all.
     source = WIDGET_SOURCE.read_text(encoding="utf-8")
 
-    forbidden = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function(",
-                 "createContextualFragment", "DOMParser", "srcdoc"]
+    forbidden = [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+        "createContextualFragment",
+        "DOMParser",
+        "srcdoc",
+    ]
     assert [] == [name for name in forbidden if name in source]
 
 

@@ -81,5 +81,8 @@ def wait_until(page: Page, condition, seconds: float = 10) -> None:
 def webhook_bodies(page: Page) -> list[dict]:
     """Collects the JSON body of every message the widget posts to the bot."""
     bodies = []
-    page.on("request", lambda r: bodies.append(r.post_data_json) if r.method == "POST" and "/webhooks/rest/webhook" in r.url else None)
+    page.on(
+        "request",
+        lambda r: bodies.append(r.post_data_json) if r.method == "POST" and "/webhooks/rest/webhook" in r.url else None,
+    )
     return bodies
