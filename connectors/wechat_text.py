@@ -120,15 +120,6 @@ def read_number(text: str) -> int | None:
     return None
 
 
-def as_user_text(text: str) -> str:
-    """The text with a leading "/" made ordinary text: Rasa reads "/intent{…}" as intent
-    syntax (setting slots, restarting), and WeChat's own emoji arrive as "/::)"."""
-    stripped = text.strip()
-    if stripped.startswith("/"):
-        return "／" + stripped[1:]
-    return text
-
-
 def _join(body: str, sources: list[str], tail: list[str]) -> str:
     return "\n".join(part for part in [body, *sources] if part) + ("\n\n" + "\n".join(tail) if tail else "")
 

@@ -26,8 +26,10 @@ from typing import Any, Generic, TypeVar
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from connectors import settings
-from connectors.rest import UNAVAILABLE_REPLY, reply_without_model
-from connectors.wechat_text import Option, as_user_text, compose, read_number, render
+from connectors.rate_limit import RATE_LIMITED_REPLY, RateLimiter
+from connectors.rest import UNAVAILABLE_REPLY, literal_text, reply_without_model
+from connectors.settings import rate_limit_per_sender
+from connectors.wechat_text import Option, compose, read_number, render
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,9 @@ FETCH_WORDS = frozenset({"1", "查看"})
 ANSWER_KEPT_SECONDS = 30 * 60
 OPTIONS_KEPT_SECONDS = 60 * 60  # the domain's session_expiration_time
 MAX_REMEMBERED = 100_000
+# Every push comes from WeChat's servers: the limit is per conversation (issue 14's
+# per-sender limit, RATE_LIMIT_PER_SENDER), not per address.
+PER_CONVERSATION = RateLimiter(rate_limit_per_sender)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -139,7 +144,10 @@ class Conversations:
             if not 1 <= number <= len(options):
                 return Reply(CHOOSE_IN_RANGE.format(count=len(options)), options)
             text = options[number - 1].payload
-        text = as_user_text(text)
+        if not PER_CONVERSATION.allow(conversation):
+            return Reply(RATE_LIMITED_REPLY)
+        # WeChat's own emoji arrive as "/::)": text, never intent syntax, as on the other channels.
+        text = literal_text(text.strip())
         immediate = reply_without_model(text)
         if immediate is not None:
             return Reply(immediate)

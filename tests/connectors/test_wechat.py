@@ -323,3 +323,22 @@ def test_without_schools_the_channel_serves_nothing_and_needs_no_key(monkeypatch
     monkeypatch.delenv("WECHAT_SCHOOLS", raising=False)
     monkeypatch.delenv("WECHAT_ID_KEY", raising=False)
     assert {} == WeChatInput.from_credentials(None).schools
+
+
+async def test_a_conversation_over_the_per_sender_limit_gets_the_polite_reply(monkeypatch):
+    # Every push comes from WeChat's servers: issue 14's limit holds per conversation here.
+    from connectors.rate_limit import RATE_LIMITED_REPLY
+    from connectors.wechat_turns import Conversations
+
+    monkeypatch.setenv("RATE_LIMIT_PER_SENDER", "2")
+    asked = []
+
+    async def assistant(message):
+        asked.append(message.text)
+        await message.output_channel.send_text_message(message.sender_id, "答")
+
+    turns = Conversations(assistant)
+    replies = [await turns.reply(("wx-limit", n), "wx-limit", f"问题{n}") for n in range(3)]
+    assert [RATE_LIMITED_REPLY] == [r for r in replies if r == RATE_LIMITED_REPLY]
+    assert ["问题0", "问题1"] == asked
+    assert RATE_LIMITED_REPLY != await turns.reply(("wx-other", 0), "wx-other", "问题")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from connectors.rest import literal_text
 from connectors.wechat_text import (
     CUT_MARK,
     MAX_REPLY_BYTES,
     Option,
-    as_user_text,
     compose,
     read_number,
     render,
@@ -98,8 +98,8 @@ def test_a_reply_that_is_just_a_number_selects(text, number):
 
 @pytest.mark.parametrize("text", ["/restart", ' /inform{"elig_scope": "中职"}', "/::)"])
 def test_a_leading_slash_is_text(text):
-    assert as_user_text(text).startswith("／")
+    assert literal_text(text).startswith("／")
 
 
 def test_other_text_is_unchanged():
-    assert "单招考什么？" == as_user_text("单招考什么？")
+    assert "单招考什么？" == literal_text("单招考什么？")
