@@ -79,6 +79,17 @@ class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
     ) -> list[dict[str, Any]]:
         slot = TOPIC_SLOT[self.kind]
         values = list(question.values.get(slot) or []) if slot else []
+        previous = tracker.get_slot("last_question") or ""
+        if (
+            tracker.get_slot("last_topic") == "statistic"
+            and previous
+            and ELLIPTICAL.search(question.text)
+            and not kb.aspect_book.asked(question.text)
+        ):
+            # "单招呢" after "2022年转段录了多少人" asks the same figure of 单招, whatever intent it got.
+            from actions.statistics import utter_statistics
+
+            return utter_statistics(kb.answer_statistic_follow_up(question, previous), kb, dispatcher)
         same_kind = tracker.get_slot("last_topic") == self.kind
         # "那对口招生呢" after "单招考什么": the question before's aspect, of another subject.
         asked = last_aspects(tracker) if same_kind and ELLIPTICAL.search(question.text) else None

@@ -48,6 +48,8 @@ MAX_FIGURES = 3
 # The kinds of value a question names that pick an answer (the entity kinds actions read).
 ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # A question asking where something is or was held.
+# Asking for the latest figure: "现在有几所", "十四五末还剩多少".
+_LATEST = re.compile(r"现在|目前|如今|最新|今年|十四五末|还剩")
 # Both levels asked together: 中职高职加起来, 一共, 总共.
 _TOGETHER = re.compile(r"加起来|一共|总共|合计|总数|加在一起")
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪个(?:旗|市|县|盟|地方|城市|学校)|哪所|什么地方|位于")
@@ -257,7 +259,8 @@ class KnowledgeBase:
         asked = self.statistics_asked(text, whole)
         if not asked:
             return self._unanswered(text, whole)
-        return StatisticsAnswer(text, tuple(self.figure(match) for match in asked))
+        latest = bool(_LATEST.search(normalize(text)))
+        return StatisticsAnswer(text, tuple(self.figure(match, latest) for match in asked))
 
     def answer_statistic_follow_up(self, question: Question, previous: str) -> StatisticsAnswer:
         """A question that leans on the previous statistics question ("那高职呢？")."""
@@ -311,7 +314,9 @@ class KnowledgeBase:
             return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
         return StatisticsAnswer(query, missing=match.unmatched[:2])
 
-    def figure(self, match: StatisticMatch) -> Figure:
+    def figure(self, match: StatisticMatch, latest: bool = False) -> Figure:
+        """The figure a match gives; asked for the latest ("现在", "十四五末"), the newest figure
+        of the same measure alone, not the article's with it."""
         statistic = match.statistic
         assert statistic is not None
         like = self.statistics_like(statistic)
@@ -326,6 +331,9 @@ class KnowledgeBase:
             and s.year > statistic.year
             and s.source_id != statistic.source_id
         )
+        if latest and newer:
+            newest, source = max(newer, key=lambda pair: pair[0].year or 0)
+            return Figure(replace(match, statistic=newest), source, years, ())
         return Figure(match, self.source(statistic.source_id), years, newer)
 
     def statistics_asked(self, query: str, whole: StatisticMatch) -> list[StatisticMatch]:

@@ -30,6 +30,10 @@ SUGGESTION_ORDER = (
     "differs",
     "scale",
 )
+# Words every subject uses: they do not say which subject a question is about.
+GENERIC_WORDS = frozenset({"学校", "学生", "专业", "高职", "中职", "大学", "考试", "报名", "申请", "几所", "几个"})
+# A number in a question worth matching: three digits or more (not 3+2, not a grade), not a year.
+NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{3,}")
 # At most this many statements answer one question: one per aspect asked, two aspects at most.
 MAX_UNITS = 3
 MAX_ASPECTS = 2
@@ -42,6 +46,7 @@ class Aspect:
     cues: tuple[str, ...]
     ask: str
     where: str
+    needs_keyword: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,14 @@ class AspectBook:
     @classmethod
     def from_dict(cls, book: dict) -> AspectBook:
         aspects = {
-            name: Aspect(name, a["label"], tuple(normalize(c) for c in a["cues"]), a["ask"], a["where"])
+            name: Aspect(
+                name,
+                a["label"],
+                tuple(normalize(c) for c in a["cues"]),
+                a["ask"],
+                a["where"],
+                bool(a.get("needs_keyword")),
+            )
             for name, a in book["aspects"].items()
         }
         asks = {
@@ -104,6 +116,10 @@ class AspectBook:
             at[name] = min(at[name], start)
         asked = sorted(at, key=at.__getitem__)
         return [a for a in asked if a != "what_is"] or asked
+
+    @property
+    def needing_keywords(self) -> frozenset[str]:
+        return frozenset(name for name, aspect in self.aspects.items() if aspect.needs_keyword)
 
     @property
     def cues(self) -> frozenset[str]:
@@ -167,11 +183,15 @@ class Choice:
 
 
 def overlap(statement: Statement, text: str) -> int:
-    """How many of a statement's keywords the question uses: 利息 chooses the rate."""
-    return sum(1 for word in statement.keywords if normalize(word) in text)
+    """How many of a statement's keywords the question uses (利息 chooses the rate); a number
+    the question names that the statement states counts twice ("涨到2300是哪年" is the 2300 rule)."""
+    named = sum(1 for word in statement.keywords if normalize(word) in text)
+    return named + 2 * sum(1 for number in NUMBER.findall(text) if number in statement.text)
 
 
-def choose(statements: Iterable[Statement], asked: list[str], question: str) -> Choice:
+def choose(
+    statements: Iterable[Statement], asked: list[str], question: str, needing_keywords: frozenset[str] = frozenset()
+) -> Choice:
     """The statements that answer the aspects asked, the best one per aspect.
 
     Among statements answering the same aspect, the one whose keywords the question uses
@@ -191,7 +211,9 @@ def choose(statements: Iterable[Statement], asked: list[str], question: str) -> 
     units: list[Statement] = []
     missing = []
     for aspect in asked[:MAX_ASPECTS]:
-        candidates = [s for s in statements if aspect in s.aspects]
+        candidates = [
+            s for s in statements if aspect in s.aspects and (aspect not in needing_keywords or overlap(s, text))
+        ]
         best = max(candidates, key=lambda s: (overlap(s, text), -candidates.index(s)), default=None)
         if named is not None and (best is None or overlap(named, text) > overlap(best, text)):
             best = named
@@ -216,7 +238,11 @@ def borrow(
     text = normalize(question)
 
     def named(statement: Statement) -> int:
-        return sum(1 for word in statement.keywords if normalize(word) in text and normalize(word) not in cues)
+        return sum(
+            1
+            for word in statement.keywords
+            if normalize(word) in text and normalize(word) not in cues and word not in GENERIC_WORDS
+        )
 
     scored = [(named(s), -i, s) for i, s in enumerate(statements) if aspect in s.aspects]
     best = max(scored, key=lambda x: x[:2], default=None)

@@ -21,6 +21,8 @@ from knowledge.text import YEAR, normalize, year_of
 MAX_TOPICS = 2
 # Words that bring 普高 into a comparison ("普高还是3+2"): the 职普融通 topic speaks for it.
 GENERAL_SCHOOL = ("普高", "高中")
+# How a statement says that something was not found.
+NOT_FOUND = "没有查到"
 # How many topics a list of what there is shows as buttons.
 MENU_BUTTONS = 6
 
@@ -125,6 +127,11 @@ def reply_to_topic(
         return replace(base, not_held=(school[0] if school else scope or "") + (value or ""), where=where)
     if not values and len(topics) > 1:
         focused = kb.topic_for(kind, f"{text} {context}", scope) or _topic_answering(topics, asked, text)
+        specific = [a for a in asked if a not in ("what_is", "differs")]
+        if focused is None and specific:
+            # "鄂尔多斯有哪些中职学校": something particular that no topic here answers.
+            aspect = book.aspects[specific[0]]
+            return replace(base, not_held=aspect.label, where=book.where(specific[0], kind=kind))
         if focused is None:
             firsts = {t.statements[0].source_id: kb.source(t.statements[0].source_id) for t in topics if t.statements}
             return replace(
@@ -166,7 +173,7 @@ def _answer_aspects(
     parts: list[tuple[str, list[Statement]]] = []
     shown: list[Statement] = []
     for topic in topics:
-        units = list(choose(topic.statements, asked, text).units)
+        units = list(choose(topic.statements, asked, text, book.needing_keywords).units)
         if several and not units and "differs" in asked:
             # Comparing two subjects, each says what it is when it has nothing on how they differ.
             units = list(choose(topic.statements, [], text).units)
@@ -202,8 +209,10 @@ def _answer_aspects(
         year_not_held = year_of(year_asked)
         parts = [(label, [u for u in units if not YEAR.search(normalize(u.text))]) for label, units in parts]
     compared = several and "differs" in asked
+    # A statement that itself says what was not found ("……我没有查到") sends the user on too.
+    says_not_found = any(NOT_FOUND in unit.text for _, units in parts for unit in units)
     where = ""
-    if missing or year_not_held or compared:
+    if missing or year_not_held or compared or says_not_found:
         where = book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind)
     used = [unit for _, units in parts for unit in units]
     subject = topic.short or topic.name
