@@ -36,6 +36,10 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
     Abstract so that the SDK, which registers every concrete Action subclass, skips it.
     """
 
+    # Whether a short question naming no subject but asking an aspect ("最多贷多少") is asked
+    # of the topic answered just before, whatever intent the model gave it.
+    asks_of_the_answer_before = False
+
     @abc.abstractmethod
     def name(self) -> str: ...
 
@@ -61,6 +65,12 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
             return []
         if kb.is_english((tracker.latest_message or {}).get("text") or ""):
             dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)
+        if self.asks_of_the_answer_before:
+            from actions.topics import answer_in_context  # topics builds on this module
+
+            in_context = answer_in_context(question, tracker, kb, dispatcher)
+            if in_context is not None:
+                return in_context
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes
         # from what the article says of it, not from a figure or a policy topic.
         located = kb.location(question.text)

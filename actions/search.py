@@ -9,12 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction
-from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase, Question
 
 
 class ActionAnswerOutOfScope(KnowledgeAction):
     """Out of scope, unless it is a short question about the answer just given ("最多贷多少")."""
+
+    asks_of_the_answer_before = True
 
     def name(self) -> str:
         return "action_answer_out_of_scope"
@@ -22,23 +23,19 @@ class ActionAnswerOutOfScope(KnowledgeAction):
     def answer(
         self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
     ) -> list[dict[str, Any]]:
-        in_context = answer_in_context(question, tracker, kb, dispatcher)
-        if in_context is not None:
-            return in_context
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
 
 class ActionSearchKnowledge(KnowledgeAction):
+    asks_of_the_answer_before = True
+
     def name(self) -> str:
         return "action_search_knowledge"
 
     def answer(
         self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
     ) -> list[dict[str, Any]]:
-        in_context = answer_in_context(question, tracker, kb, dispatcher)
-        if in_context is not None:
-            return in_context
         best = kb.answer_search(question.text)
         if best is None:
             dispatcher.utter_message(response="utter_out_of_scope")

@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, remember
-from actions.topics import answer_in_context
 from knowledge.kb import KnowledgeBase, Question, StatisticsAnswer
 from knowledge.text import YEAR, normalize
 
@@ -47,16 +46,15 @@ def with_year(question: str, year: int) -> str:
 
 
 class ActionAnswerStatistic(KnowledgeAction):
+    # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
+    asks_of_the_answer_before = True
+
     def name(self) -> str:
         return "action_answer_statistic"
 
     def answer(
         self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
     ) -> list[dict[str, Any]]:
-        # "利息多少 什么时候开始还" after a loan answer asks about the loan, not for a figure.
-        in_context = answer_in_context(question, tracker, kb, dispatcher)
-        if in_context is not None:
-            return in_context
         answer = kb.answer_statistics(question.text)
         # A short question after a statistics answer ("以前是几所？") may lean on it.
         previous = tracker.get_slot("last_question")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.stack import assistant
 from knowledge import settings
 
 # The answer must come first: a required fact counts only within this many characters.
@@ -164,22 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = args.sets or sorted((settings.REPO_ROOT / "evaluation" / "sets").glob("replies_set*.yaml"))
     sets = {path: yaml.safe_load(path.read_text(encoding="utf-8"))["questions"] for path in paths}
-    results = {}
-    if args.rasa_url:
-        results = {path: evaluate(questions, args.rasa_url) for path, questions in sets.items()}
-    else:
-        from scripts.serve import Stack, StackConfig
-
-        config = StackConfig(
-            rasa_port=int(os.getenv("TEST_RASA_PORT", "26005")),
-            action_port=int(os.getenv("TEST_ACTION_PORT", "26055")),
-            web_port=int(os.getenv("TEST_WEB_PORT", "29000")),
-            tracker_db=settings.REPO_ROOT / "var" / "eval" / "replies-tracker.db",
-            log_dir=settings.REPO_ROOT / "var" / "eval" / "replies-logs",
-        )
-        config.tracker_db.unlink(missing_ok=True)
-        with Stack(config) as stack:
-            results = {path: evaluate(questions, stack.rasa_url) for path, questions in sets.items()}
+    with assistant(args.rasa_url, "replies") as rasa_url:
+        results = {path: evaluate(questions, rasa_url) for path, questions in sets.items()}
     out = {}
     for path, (report, log) in results.items():
         figures = report.figures()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from evaluation.stack import assistant
 from knowledge import settings
 from knowledge.text import normalize
 
@@ -248,23 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     asyncio.run(evaluate_nlu(sets, args.model, reports))
     if not args.no_e2e:
-        if args.rasa_url:
-            ask_every_set(sets, args.rasa_url, reports)
-        else:
-            from scripts.serve import Stack, StackConfig
-
-            # Ports of their own (TEST_*_PORT, as the test suite's stack), so an evaluation
-            # runs beside `make run` and beside other engineers' tests.
-            config = StackConfig(
-                rasa_port=int(os.getenv("TEST_RASA_PORT", "25005")),
-                action_port=int(os.getenv("TEST_ACTION_PORT", "25055")),
-                web_port=int(os.getenv("TEST_WEB_PORT", "28000")),
-                tracker_db=settings.REPO_ROOT / "var" / "eval" / "tracker.db",
-                log_dir=settings.REPO_ROOT / "var" / "eval" / "logs",
-            )
-            config.tracker_db.unlink(missing_ok=True)
-            with Stack(config) as stack:
-                ask_every_set(sets, stack.rasa_url, reports)
+        with assistant(args.rasa_url, "answers") as rasa_url:
+            ask_every_set(sets, rasa_url, reports)
     results = {}
     for path, questions in sets.items():
         report = reports[path]
