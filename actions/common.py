@@ -63,8 +63,21 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
             # Mongolia's rules or the region's figures; said so, with where to ask.
             dispatcher.utter_message(text=templates.out_of_reach(beyond))
             return []
-        if kb.is_english((tracker.latest_message or {}).get("text") or ""):
-            dispatcher.utter_message(text=templates.PLEASE_USE_CHINESE)
+        await asyncio.sleep(0)
+        events = self._answer_in_turn(question, tracker, kb, dispatcher)
+        if kb.is_english((tracker.latest_message or {}).get("text") or "") and not any(
+            m.get("response") == "utter_out_of_scope" for m in dispatcher.messages
+        ):
+            # An answer to a question typed in English comes after a request for Chinese (the
+            # out-of-scope reply already asks for it).
+            asking = CollectingDispatcher()
+            asking.utter_message(text=templates.PLEASE_USE_CHINESE)
+            dispatcher.messages.insert(0, asking.messages[0])
+        return events
+
+    def _answer_in_turn(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
         if self.asks_of_the_answer_before:
             from actions.topics import answer_in_context  # topics builds on this module
 
@@ -79,7 +92,6 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
                 text=templates.search_answer(located.body, located.title, kb.source(located.source_id))
             )
             return []
-        await asyncio.sleep(0)
         return self.answer(question, tracker, kb, dispatcher)
 
 

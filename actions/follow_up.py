@@ -44,5 +44,6 @@ class ActionAnswerFollowUp(KnowledgeAction):
                 asked=[] if details else last_aspects(tracker),
                 context=previous,
             )
-        dispatcher.utter_message(response="utter_ask_rephrase")
+        # "详细说说" with nothing before it to detail: ask what about.
+        dispatcher.utter_message(response="utter_no_details" if details else "utter_ask_rephrase")
         return []
