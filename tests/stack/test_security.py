@@ -117,7 +117,7 @@ def test_only_the_widgets_metadata_is_stored(stack):
 def test_deeply_nested_json_is_refused_with_400(stack, depth):
     nested = b'{"a": ' * depth + b'"x"' + b"}" * depth  # written out: json.dumps recurses too
     status, body = post(
-        stack, b'{"sender": "%s", "message": "\u4f60\u597d", "metadata": %s}' % (new_sender().encode(), nested)
+        stack, rb'{"sender": "%s", "message": "\u4f60\u597d", "metadata": %s}' % (new_sender().encode(), nested)
     )
     assert 400 == status and "nest" in body
     assert "237" in ask(stack, SCHOOL_COUNT_QUESTION, new_sender())
