@@ -86,6 +86,9 @@ _MEASURE_KINDS = {
     "元": "money",
     "块": "money",
     "百分之": "ratio",
+    "率": "ratio",
+    "比例": "ratio",
+    "占比": "ratio",
     "%": "ratio",
     "平方米": "area",
     "公里": "length",
@@ -144,11 +147,11 @@ _ENGLISH_MEASURES = (
 
 
 def measure_word(question: str) -> str | None:
-    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几, 年 in 几年 (how long), 哪 in
-    哪一年 (when); None when not said."""
+    """所 in 多少所, 人 in 几个人 … 钱 in 多少钱, 百分之 in 百分之几 (and 录取率, 比例: a ratio),
+    年 in 几年 (how long), 哪 in 哪一年 (when); None when not said."""
     match = re.search(
         r"(?:多少|(?<![这近前头])几)(个)?(人次|[所家人名元块钱年项条])"
-        r"|(人)数|(百分之)几|多少(钱)|(哪)一?年",
+        r"|(人)数|(百分之)(?:几|多少)|多少(钱)|(哪)一?年|录取(率)|(比例)|(占比)",
         normalize(question),
     )
     if not match:

@@ -31,6 +31,8 @@ def test_the_counted_noun_phrase_is_found(tiny_kb, question, counted):
         ("有几个大类", None),
         ("录取人数是多少", "人"),
         ("一共几条", "条"),
+        ("大概百分之多少", "百分之"),
+        ("专升本录取率高吗", "率"),  # a ratio: a count of people is no answer
     ],
 )
 def test_the_measure_word_is_found(question, measure):

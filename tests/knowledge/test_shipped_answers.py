@@ -169,3 +169,9 @@ def test_search_counts_another_name_of_the_same_thing_as_present(kb):
 
 def test_search_finds_nothing_for_an_unrelated_question(kb):
     assert [] == [hit for hit in kb.search("今天天气怎么样") if not hit.unmatched]
+
+
+def test_a_ratio_asked_is_not_answered_with_a_count(kb):
+    # 2025's 专升本 is a count of people (1.6万): no answer to "录取率 … 百分之多少"
+    match = kb.match_statistic("内蒙古专升本录取率高吗 大概百分之多少")
+    assert "率" in match.unmatched
