@@ -47,7 +47,7 @@ SCRIPT = [
     ("内蒙古现在一共有多少所职业院校？", "237"),
     ("那高职呢？", "37"),
     ("单招考什么", "文化素质"),
-    ("对口招生呢？", "6161"),
+    ("对口招生呢？", "语文"),  # what 对口招生 tests: the aspect of the question before
 ]
 CONVERSATIONS = 8
 CLIENT_THREADS = 4
