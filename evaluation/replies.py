@@ -18,14 +18,13 @@ import json
 import re
 import statistics
 import sys
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from evaluation.stack import assistant
+from evaluation.stack import assistant, post
 from knowledge import settings
 
 # The answer must come first: a required fact counts only within this many characters.
@@ -123,15 +122,6 @@ def judge(question: dict, reply: str) -> Judged:
     if declined and any(w in body for w in WHERE):
         return Judged(outcome="declined", why="declined an answerable question", **base)
     return Judged(outcome="wrong", why=f"none of {wanted[:4]} in the first {ANSWER_WINDOW} characters", **base)
-
-
-def post(url: str, sender: str, text: str) -> str:
-    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
 
 
 def evaluate(questions: list[dict], rasa_url: str) -> tuple[Report, list[str]]:

@@ -18,7 +18,6 @@ import json
 import re
 import sys
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from evaluation.stack import assistant
+from evaluation.stack import assistant, post
 from knowledge import settings
 from knowledge.text import normalize
 
@@ -169,15 +168,6 @@ def ruler_entities(text: str, nlp) -> set[tuple[str, str]]:
     document = nlp(normalize(text))
     found = {(entity.label_, entity.ent_id_) for entity in document.ents}
     return found | {("year", m) for m in re.findall(r"(?:19|20)\d\d", normalize(text))}
-
-
-def post(url: str, sender: str, text: str) -> str:
-    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return "\n".join(m.get("text") or "" for m in json.loads(response.read()))
 
 
 def answer_ok(question: dict, answer: str) -> tuple[bool, str]:

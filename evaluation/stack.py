@@ -1,8 +1,11 @@
-"""The assistant an evaluation asks over REST: a running one, or one started for it."""
+"""The assistant an evaluation asks over REST: a running one, or one started for it, and
+how a question is put to it."""
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,3 +32,13 @@ def assistant(rasa_url: str | None, name: str) -> Iterator[str]:
     config.tracker_db.unlink(missing_ok=True)
     with Stack(config) as stack:
         yield stack.rasa_url
+
+
+def post(url: str, sender: str, text: str) -> str:
+    """The text of the assistant's reply to `text` from `sender`, over REST."""
+    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode()
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return "\n".join(m.get("text") or "" for m in json.loads(response.read()))

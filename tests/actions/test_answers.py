@@ -294,31 +294,25 @@ async def test_an_aspect_is_answered_alone_with_suggestions_for_the_others():
     assert SlotSet("last_aspect", "when") in events
 
 
-async def test_a_follow_up_keeps_the_aspect_asked_before():
+@pytest.mark.parametrize(
+    "action, intent",
+    [
+        (ActionAnswerFollowUp(), "follow_up"),
+        # "对口招生呢？" keeps the aspect whatever the intent the model gave it
+        (ActionAnswerAdmission(), "ask_admission"),
+    ],
+)
+async def test_a_follow_up_keeps_the_aspect_asked_before(action, intent):
     track = tracker(
         "那对口招生呢",
-        "follow_up",
+        intent,
         [{"entity": "channel", "value": "对口招生"}],
         last_topic="admission",
         last_question="单招考什么",
         channel="单招",
         last_aspect="what_tested",
     )
-    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
-    assert "语文" in answer and "6161" not in answer
-
-
-async def test_a_channel_named_after_another_keeps_the_aspect_whatever_the_intent():
-    track = tracker(
-        "对口招生呢？",
-        "ask_admission",
-        [{"entity": "channel", "value": "对口招生"}],
-        last_topic="admission",
-        last_question="单招考什么",
-        channel="单招",
-        last_aspect="what_tested",
-    )
-    answer = text_of((await run(ActionAnswerAdmission(), track))[0])
+    answer = text_of((await run(action, track))[0])
     assert "语文" in answer and "6161" not in answer
 
 
