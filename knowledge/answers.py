@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge.records import Statement
 from knowledge.text import normalize
@@ -117,11 +118,12 @@ class AspectBook:
         asked = sorted(at, key=at.__getitem__)
         return [a for a in asked if a != "what_is"] or asked
 
-    @property
+    # Read on every reply about a topic; the book never changes once loaded.
+    @cached_property
     def needing_keywords(self) -> frozenset[str]:
         return frozenset(name for name, aspect in self.aspects.items() if aspect.needs_keyword)
 
-    @property
+    @cached_property
     def cues(self) -> frozenset[str]:
         return frozenset(cue for aspect in self.aspects.values() for cue in aspect.cues)
 
