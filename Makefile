@@ -27,7 +27,7 @@ TRAINING_INPUTS := $(filter-out $(SYNONYMS),$(shell find bot/config.yml bot/doma
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) bot/jieba/userdict.txt
 
 .PHONY: help install system-deps kb synonyms train run lint format test validate test-stories eval eval-cv \
-	purge clean test-scale bench
+	purge clean test-scale bench console-admin console-db
 
 # Every target with the `##` line after its name.
 help: ## list the targets (`make run` and `make test` are all a new user needs)
@@ -114,6 +114,16 @@ eval: install kb train ## score the evaluation sets (evaluation/sets/) end to en
 eval-cv: install $(SYNONYMS) ## 5-fold cross-validation of the NLU pipeline (slow)
 	$(BIN)/rasa test nlu --config bot/config.yml --nlu data/nlu --cross-validation --folds 5 \
 		--out var/eval/cross-validation
+
+# The counselors' console (/console, docs/console.md): its database (CONSOLE_DB_URL) is
+# migrated by `make run`; its first administrator is made once with this command, which
+# asks for the password (there is no default account).
+USERNAME ?= admin
+console-admin: install ## create a console administrator (USERNAME=admin; asks for the password)
+	$(BIN)/python -m console.admin create --username $(USERNAME)
+
+console-db: install ## apply the console database's migrations (make run does it too)
+	$(BIN)/python -m console.migrate
 
 # Deletes conversations older than RETENTION_DAYS (30) from the tracker store; run daily.
 purge: install ## delete conversations older than RETENTION_DAYS from the tracker store

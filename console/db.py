@@ -1,18 +1,21 @@
-"""One accessor for the console database's engine.
+"""One accessor for the console database's engine, and its migrations.
 
-CONSOLE_DB_URL (default sqlite:///var/console.db) names it; the scale profile points it at
-PostgreSQL. The schema is created by migrations (console/migrations), not at import.
+CONSOLE_DB_URL (default sqlite:///var/console.db, relative to the working directory) names
+it; the scale profile points it at PostgreSQL. The schema is made by the migrations in
+console/migrations (alembic), never at import: `create_schema()` runs them.
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
 
 DEFAULT_URL = "sqlite:///var/console.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url() -> str:
@@ -22,11 +25,30 @@ def database_url() -> str:
 @lru_cache(maxsize=4)
 def engine(url: str | None = None) -> Engine:
     """The engine for `url` (CONSOLE_DB_URL by default), made once per process."""
-    return create_engine(url or database_url(), future=True, pool_pre_ping=True)
+    parsed = make_url(url or database_url())
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, future=True, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # The web server and the action server write to the same file: wait for each other's
+    # locks rather than fail at once.
+    sqlite = create_engine(parsed, future=True, connect_args={"timeout": 15})
+    event.listen(sqlite, "connect", _sqlite_foreign_keys)
+    return sqlite
+
+
+def _sqlite_foreign_keys(connection, record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def create_schema(url: str | None = None) -> None:
-    """Create the tables (a placeholder until migrations exist: issue 18 asks for them)."""
-    from console.schema import metadata
+    """Bring the database to the newest schema by running the migrations not yet applied."""
+    from alembic import command
+    from alembic.config import Config
 
-    metadata.create_all(engine(url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url or database_url())
+    command.upgrade(config, "head")

@@ -36,6 +36,8 @@ schools = Table(
     Column("admissions_url", String(300), nullable=False, default=""),
     Column("aid_phone", String(40), nullable=False, default=""),
     Column("aid_url", String(300), nullable=False, default=""),
+    # Added by migration 0002: the title of the school's widget window.
+    Column("widget_title", String(30), nullable=False, default="职教升学助手", server_default="职教升学助手"),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
@@ -107,4 +109,28 @@ audit_log = Table(
     Column("school_id", String(60), nullable=True),
     Column("action", String(60), nullable=False),
     Column("detail", Text, nullable=False, default=""),
+)
+
+# ---- added by the console's pages (migration 0002); the tables above are the contract.
+
+# A signed-in browser: the cookie carries a random token, this table only its SHA-256, so a
+# copy of the database opens no session. Signing out deletes the row.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    # The synchronizer token every form of this session carries.
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+)
+
+# Wrong passwords, kept a few minutes for the login rate limit (per user name and per address).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(120), nullable=False, index=True),
+    Column("at", DateTime, nullable=False, index=True),
 )

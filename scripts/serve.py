@@ -29,6 +29,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from console.db import create_schema
 from knowledge import settings
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
 
@@ -218,6 +221,10 @@ class Stack:
         if not self.config.model.exists():
             raise StackError(f"no trained model at {self.config.model}; run `make train`")
         try:
+            create_schema()  # the console database (CONSOLE_DB_URL), migrated before anything reads it
+        except (SQLAlchemyError, OSError) as error:
+            raise StackError(f"cannot migrate the console database: {error}") from None
+        try:
             (settings.REPO_ROOT / self.config.tracker_db).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StackError(f"cannot create the directory of the tracker database: {error}") from None
@@ -345,7 +352,9 @@ def main() -> int:
         f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
         f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io"
         f"\n  WeChat:     http://localhost:{c.rasa_port}/webhooks/wechat/<school> (schools in WECHAT_SCHOOLS)"
-        f"\n  HTTP API:   {api}\nCtrl-C stops everything.",
+        f"\n  HTTP API:   {api}"
+        f"\n  console:    http://localhost:{c.web_port}/console (first administrator: `make console-admin`)"
+        "\nCtrl-C stops everything.",
         flush=True,
     )
     try:

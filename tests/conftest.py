@@ -51,5 +51,7 @@ def stack(tmp_path_factory):
     with pytest.MonkeyPatch.context() as environment:
         for name, value in wechat_settings().items():
             environment.setenv(name, value)
+        # The console's database, migrated by the stack as `make run` does.
+        environment.setenv("CONSOLE_DB_URL", f"sqlite:///{work / 'console.db'}")
         with Stack(config) as running:
             yield running

@@ -55,6 +55,8 @@ class WidgetOptions:
     title: str = DEFAULT_TITLE
     school: str = ""
     color: str = DEFAULT_COLOR
+    # The name the widget shows when `school` is a console school's id (data-school-name).
+    school_name: str = ""
 
     @classmethod
     def parse(cls, query: Mapping[str, str], default_server: str) -> tuple[WidgetOptions, list[str]]:
@@ -95,5 +97,7 @@ class WidgetOptions:
             ("data-school", self.school),
             ("data-color", self.color),
         ]
+        if self.school_name:
+            attributes.insert(4, ("data-school-name", self.school_name))
         rendered = " ".join(f'{name}="{html.escape(value, quote=True)}"' for name, value in attributes)
         return f"<script {rendered} async></script>"

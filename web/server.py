@@ -1,9 +1,11 @@
-"""Serves widget.js, a demo school page that embeds it, and the counselor's embed page.
+"""Serves widget.js, a demo school page that embeds it, and the counselors' console.
 
 Run with ``python -m web.server``. Settings come from the environment:
 WEB_HOST (127.0.0.1), WEB_PORT (8000), RASA_URL (http://localhost:5005), the
 bot server the demo page talks to, and WEB_PUBLIC_URL (http://WEB_HOST:WEB_PORT), the
 address schools load widget.js from. Rasa must allow CORS from this site's origin.
+The console (/console, web/console/) keeps its data in CONSOLE_DB_URL; `main` applies its
+migrations before serving. /embed, the old snippet form, now leads into the console.
 
 Nothing a visitor sends decides where a page points (issue 14): the snippet's widget URL
 comes from WEB_PUBLIC_URL, never the Host header, and /preview shows the configured bot
@@ -21,7 +23,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from web.options import DEFAULT_COLOR, DEFAULT_TITLE, ERROR_COLOR, WidgetOptions, normalise_server
+from console.db import create_schema
+from console.store import ConsoleStore
+from web.options import DEFAULT_COLOR, DEFAULT_TITLE, WidgetOptions, normalise_server
 from web.templates import PageTemplates, Safe
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -130,29 +134,9 @@ async def preview_page(request: web.Request) -> web.Response:
 
 
 async def embed_page(request: web.Request) -> web.Response:
-    options, errors = WidgetOptions.parse(request.query, request.app[SETTINGS].rasa_url)
-    templates = request.app[TEMPLATES]
-    if errors:
-        result = templates.render(
-            "embed_errors.html",
-            errors=Safe("".join(templates.render("embed_error_item.html", message=message) for message in errors)),
-        )
-    else:
-        result = templates.render(
-            "embed_result.html",
-            snippet=options.snippet(widget_url(request)),
-            preview_url=f"{request.app.router['preview'].url_for()}?{options.query_string()}",
-        )
-    body = templates.render(
-        "embed.html",
-        school=options.school,
-        title=options.title,
-        # <input type="color"> can only show a valid #rrggbb.
-        color=DEFAULT_COLOR if ERROR_COLOR in errors else options.color,
-        server=options.server,
-        result=Safe(result),
-    )
-    return page_response(body, content_security_policy(None, "'none'"), status=400 if errors else 200)
+    """The old snippet form asked for the bot server's address and handed out localhost:
+    the console's embed page gives each school its snippet with the configured addresses."""
+    raise web.HTTPFound("/console")
 
 
 async def widget_script(request: web.Request) -> web.FileResponse:
@@ -169,7 +153,9 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     response.headers.popall("Server", None)  # aiohttp's "Python/3.11 aiohttp/3.9.5"
 
 
-def app_factory(settings: WebSettings | None = None) -> web.Application:
+def app_factory(settings: WebSettings | None = None, console_store: ConsoleStore | None = None) -> web.Application:
+    from web.console import Addresses, add_routes
+
     app = web.Application()
     app[SETTINGS] = settings or WebSettings.from_env()
     app[TEMPLATES] = PageTemplates()
@@ -179,6 +165,7 @@ def app_factory(settings: WebSettings | None = None) -> web.Application:
     app.router.add_get("/preview", preview_page, name="preview")
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_static("/static/", STATIC_DIR, name="static")
+    add_routes(app, Addresses(app[SETTINGS].site_url, app[SETTINGS].rasa_url), console_store)
     # aiohttp 3.9 types this signal's callbacks as taking a handler, not (request, response).
     app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
     return app
@@ -187,6 +174,7 @@ def app_factory(settings: WebSettings | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     settings = WebSettings.from_env()
+    create_schema()
     web.run_app(app_factory(settings), host=settings.host, port=settings.port)
 
 

@@ -59,7 +59,8 @@ def test_demo_page_embeds_the_widget_as_a_school_would(stack):
     assert "no-referrer" == headers["Referrer-Policy"]
 
 
-def test_embed_page_allows_no_connections(stack):
+def test_console_pages_allow_no_connections(stack):
+    # /embed leads into the console, whose pages (here the login page) fetch nothing.
     _, headers, _ = fetch(stack.web_url + "/embed")
 
     assert "connect-src 'none'" in headers["Content-Security-Policy"]

@@ -3,7 +3,8 @@
  *
  * Hand-written, dependency-free, served as-is (no build step). Embedding:
  *   <script src="https://…/widget.js" data-server="https://bot.example"
- *           data-title="职教升学助手" data-school="XX职业学校"
+ *           data-title="职教升学助手" data-school="qingcheng-zhiye"
+ *           data-school-name="青城职业技术学校"
  *           data-color="#1a73e8" async></script>
  *
  * Safety rules this file keeps:
@@ -72,6 +73,9 @@
       server: normaliseServer(data.server),
       title: clip(data.title, 30) || DEFAULT_TITLE,
       school: clip(data.school, 60),
+      // Shown in the header and the welcome; data-school (a console school's id, sent
+      // with each message) is shown when there is no name, as older snippets had it.
+      schoolName: clip(data.schoolName || data.school, 60),
       color: /^#[0-9a-f]{6}$/i.test(data.color || "") ? data.color : DEFAULT_COLOR,
     };
   }
@@ -492,7 +496,7 @@
       h("div", { class: "header" }, [
         h("div", { class: "heading" }, [
           h("h2", { id: titleId, class: "title", text: c.title }),
-          c.school ? h("div", { class: "school", text: c.school }) : null,
+          c.schoolName ? h("div", { class: "school", text: c.schoolName }) : null,
         ]),
         h("button", {
           class: "icon-button", type: "button", "aria-label": TEXT.resetLabel, title: TEXT.resetLabel,
@@ -553,7 +557,7 @@
   Widget.prototype.render = function () {
     var self = this;
     this.bubbles = new WeakMap();
-    var welcome = { from: "bot", text: TEXT.welcome(this.config.title, this.config.school) };
+    var welcome = { from: "bot", text: TEXT.welcome(this.config.title, this.config.schoolName) };
     setChildren(this.log, [welcome].concat(this.conversation.messages).map(function (message) {
       return self.bubble(message);
     }));
