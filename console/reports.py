@@ -12,9 +12,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from html import escape
+from pathlib import Path
 
+import yaml
 from markupsafe import Markup
 
 Row = tuple[str, str, str, int]  # school_id, day, measure, count
@@ -34,18 +37,15 @@ TOTALS = {
 }
 OUTCOMES = ("answered", "declined", "out_of_scope")
 OUTCOME_COLORS = {"answered": "#2e7d32", "declined": "#e65100", "out_of_scope": "#757575"}
-KIND_LABELS = {
-    "what": "是什么",
-    "how": "怎么办",
-    "how_much": "多少钱/多少",
-    "when": "什么时候",
-    "where": "在哪里",
-    "who": "谁可以",
-    "eligibility": "是否符合条件",
-    "statistic": "数字统计",
-    "school": "本校问题",
-    "other": "其他",
-}
+ASPECTS = Path(__file__).resolve().parents[1] / "knowledge" / "sources" / "aspects.yaml"
+
+
+@lru_cache(maxsize=1)
+def kind_labels() -> dict[str, str]:
+    """A kind of question (kind:how_much) is an aspect of knowledge/sources/aspects.yaml,
+    named there once (“金额标准”); the report shows that name."""
+    aspects = yaml.safe_load(ASPECTS.read_text(encoding="utf-8")).get("aspects", {})
+    return {name: str(aspect.get("label", name)) for name, aspect in aspects.items()}
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,11 @@ class Period:
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def today_in_china(now: datetime | None = None) -> date:
+    """The day counts are filed under (the assistant counts by China's day, UTC+8)."""
+    return ((now or datetime.utcnow()) + timedelta(hours=8)).date()
 
 
 def week(day: date) -> Period:
@@ -226,7 +231,7 @@ def charts(report: Report, across_schools: bool) -> list[tuple[str, Markup]]:
         (
             "问题类型",
             horizontal_bars(
-                "问题类型", [(KIND_LABELS.get(k, k), n) for k, n in report.kinds.most_common(10)], "#6a1b9a"
+                "问题类型", [(kind_labels().get(k, k), n) for k, n in report.kinds.most_common(10)], "#6a1b9a"
             ),
         ),
         (

@@ -8,7 +8,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # What `make run`, `make purge` and the deployment read; development tools (evaluation,
 # benchmarks) document their own knobs.
-CODE = ["actions", "knowledge", "connectors", "console", "web", "scripts/serve.py", "scripts/stores.py", "scripts/purge.py"]
+CODE = [
+    "actions",
+    "knowledge",
+    "connectors",
+    "console",
+    "web",
+    "scripts/serve.py",
+    "scripts/stores.py",
+    "scripts/purge.py",
+]
 READ_IN_CODE = re.compile(r"""(?:getenv|environ\.get|environ\[|setdefault|\.pop)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 READ_IN_YAML = re.compile(r"\$\{([A-Z][A-Z0-9_]+)\}")
 # Set by scripts/serve.py for its children, not by a user.

@@ -91,3 +91,9 @@ def test_csv_has_a_header_and_every_row():
     assert ["学校", "日期", "指标", "次数"] == table[0]
     assert len(ROWS) == len(table) - 1
     assert ["other", "2026-12-03", "conversations", "4"] == table[1]
+
+
+def test_kinds_are_named_as_knowledge_sources_aspects_name_them():
+    report = build_report(parse_period(None, None, TODAY), ROWS)
+
+    assert "金额标准：4" in dict(charts(report, across_schools=False))["问题类型"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from aiohttp import web
@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import insert
 
 from console.forms import school_profile
+from console.reports import today_in_china
 from console.schema import daily_counts
 from tests.web.console_app import SETTINGS, Browser, make_console, run
 from web.server import WebSettings
@@ -175,7 +176,7 @@ def test_answering_a_declined_group_adds_an_entry(console):
 
 
 def test_reports_show_this_weeks_counts_for_the_school_only(console):
-    today = date.today().isoformat()
+    today = today_in_china().isoformat()
     with console.store.engine.begin() as conn:
         conn.execute(
             insert(daily_counts),

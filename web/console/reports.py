@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -12,7 +11,7 @@ from web.console.common import SCHOOL, admin_only, for_school, render, store
 
 
 def _period(request: web.Request) -> reports.Period:
-    return reports.parse_period(request.query.get("week"), request.query.get("month"), date.today())
+    return reports.parse_period(request.query.get("week"), request.query.get("month"), reports.today_in_china())
 
 
 def _page(request: web.Request, school_ids: list[str] | None, csv_path: str, across: bool) -> web.Response:
@@ -33,8 +32,8 @@ def _page(request: web.Request, school_ids: list[str] | None, csv_path: str, acr
         across=across,
         schools=store(request).schools() if across else [],
         chosen_school=request.query.get("school", ""),
-        this_week=reports.week(date.today()).value,
-        this_month=f"{date.today():%Y-%m}",
+        this_week=reports.week(reports.today_in_china()).value,
+        this_month=f"{reports.today_in_china():%Y-%m}",
     )
 
 
