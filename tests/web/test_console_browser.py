@@ -32,6 +32,7 @@ ADMIN_PASSWORD = "admin password for the test"
 COUNSELOR_PASSWORD = "counselor password 2026"
 ENTRY_QUESTION = "你们学校宿舍几个人一间"
 ENTRY_ANSWER = "我校宿舍为六人间，有独立卫生间和热水，住宿费每学年800元。"
+SCHOOL_NAME = "青城职业技术学校"
 DECLINED_QUESTION = "你们学校食堂一个月大概花多少钱"
 DECLINED_ANSWER = "学校食堂每月伙食费大约600元，可以用饭卡按次消费。"
 
@@ -97,6 +98,7 @@ def student_page(browser, school_origin: str, snippet: str) -> Page:
 def ask_as_student(browser, school_origin: str, snippet: str, question: str, mark: str) -> str:
     page = student_page(browser, school_origin, snippet)
     try:
+        expect(page.locator("zhijiao-widget .school")).to_have_text(SCHOOL_NAME)
         ask(page, question)
         expect(bot_messages(page).last).to_contain_text(mark, timeout=ANSWER_TIMEOUT)
         return bot_messages(page).last.inner_text()
@@ -108,7 +110,6 @@ def test_a_counselors_week_in_the_console(school_browser, stack, artifacts_dir):
     browser = school_browser
     run = uuid.uuid4().hex[:6]
     admin, counselor, school_id = f"admin-{run}", f"teacher-{run}", f"qingcheng-{run}"
-    school_name = "青城职业技术学校"
     # A school page on an origin Rasa's CORS_ORIGINS allows (the stack's default list).
     school_origin = "http://localhost:" + stack.web_url.rsplit(":", 1)[1]
     create_administrator(admin)
@@ -118,7 +119,7 @@ def test_a_counselors_week_in_the_console(school_browser, stack, artifacts_dir):
     page = context.new_page()
     sign_in(page, stack.web_url, admin, ADMIN_PASSWORD)
     page.get_by_label("学校代号").fill(school_id)
-    page.get_by_label("学校名称").fill(school_name)
+    page.get_by_label("学校名称").fill(SCHOOL_NAME)
     page.get_by_role("button", name="添加学校").click()
     expect(page.get_by_role("status")).to_have_text("已保存。")
     page.get_by_label("用户名").fill(counselor)
@@ -167,7 +168,7 @@ def test_a_counselors_week_in_the_console(school_browser, stack, artifacts_dir):
 
     # --- a student on the school's page gets the entry, without a restart
     reply = ask_as_student(browser, school_origin, snippet, ENTRY_QUESTION, "六人间")
-    assert school_name in reply
+    assert SCHOOL_NAME in reply
 
     # --- a question the assistant declines reaches the counselor, who answers it
     ask_as_student(browser, school_origin, snippet, DECLINED_QUESTION, "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import html
 import re
 from datetime import datetime
@@ -118,25 +120,26 @@ def fake_bot(allowed_origin: str) -> web.Application:
 
 
 def check_embedding(console, allowed, page_url, bot_running=True):
+    """The 检查嵌入 results (good/bad per line) with a bot server that allows one origin."""
     profile, _ = school_profile({"name": "甲职业学校", "color": "#1a73e8", "allowed_origins": allowed})
     console.store.update_school("admin", "school-a", profile)
 
-    async def scenario(browser: Browser):
+    async def main():
         bot = TestServer(fake_bot("https://www.jia.edu.cn"))
         await bot.start_server()
         try:
-            url = str(bot.make_url("")).rstrip("/") if bot_running else "http://127.0.0.1:9"
-            settings = WebSettings(SETTINGS.host, SETTINGS.port, url, SETTINGS.public_url)
-            app = console.app(settings)
-            async with TestClient(TestServer(app)) as client:
-                inner = Browser(client)
-                await inner.sign_in("teacher-a")
-                _, page, _ = await inner.post("/console/schools/school-a/embed/check", {"url": page_url})
+            bot_url = str(bot.make_url("")).rstrip("/") if bot_running else "http://127.0.0.1:9"
+            settings = WebSettings(SETTINGS.host, SETTINGS.port, bot_url, SETTINGS.public_url)
+            async with TestClient(TestServer(console.app(settings))) as client:
+                browser = Browser(client)
+                await browser.sign_in("teacher-a")
+                _, page, _ = await browser.post("/console/schools/school-a/embed/check", {"url": page_url})
                 return re.findall(r"<li class=\"(good|bad)\">", page)
         finally:
             await bot.close()
 
-    return run(console.app(), scenario)
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result(60)
 
 
 def test_check_embedding_says_the_origin_is_allowed_and_the_server_answers(console):

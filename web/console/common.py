@@ -99,6 +99,14 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     return response
 
 
+def attachment(text: str, content_type: str, filename: str) -> web.Response:
+    """A download (CSV, YAML) that no cache keeps."""
+    response = web.Response(text=text, content_type=content_type, charset="utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def secure_cookies(request: web.Request) -> bool:
     return request.app[ADDRESSES].site_url.startswith("https://")
 

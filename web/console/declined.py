@@ -8,7 +8,18 @@ import yaml
 from aiohttp import web
 
 from console import forms
-from web.console.common import SCHOOL, SESSION, admin_only, for_school, form, render, school_url, see_other, store
+from web.console.common import (
+    SCHOOL,
+    SESSION,
+    admin_only,
+    attachment,
+    for_school,
+    form,
+    render,
+    school_url,
+    see_other,
+    store,
+)
 
 EXPORT_HEADER = (
     "# 学校标记给知识库维护者的问题（职教升学助手控制台导出）。\n"
@@ -74,22 +85,15 @@ def export_text(groups: list[dict]) -> str:
     return EXPORT_HEADER + yaml.safe_dump({"questions_from_schools": items}, allow_unicode=True, sort_keys=False)
 
 
-def _attachment(text: str, filename: str) -> web.Response:
-    response = web.Response(text=text, content_type="application/x-yaml", charset="utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @for_school
 async def export(request: web.Request) -> web.Response:
     school_id = request[SCHOOL]["id"]
     text = export_text(store(request).marked_for_maintainers([school_id]))
-    return _attachment(text, f"questions-from-{school_id}-{date.today():%Y%m%d}.yaml")
+    return attachment(text, "application/x-yaml", f"questions-from-{school_id}-{date.today():%Y%m%d}.yaml")
 
 
 @admin_only
 async def export_all(request: web.Request) -> web.Response:
     school_ids = [school["id"] for school in store(request).schools()]
     text = export_text(store(request).marked_for_maintainers(school_ids))
-    return _attachment(text, f"questions-from-schools-{date.today():%Y%m%d}.yaml")
+    return attachment(text, "application/x-yaml", f"questions-from-schools-{date.today():%Y%m%d}.yaml")

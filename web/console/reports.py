@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from console import reports
-from web.console.common import SCHOOL, admin_only, for_school, render, store
+from web.console.common import SCHOOL, admin_only, attachment, for_school, render, store
 
 
 def _period(request: web.Request) -> reports.Period:
@@ -40,10 +40,7 @@ def _page(request: web.Request, school_ids: list[str] | None, csv_path: str, acr
 def _csv(request: web.Request, school_ids: list[str] | None, name: str) -> web.Response:
     period = _period(request)
     text = reports.csv_text(store(request).daily_counts(school_ids, period.first, period.last))
-    response = web.Response(text=text, content_type="text/csv", charset="utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{period.value}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(text, "text/csv", f"{name}-{period.value}.csv")
 
 
 @for_school
