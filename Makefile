@@ -115,8 +115,9 @@ eval-cv: install $(SYNONYMS) ## 5-fold cross-validation of the NLU pipeline (slo
 	$(BIN)/rasa test nlu --config bot/config.yml --nlu data/nlu --cross-validation --folds 5 \
 		--out var/eval/cross-validation
 
-# Deletes conversations older than RETENTION_DAYS (30) from the tracker store; run daily.
-purge: install ## delete conversations older than RETENTION_DAYS from the tracker store
+# Deletes conversations older than RETENTION_DAYS (30) from the tracker store, and the
+# declined questions kept for counselors from the console database; run daily.
+purge: install ## delete conversations and kept questions older than RETENTION_DAYS
 	$(BIN)/python -m scripts.purge
 
 clean: ## remove everything generated (model, knowledge base, tracker, caches)
