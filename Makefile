@@ -125,8 +125,9 @@ console-admin: install ## create a console administrator (USERNAME=admin; asks f
 console-db: install ## apply the console database's migrations (make run does it too)
 	$(BIN)/python -m console.migrate
 
-# Deletes conversations older than RETENTION_DAYS (30) from the tracker store; run daily.
-purge: install ## delete conversations older than RETENTION_DAYS from the tracker store
+# Deletes conversations older than RETENTION_DAYS (30) from the tracker store, and the
+# declined questions kept for counselors from the console database; run daily.
+purge: install ## delete conversations and kept questions older than RETENTION_DAYS
 	$(BIN)/python -m scripts.purge
 
 clean: ## remove everything generated (model, knowledge base, tracker, caches)

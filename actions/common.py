@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import templates
+from actions import school, templates
 from knowledge.kb import KnowledgeBase, Question
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,14 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # The school the widget is on answers first what it answers, and adds to the reply.
+        if school.answered_by_school(tracker, dispatcher):
+            return []
+        events = await self._reply(dispatcher, tracker)
+        school.after_reply(tracker, dispatcher, knowledge_base(), events)
+        return events
+
+    async def _reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         kb = knowledge_base()
         question = read_question(tracker, kb)
         # Between the steps the call may be cancelled: Sanic cancels the handler when Rasa

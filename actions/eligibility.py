@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common, templates
+from actions import common, school, templates
 from knowledge.eligibility import LEAGUES_AND_CITIES, StudentProfile, eligible_subsidies, missing_fields, residence
 from knowledge.kb import KnowledgeBase
 
@@ -231,6 +231,7 @@ class ActionAskEligibilityDetailsWanted(Action):
             return []
         profile, result = _result(tracker)
         dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+        school.with_school_offices(tracker, dispatcher, common.knowledge_base())
         dispatcher.utter_message(response="utter_ask_elig_details_wanted")
         return [SlotSet(RESULT_SHOWN_SLOT, YES)]
 

@@ -3,7 +3,8 @@
 Rasa stores a message's metadata with the message and, at the start of a session, in the
 `session_started_metadata` slot as well (issue 14: 60 KB of metadata cost 244 KB of
 tracker store per message). The widget sends one key, the school it is embedded for;
-everything else is dropped before Rasa sees the message.
+everything else is dropped before Rasa sees the message. The school is kept only when the
+page that sends it is on one of the origins the school allows (`honoured`, issue 18).
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ def allowed_metadata(metadata: dict | None) -> dict[str, str]:
         value = (metadata or {}).get(key)
         if isinstance(value, str) and value.isprintable():
             kept[key] = value[:limit]
+    return kept
+
+
+def honoured(metadata: dict[str, str] | None, origin: str | None) -> dict[str, str]:
+    """`metadata` without the school unless the request's Origin is one the school allows
+    (its profile in the console database): a page elsewhere cannot speak as the school."""
+    metadata = metadata or {}
+    school = metadata.get("school")
+    if school is None:
+        return metadata
+    from console.assistant_store import store
+    from console.origins import honoured_school
+
+    kept = {key: value for key, value in metadata.items() if key != "school"}
+    if honoured_school(school, origin, store().school):
+        kept["school"] = school
     return kept
 
 

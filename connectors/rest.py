@@ -9,7 +9,8 @@ model. It also (issue 14):
 - takes `application/json` only (415 otherwise): a web page can post a form or
   `text/plain` to any server without asking the browser's CORS preflight first;
 - refuses JSON nested deeper than a few levels (400) before anything recurses over it;
-- keeps only the metadata keys the widget sends (connectors/metadata.py);
+- keeps only the metadata keys the widget sends, and the school only from the origins it
+  allows (connectors/metadata.py);
 - files a message only under a conversation id the server issued (`POST
   /webhooks/rest/conversations`, or a message without `sender`, gets one), or under an id
   of the client's own from this machine (connectors/conversation_ids.py); any other id is
@@ -35,8 +36,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import action_guard, conversation_ids, privacy_log, tracker_guard
-from connectors.metadata import MAX_JSON_DEPTH, allowed_metadata, too_deep
+from connectors import action_guard, console_turns, conversation_ids, privacy_log, tracker_guard
+from connectors.metadata import MAX_JSON_DEPTH, allowed_metadata, honoured, too_deep
 from connectors.rate_limit import RATE_LIMITED_REPLY, RateLimiter
 from connectors.settings import max_message_chars, rate_limit_per_ip, rate_limit_per_sender
 
@@ -109,6 +110,7 @@ def install_guards() -> None:
     alike): our channels install the guards there."""
     action_guard.install()
     tracker_guard.install()
+    console_turns.install()
     privacy_log.install()
     hide_version()
 
@@ -192,6 +194,7 @@ class ValidatedRestInput(RestInput):
                 sender, text, metadata = parse_payload(_json(request))
             except PayloadError as error:
                 return response.json({"error": str(error)}, status=400)
+            metadata = honoured(metadata, request.headers.get("origin"))
             local = local_client(request)
             if not (conversation_ids.is_issued(sender) or local):
                 return response.json({"error": UNKNOWN_CONVERSATION_ERROR, "code": UNKNOWN_CONVERSATION}, status=403)

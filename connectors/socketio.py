@@ -36,6 +36,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from connectors import conversation_ids, privacy_log
+from connectors.metadata import honoured
 from connectors.rate_limit import RATE_LIMITED_REPLY
 from connectors.rest import (
     PER_SENDER,
@@ -101,6 +102,7 @@ class ValidatedSocketIOInput(SocketIOInput):
             except PayloadError as error:
                 await sio.emit(REFUSED_EVENT, {"error": str(error)}, room=sid, namespace=namespace)
                 return
+            metadata = honoured(metadata, self._origin(sid))
             output = SocketIOOutput(sio, self.bot_message_evt)
             immediate = RATE_LIMITED_REPLY if not self._within_limits(sid, sender) else reply_without_model(text)
             if immediate is not None:
@@ -121,6 +123,12 @@ class ValidatedSocketIOInput(SocketIOInput):
     def _held_elsewhere(self, session_id: str, sid: str) -> bool:
         """Whether another connected socket is in the session's room."""
         return any(other != sid for other, _ in self.sio.manager.get_participants(self.namespace or "/", session_id))
+
+    def _origin(self, sid: str) -> str | None:
+        """The Origin the socket connected from (the page the widget is on)."""
+        environ = self.sio.get_environ(sid, namespace=self.namespace) or {}
+        request = environ.get("sanic.request")
+        return request.headers.get("origin") if request is not None else None
 
     def _within_limits(self, sid: str, sender: str | None = None) -> bool:
         """The REST channel's limits, for the address the socket connected from."""

@@ -29,6 +29,7 @@ TOTALS = {
     "conversations": "对话",
     "messages": "消息",
     "answered": "已回答",
+    "answered_by_school": "其中用本校老师的回答",
     "declined": "未能回答",
     "out_of_scope": "超出范围",
     "check_started": "开始资助测算",

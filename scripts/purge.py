@@ -1,4 +1,4 @@
-"""Delete conversations older than the retention period from the SQL tracker store.
+"""Delete conversations, and questions kept for counselors, older than the retention period.
 
     python -m scripts.purge [--days 30] [--endpoints bot/endpoints.yml] [--dry-run]
     make purge
@@ -15,6 +15,10 @@ The store is the one the endpoints file names (SQLite for `make run`, PostgreSQL
 scale profile), reached with SQLAlchemy; every statement is built by SQLAlchemy with
 bound parameters. It runs in one transaction and prints what it deleted. In Kubernetes a
 daily CronJob runs it (docs/deployment.md).
+
+The declined questions kept for a school's counselors (scrubbed, in the console database,
+CONSOLE_DB_URL) follow the same period: those asked more than RETENTION_DAYS ago are
+deleted too, in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not sa.inspect(engine).has_table(events_table().name):
             print(f"no conversations stored yet in {shown}")
-            return 0
+            return purge_declined_questions(args.days, args.dry_run)
         with engine.connect() as connection:
             if engine.dialect.name == "sqlite":
                 # Overwrite deleted rows on disk instead of leaving them in free pages.
@@ -112,6 +116,28 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
     prefix = "would have " if args.dry_run else ""
     print(f"{prefix}{purged} older than {args.days} days from {shown}")
+    return purge_declined_questions(args.days, args.dry_run)
+
+
+def purge_declined_questions(days: int, dry_run: bool) -> int:
+    """Delete the console's declined questions older than `days` days; the exit status."""
+    from console.assistant_store import AssistantStore
+    from console.db import database_url
+    from console.db import engine as console_engine
+    from console.schema import declined_questions
+
+    engine = console_engine(database_url())
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        if not sa.inspect(engine).has_table(declined_questions.name):
+            print(f"no console database yet at {shown}")
+            return 0
+        deleted = AssistantStore(engine).purge_declined(days, dry_run=dry_run)
+    except sa.exc.SQLAlchemyError as error:
+        print(f"purge: console database {shown}: {getattr(error, 'orig', None) or error}", file=sys.stderr)
+        return 1
+    prefix = "would have " if dry_run else ""
+    print(f"{prefix}deleted {deleted} declined questions older than {days} days from {shown}")
     return 0
 
 

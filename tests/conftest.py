@@ -22,6 +22,15 @@ with warnings.catch_warnings():
     import sanic  # noqa: F401
 
 
+@pytest.fixture(scope="session", autouse=True)
+def console_database(tmp_path_factory):
+    """No test writes to var/console.db: what the assistant writes in the background (issue
+    18) goes to a database of the session's."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CONSOLE_DB_URL", f"sqlite:///{tmp_path_factory.mktemp('console') / 'console.db'}")
+        yield
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     return build(tmp_path_factory.mktemp("kb") / "knowledge.db")
@@ -34,8 +43,8 @@ def kb(built_db) -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    """The running assistant, as `make run` starts it, on test ports with a fresh tracker,
-    and with the test schools' 公众号 connected to its WeChat channel."""
+    """The running assistant, as `make run` starts it, on test ports with a fresh tracker and
+    console database, and with the test schools' 公众号 connected to its WeChat channel."""
     from scripts.serve import Stack, StackConfig
     from tests.connectors.wechat_client import wechat_settings
 
@@ -51,7 +60,7 @@ def stack(tmp_path_factory):
     with pytest.MonkeyPatch.context() as environment:
         for name, value in wechat_settings().items():
             environment.setenv(name, value)
-        # The console's database, migrated by the stack as `make run` does.
+        # A console database of its own (issue 18), which tests/stack/test_console.py reads.
         environment.setenv("CONSOLE_DB_URL", f"sqlite:///{work / 'console.db'}")
         with Stack(config) as running:
             yield running

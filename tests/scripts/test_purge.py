@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from console.assistant_store import AssistantStore
+from console.background import Declined
+from console.db import engine
+from console.schema import declined_questions
 from scripts import purge
+from tests.console.assistant_db import console_db
 
 DAY = 86_400
 NOW = time.time()
@@ -49,6 +56,25 @@ async def endpoints(tmp_path):
     return path, db
 
 
+@pytest.fixture(autouse=True)
+def console_database(tmp_path, monkeypatch) -> str:
+    """The console's declined questions: one asked 40 days ago, one yesterday."""
+    url = console_db(tmp_path, monkeypatch)
+    now = datetime.utcnow()
+    AssistantStore(engine(url)).keep_declined(
+        [
+            Declined(None, "四十天前没答上的问题", "a", now - timedelta(days=40)),
+            Declined(None, "昨天没答上的问题", "b", now - timedelta(days=1)),
+        ]
+    )
+    return url
+
+
+def declined(url: str) -> list[str]:
+    with engine(url).connect() as connection:
+        return [row.question for row in connection.execute(sa.select(declined_questions))]
+
+
 def texts(db) -> dict[str, list[str]]:
     with sqlite3.connect(db) as connection:
         rows = connection.execute("select sender_id, data from events where type_name = 'user' order by id").fetchall()
@@ -63,6 +89,19 @@ def test_conversations_older_than_the_retention_are_deleted_and_counted(endpoint
     assert 0 == purge.main(["--endpoints", str(path), "--days", "30"])
     assert {"active": ["前天的问题"], "returning": ["昨天的问题"], "long": ["一个月前的问题", "接着问"]} == texts(db)
     assert "deleted 1 conversations (6 events) and 7 events of earlier sessions" in capsys.readouterr().out
+
+
+def test_declined_questions_older_than_the_retention_are_deleted_too(endpoints, console_database, capsys):
+    path, _ = endpoints
+    assert 0 == purge.main(["--endpoints", str(path), "--days", "30"])
+    assert ["昨天没答上的问题"] == declined(console_database)
+    assert "deleted 1 declined questions older than 30 days" in capsys.readouterr().out
+
+
+def test_a_dry_run_keeps_the_declined_questions(endpoints, console_database):
+    path, _ = endpoints
+    purge.main(["--endpoints", str(path), "--days", "30", "--dry-run"])
+    assert 2 == len(declined(console_database))
 
 
 def test_the_current_session_is_kept_whole_even_where_it_is_older(endpoints):

@@ -535,6 +535,13 @@
 
   Widget.prototype.open = function () {
     if (!this.panel) return; // called before the page finished loading
+    if (!this.openedSent && this.config.server && navigator.sendBeacon) {
+      this.openedSent = true; // once a page: the console's report counts visitors who opened it
+      try {
+        navigator.sendBeacon(this.config.server + "/webhooks/widget/opened?school=" +
+          encodeURIComponent(this.config.school));
+      } catch (e) { /* a count, never an error */ }
+    }
     this.panel.hidden = false;
     this.root.classList.add("open");
     this.launcher.setAttribute("aria-expanded", "true");
