@@ -12,13 +12,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 import yaml
 from markupsafe import Markup
+
+from console import background
 
 Row = tuple[str, str, str, int]  # school_id, day, measure, count
 
@@ -66,9 +68,9 @@ class Period:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
 
-def today_in_china(now: datetime | None = None) -> date:
-    """The day counts are filed under (the assistant counts by China's day, UTC+8)."""
-    return ((now or datetime.utcnow()) + timedelta(hours=8)).date()
+def today_in_china() -> date:
+    """The day counts made now are filed under (console.background counts by China's day)."""
+    return date.fromisoformat(background.today())
 
 
 def week(day: date) -> Period:
