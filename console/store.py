@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, delete, func, insert, select, update
+from sqlalchemy import Integer, and_, cast, delete, false, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from console.forms import Entry, SchoolProfile
@@ -314,10 +314,16 @@ class ConsoleStore:
 
     # ------------------------------------------------------ declined questions
 
+    @staticmethod
+    def _of_school(school_id: str | None):
+        """The declined questions of a school; None: of widgets embedded without one."""
+        d = declined_questions
+        return d.c.school_id == school_id if school_id is not None else d.c.school_id.is_(None)
+
     def declined_groups(self, school_id: str | None, since: datetime | None = None) -> list[dict[str, Any]]:
         """Declined questions grouped by their normalised form, the most asked first."""
         d = declined_questions
-        where = [d.c.school_id == school_id if school_id is not None else d.c.school_id.is_(None)]
+        where = [self._of_school(school_id)]
         if since is not None:
             where.append(d.c.asked_at >= since)
         query = (
@@ -360,12 +366,12 @@ class ConsoleStore:
             self._audit(conn, actor, school_id, "answer_declined", f"{group_key} → #{entry_id}")
             return entry_id
 
-    def mark_group(self, actor: str, school_id: str, group_key: str, marked: bool) -> bool:
+    def mark_group(self, actor: str, school_id: str | None, group_key: str, marked: bool) -> bool:
         d = declined_questions
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(d)
-                .where(and_(d.c.school_id == school_id, d.c.group_key == group_key))
+                .where(and_(self._of_school(school_id), d.c.group_key == group_key))
                 .values(for_maintainers=marked)
             )
             if result.rowcount:
@@ -373,8 +379,9 @@ class ConsoleStore:
                 self._audit(conn, actor, school_id, action, group_key)
             return bool(result.rowcount)
 
-    def marked_for_maintainers(self, school_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Marked groups of these schools, with the answer a school gave if it gave one."""
+    def marked_for_maintainers(self, school_ids: Iterable[str], without_school: bool = False) -> list[dict[str, Any]]:
+        """Marked groups of these schools (and of widgets without a school if asked), with
+        the answer a school gave if it gave one."""
         d = declined_questions
         query = (
             select(
@@ -386,7 +393,12 @@ class ConsoleStore:
                 func.max(d.c.asked_at).label("last_asked"),
                 func.max(d.c.entry_id).label("entry_id"),
             )
-            .where(and_(d.c.for_maintainers, d.c.school_id.in_(list(school_ids))))
+            .where(
+                and_(
+                    d.c.for_maintainers,
+                    or_(d.c.school_id.in_(list(school_ids)), d.c.school_id.is_(None) if without_school else false()),
+                )
+            )
             .group_by(d.c.school_id, d.c.group_key)
             .order_by(d.c.school_id, func.count().desc())
         )

@@ -199,3 +199,14 @@ def test_marked_groups_are_exported_with_the_school_answer(store, school):
     [marked] = store.marked_for_maintainers([school])
     assert (2, "3月初。") == (marked["times"], marked["school_answer"])
     assert "mark_for_maintainers" == audit_actions(store)[-1]
+
+
+def test_questions_from_widgets_without_a_school_are_the_administrators(store, school):
+    declined(store, None, "单招几号报名", "单招 报名")
+    declined(store, school, "宿舍几人间", "宿舍")
+
+    assert ["单招 报名"] == [g["group_key"] for g in store.declined_groups(None)]
+    assert store.mark_group("admin", None, "单招 报名", True)
+    assert not store.mark_group("admin", None, "宿舍", True)
+    assert [] == store.marked_for_maintainers([school])
+    assert [None] == [g["school_id"] for g in store.marked_for_maintainers([school], without_school=True)]

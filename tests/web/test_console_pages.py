@@ -15,7 +15,7 @@ from sqlalchemy import insert
 
 from console.forms import school_profile
 from console.reports import today_in_china
-from console.schema import daily_counts
+from console.schema import daily_counts, declined_questions
 from tests.web.console_app import SETTINGS, Browser, make_console, run
 from web.server import WebSettings
 
@@ -216,3 +216,29 @@ def test_the_audit_log_names_who_changed_what(console):
 
     assert "delete_entry" in page and "teacher-a" in page and "甲校学费多少" in page
     assert datetime.utcnow().strftime("%Y-%m-%d") in page
+
+
+def test_the_administrator_marks_questions_from_widgets_without_a_school(console):
+    with console.store.engine.begin() as conn:
+        conn.execute(
+            insert(declined_questions).values(
+                school_id=None,
+                question="职业本科学费多少",
+                group_key="学费 职业本科",
+                asked_at=datetime.utcnow(),
+                for_maintainers=False,
+            )
+        )
+
+    async def scenario(browser: Browser):
+        await browser.sign_in("admin")
+        listed = (await browser.get("/console/admin/declined"))[1]
+        marked = await browser.post("/console/admin/declined/mark", {"group_key": "学费 职业本科", "marked": "1"})
+        exported = (await browser.get("/console/admin/export.yaml"))[1]
+        return listed, marked[0], exported
+
+    listed, marked, exported = run(console.app(), scenario)
+
+    assert "职业本科学费多少" in listed and "乙校没答上的问题" not in listed
+    assert 303 == marked
+    assert "question: 职业本科学费多少" in exported

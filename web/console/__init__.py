@@ -32,6 +32,8 @@ def add_routes(app: web.Application, addresses: Addresses, store: ConsoleStore |
     r.add_post(r"/console/admin/accounts/{account_id:\d+}/password", admin.set_password)
     r.add_get("/console/admin/audit", admin.audit)
     r.add_get("/console/admin/export.yaml", declined.export_all)
+    r.add_get("/console/admin/declined", declined.without_school)
+    r.add_post("/console/admin/declined/mark", declined.mark_without_school)
     r.add_get("/console/reports", reports.across_schools)
     r.add_get("/console/reports.csv", reports.across_schools_csv)
     prefix = "/console/schools/{school_id}"

@@ -74,7 +74,7 @@ def export_text(groups: list[dict]) -> str:
     items = [
         {
             "question": group["question"],
-            "school": group["school_id"],
+            "school": group["school_id"] or "",
             "times_asked": group["times"],
             "first_asked": group["first_asked"].date().isoformat(),
             "last_asked": group["last_asked"].date().isoformat(),
@@ -93,7 +93,28 @@ async def export(request: web.Request) -> web.Response:
 
 
 @admin_only
+async def without_school(request: web.Request) -> web.Response:
+    """Questions declined in widgets embedded without a school (the demo page, old
+    snippets): only the administrator sees them, and can mark them for the maintainers."""
+    return render(
+        request,
+        "declined_without_school.html",
+        groups=store(request).declined_groups(None),
+        saved=request.query.get("saved", ""),
+    )
+
+
+@admin_only
+async def mark_without_school(request: web.Request) -> web.StreamResponse:
+    posted = await form(request)
+    marked = posted.get("marked") == "1"
+    if not store(request).mark_group(request[SESSION].account.username, None, posted.get("group_key", ""), marked):
+        raise web.HTTPNotFound(text="找不到这组问题。")
+    raise see_other("/console/admin/declined?saved=" + ("marked" if marked else "unmarked"))
+
+
+@admin_only
 async def export_all(request: web.Request) -> web.Response:
     school_ids = [school["id"] for school in store(request).schools()]
-    text = export_text(store(request).marked_for_maintainers(school_ids))
+    text = export_text(store(request).marked_for_maintainers(school_ids, without_school=True))
     return attachment(text, "application/x-yaml", f"questions-from-schools-{date.today():%Y%m%d}.yaml")
