@@ -17,6 +17,7 @@ from console.forms import school_profile
 from console.reports import today_in_china
 from console.schema import daily_counts, declined_questions
 from tests.web.console_app import SETTINGS, Browser, make_console, run
+from web.console.common import session_lifetime
 from web.server import WebSettings
 
 HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -242,3 +243,28 @@ def test_the_administrator_marks_questions_from_widgets_without_a_school(console
     assert "职业本科学费多少" in listed and "乙校没答上的问题" not in listed
     assert 303 == marked
     assert "question: 职业本科学费多少" in exported
+
+
+def test_an_entry_is_edited_and_an_unknown_one_is_not_found(console):
+    async def scenario(browser: Browser):
+        await browser.sign_in("teacher-a")
+        form = (await browser.get(f"/console/schools/school-a/entries/{console.entry_a}"))[1]
+        saved = await browser.post(
+            f"/console/schools/school-a/entries/{console.entry_a}", {"question": "甲校学费", "answer": "免学费。"}
+        )
+        missing = await browser.get("/console/schools/school-a/entries/9999")
+        return form, saved[0], missing[0]
+
+    form, saved, missing = run(console.app(), scenario)
+
+    assert "甲校的回答" in form
+    assert (303, 404) == (saved, missing)
+    assert ("甲校学费", "免学费。", "teacher-a") == tuple(
+        console.store.entry("school-a", console.entry_a)[k] for k in ("question", "answer", "author")
+    )
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "100000"])
+def test_a_bad_session_lifetime_is_named(value):
+    with pytest.raises(ValueError, match="CONSOLE_SESSION_HOURS"):
+        session_lifetime({"CONSOLE_SESSION_HOURS": value})

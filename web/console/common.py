@@ -48,7 +48,14 @@ FORM = "console_form"
 
 def session_lifetime(environ: Mapping[str, str] = os.environ) -> timedelta:
     """CONSOLE_SESSION_HOURS (8): how long a sign-in lasts without signing in again."""
-    return timedelta(hours=float(environ.get("CONSOLE_SESSION_HOURS", "8")))
+    value = environ.get("CONSOLE_SESSION_HOURS", "8")
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 30:
+        raise ValueError(f"CONSOLE_SESSION_HOURS must be a number of hours (0 < hours <= 720), got {value!r}")
+    return timedelta(hours=hours)
 
 
 def setup_console(app: web.Application, addresses: Addresses, store: ConsoleStore | None = None) -> None:
