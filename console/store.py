@@ -17,7 +17,7 @@ from sqlalchemy import Integer, and_, cast, delete, false, func, insert, or_, se
 from sqlalchemy.engine import Connection, Engine
 
 from console.forms import Entry, SchoolProfile
-from console.passwords import hash_password, verify_password
+from console.passwords import hash_password, needs_rehash, verify_password
 from console.schema import (
     accounts,
     audit_log,
@@ -165,6 +165,10 @@ class ConsoleStore:
                 .first()
             )
             if row is not None and verify_password(row["password_hash"], password):
+                if needs_rehash(row["password_hash"]):  # argon2-cffi's parameters were raised
+                    conn.execute(
+                        update(accounts).where(accounts.c.id == row["id"]).values(password_hash=hash_password(password))
+                    )
                 return Account(row["id"], row["username"], row["role"], row["school_id"])
             if row is None:
                 verify_password(_UNKNOWN_USER_HASH, password)

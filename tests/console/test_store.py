@@ -210,3 +210,17 @@ def test_questions_from_widgets_without_a_school_are_the_administrators(store, s
     assert not store.mark_group("admin", None, "宿舍", True)
     assert [] == store.marked_for_maintainers([school])
     assert [None] == [g["school_id"] for g in store.marked_for_maintainers([school], without_school=True)]
+
+
+def test_a_hash_made_with_weaker_parameters_is_replaced_at_sign_in(store, school):
+    from argon2 import PasswordHasher
+
+    account_id = store.create_account("admin", "teacher", PASSWORD, "counselor", school)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with store.engine.begin() as conn:
+        conn.execute(accounts.update().where(accounts.c.id == account_id).values(password_hash=weak))
+
+    assert store.authenticate("teacher", PASSWORD, "x") is not None
+
+    with store.engine.connect() as conn:
+        assert "m=65536" in conn.execute(select(accounts.c.password_hash)).scalar_one()
