@@ -43,6 +43,11 @@ def _sqlite_foreign_keys(connection, record) -> None:
     cursor.close()
 
 
+def shown_url(url: str | None = None) -> str:
+    """The database URL with its password hidden, for messages and logs."""
+    return make_url(url or database_url()).render_as_string(hide_password=True)
+
+
 def create_schema(url: str | None = None) -> None:
     """Bring the database to the newest schema by running the migrations not yet applied."""
     from alembic import command

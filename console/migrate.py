@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.db import create_schema, database_url
+from console.db import create_schema, shown_url
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,13 +14,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     arguments = parser.parse_args(argv)
     create_schema(arguments.url)
-    print(f"console database up to date: {_without_password(arguments.url or database_url())}")
-
-
-def _without_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    print(f"console database up to date: {shown_url(arguments.url)}")
 
 
 if __name__ == "__main__":

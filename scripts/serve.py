@@ -29,9 +29,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from console.db import create_schema
+from console.db import create_schema, shown_url
 from knowledge import settings
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
 
@@ -222,8 +223,9 @@ class Stack:
             raise StackError(f"no trained model at {self.config.model}; run `make train`")
         try:
             create_schema()  # the console database (CONSOLE_DB_URL), migrated before anything reads it
-        except (SQLAlchemyError, OSError) as error:
-            raise StackError(f"cannot migrate the console database: {error}") from None
+        except (SQLAlchemyError, CommandError, OSError) as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise StackError(f"console database {shown_url()} cannot be migrated: {reason}") from None
         try:
             (settings.REPO_ROOT / self.config.tracker_db).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -165,3 +165,18 @@ def test_rasa_runs_one_worker_unless_told(tmp_path, monkeypatch):
 def test_a_missing_endpoints_file_stops_the_start(tmp_path):
     with pytest.raises(StackError, match="no endpoints file"):
         refused_start(Stack(config(tmp_path, endpoints=tmp_path / "nope.yml")))
+
+
+def test_a_corrupt_console_database_stops_the_start(tmp_path, monkeypatch):
+    (tmp_path / "console.db").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("CONSOLE_DB_URL", f"sqlite:///{tmp_path / 'console.db'}")
+    with pytest.raises(StackError, match="console database sqlite:///.*console.db cannot be migrated: file is not a"):
+        refused_start(Stack(config(tmp_path)))
+
+
+def test_an_unreachable_console_database_is_named_without_its_password(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DB_URL", "postgresql://console:not-in-the-message@127.0.0.1:9/console")
+    with pytest.raises(StackError) as refused:
+        refused_start(Stack(config(tmp_path)))
+    assert "console database postgresql://console:***@127.0.0.1:9/console cannot be migrated" in str(refused.value)
+    assert "not-in-the-message" not in str(refused.value)
