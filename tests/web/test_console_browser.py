@@ -148,6 +148,9 @@ def test_a_counselors_week_in_the_console(school_browser, stack, artifacts_dir):
     # --- the counselor fills in the profile and adds an entry
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    errors: list[str] = []  # the console's pages under their CSP: nothing blocked, nothing thrown
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, stack.web_url, counselor, COUNSELOR_PASSWORD)
     expect(page.get_by_role("heading", name="学校资料")).to_be_visible()
     page.get_by_label("允许嵌入的网站").fill(school_origin)
@@ -205,6 +208,8 @@ def test_a_counselors_week_in_the_console(school_browser, stack, artifacts_dir):
     expect(today_column).to_have_count(1)
     expect(page.locator('[data-total="打开对话窗口"]')).to_have_text("3")
     screenshot(page, artifacts_dir, "reports")
+
+    assert [] == errors
 
     # --- signing out ends the session
     page.get_by_role("button", name="退出登录").click()
