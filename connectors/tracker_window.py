@@ -118,20 +118,21 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         floor = start
         while True:
             # The latest event of each kind (of each slot, for slots) between floor and the window.
-            kind = sa.case((events.c.type_name == "slot", events.c.action_name), else_=None)
-            latest = {
-                (type_name, name): row_id
-                for type_name, name, row_id in session.execute(
-                    sa.select(events.c.type_name, kind, sa.func.max(events.c.id))
-                    .where(of_sender, events.c.id >= floor, events.c.id < window_start, events.c.type_name.in_(_STATE))
-                    .group_by(events.c.type_name, kind)
-                )
-            }
+            latest: dict[tuple[str, str | None], int] = {}
+            for type_name, name, row_id in session.execute(
+                sa.select(events.c.type_name, events.c.action_name, sa.func.max(events.c.id))
+                .where(of_sender, events.c.id >= floor, events.c.id < window_start, events.c.type_name.in_(_STATE))
+                .group_by(events.c.type_name, events.c.action_name)
+            ):
+                key = (type_name, name if type_name == "slot" else None)
+                latest[key] = max(row_id, latest.get(key, row_id))
             reset = max((row_id for (type_name, _), row_id in latest.items() if type_name in _RESETS), default=None)
             if reset is None or reset <= floor:
                 break
             floor = reset  # what came before a reset no longer counts
-        ids = [row_id for (type_name, _), row_id in latest.items() if type_name in ("slot", "session_started")]
+        ids: list[int | None] = [
+            row_id for (type_name, _), row_id in latest.items() if type_name in ("slot", "session_started")
+        ]
         paused = [latest.get(("pause", None)), latest.get(("resume", None))]
         ids.append(max((i for i in paused if i is not None), default=None))
         loop = latest.get(("active_loop", None))

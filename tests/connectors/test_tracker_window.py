@@ -1,6 +1,10 @@
-"""The windowed tracker store: bounded trackers, the same state as a full replay, nothing lost."""
+"""The windowed tracker store: bounded trackers, the same state as a full replay, nothing lost.
+
+On SQLite here; tests/scale/test_tracker_window.py runs the same tests on PostgreSQL."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -38,6 +42,11 @@ WINDOW = 12
 
 
 @pytest.fixture
+def sender() -> str:
+    return f"window-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
 def stores(tmp_path):
     db = str(tmp_path / "tracker.db")
     return (
@@ -67,17 +76,17 @@ def answer(topic: str):
     return (ActionExecuted("action_answer"), SlotSet("last_topic", topic), BotUttered(f"{topic}的回答"))
 
 
-async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(stores):
+async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(stores, sender):
     windowed, full = stores
-    await start(windowed, "s")
-    await turn(windowed, "s", "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
-    await turn(windowed, "s", "帮我查资助", ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"))
-    await turn(windowed, "s", "中职", SlotSet("elig_scope", "中职"), SlotSet("requested_slot", "elig_grade"))
-    await turn(windowed, "s", "3+2是什么", LoopInterrupted(True), *answer("3+2"))
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
+    await turn(windowed, sender, "帮我查资助", ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"))
+    await turn(windowed, sender, "中职", SlotSet("elig_scope", "中职"), SlotSet("requested_slot", "elig_grade"))
+    await turn(windowed, sender, "3+2是什么", LoopInterrupted(True), *answer("3+2"))
     for number in range(40):
-        await turn(windowed, "s", f"问题{number}", *answer(f"话题{number % 3}"))
+        await turn(windowed, sender, f"问题{number}", *answer(f"话题{number % 3}"))
 
-    loaded, replayed = await windowed.retrieve("s"), await full.retrieve("s")
+    loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
 
     assert len(replayed.events) > 200
     assert len(loaded.events) <= WINDOW + 8
@@ -91,42 +100,42 @@ async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(sto
     assert isinstance(loaded.events[0], SessionStarted)
 
 
-async def test_every_event_of_every_turn_is_stored_once_in_order(stores):
+async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender):
     windowed, full = stores
-    await start(windowed, "s")
+    await start(windowed, sender)
     for number in range(30):
-        await turn(windowed, "s", f"问题{number}", *answer("单招"))
+        await turn(windowed, sender, f"问题{number}", *answer("单招"))
 
-    stored = (await full.retrieve_full_tracker("s")).events
+    stored = (await full.retrieve_full_tracker(sender)).events
 
     texts = [event.text for event in stored if isinstance(event, UserUttered)]
     assert [f"问题{n}" for n in range(30)] == texts
     assert 3 + 30 * 5 == len(stored)
 
 
-async def test_a_reset_before_the_window_clears_the_slots_set_before_it(stores):
+async def test_a_reset_before_the_window_clears_the_slots_set_before_it(stores, sender):
     windowed, full = stores
-    await start(windowed, "s")
-    await turn(windowed, "s", "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
-    await turn(windowed, "s", "重新开始", AllSlotsReset())
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
+    await turn(windowed, sender, "重新开始", AllSlotsReset())
     for number in range(10):
-        await turn(windowed, "s", f"问题{number}", ActionExecuted("action_chitchat"), BotUttered("好"))
+        await turn(windowed, sender, f"问题{number}", ActionExecuted("action_chitchat"), BotUttered("好"))
 
-    loaded = await windowed.retrieve("s")
+    loaded = await windowed.retrieve(sender)
 
-    assert len(loaded.events) < len((await full.retrieve("s")).events)
+    assert len(loaded.events) < len((await full.retrieve(sender)).events)
     assert (None, None) == (loaded.get_slot("last_topic"), loaded.get_slot("last_aspect"))
 
 
-async def test_a_short_conversation_is_loaded_whole(stores):
+async def test_a_short_conversation_is_loaded_whole(stores, sender):
     windowed, full = stores
-    await start(windowed, "s")
-    await turn(windowed, "s", "单招考什么", *answer("单招"))
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"))
 
-    assert list((await full.retrieve("s")).events) == list((await windowed.retrieve("s")).events)
+    assert list((await full.retrieve(sender)).events) == list((await windowed.retrieve(sender)).events)
 
 
-async def test_an_unknown_conversation_is_none(stores):
+async def test_an_unknown_conversation_is_none(stores, sender):
     assert await stores[0].retrieve("nobody") is None
 
 
