@@ -26,6 +26,9 @@ follow-up on the 200th message and an eligibility check interrupted long ago beh
 the 5th. What the window drops is old dialogue (earlier questions and answers), which no
 policy (max_history 3) and no action reads.
 
+On SQLite it also keeps its connections open (SQLAlchemy 1.4 opens and closes the file for
+every load and save).
+
 Saving writes the events appended since the tracker was loaded or last saved, which the
 store remembers on the tracker object; a tracker it did not load (a new conversation) is
 saved the way Rasa does it. Rasa's own `max_event_history` cannot be used instead: its
@@ -41,6 +44,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm.session
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -61,6 +65,15 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Domain | None = None, window_events: int | str | None = None, **kwargs: Any):
         super().__init__(domain, **kwargs)
         self.window_events = max(1, int(window_events)) if window_events not in (None, "") else tracker_window_events()
+        engine: sa.engine.Engine = getattr(self, "engine")  # noqa: B009 (untyped in Rasa)
+        url = engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # SQLAlchemy 1.4 opens a SQLite file anew for every session and closes it after
+            # (NullPool), and closing the last connection to a WAL file checkpoints it: a
+            # fifth of the Rasa server's time under load (docs/benchmarks.md). Keep them open.
+            engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         with self.session_scope() as session:
