@@ -56,6 +56,43 @@ def top_functions(stacks: Counter[tuple[str, ...]], count: int = 15) -> list[tup
     return [(f, n / total, own[f] / total) for f, n in inclusive.most_common(count)]
 
 
+# The parts of a turn docs/benchmarks.md reports: a label and a function that marks it.
+PARTS = {
+    "rasa": {
+        "NLU (parse)": "MessageProcessor.parse_message",
+        "tracker store: load": "TrackerStore.retrieve",
+        "tracker store: save": "SQLTrackerStore.save",
+        "household scrub at the end of a check": "forget_household",
+        "policies (predicting the next action)": "MessageProcessor._predict_next_with_tracker",
+        "running actions (custom ones: HTTP to the action server)": "MessageProcessor._run_action",
+    },
+    "actions": {
+        "the actions' own code (actions/, knowledge/)": "ActionExecutor.run",
+        "reading the request's JSON (tracker, domain)": "Request.load_json",
+        "Sanic outside the webhook (HTTP, connections)": "Http.http1",
+    },
+}
+
+
+def part_shares(stacks: Counter[tuple[str, ...]], parts: dict[str, str]) -> list[tuple[str, float]]:
+    """Each part's share of the samples (a sample counts for a part when its marker is on the stack)."""
+    total = sum(stacks.values()) or 1
+    return [
+        (label, sum(n for stack, n in stacks.items() if any(marker in frame for frame in stack)) / total)
+        for label, marker in parts.items()
+    ]
+
+
+def top_own(stacks: Counter[tuple[str, ...]], count: int = 12) -> list[tuple[str, float]]:
+    """The functions most often on top of the stack (where the time is spent itself)."""
+    total = sum(stacks.values()) or 1
+    own: Counter[str] = Counter()
+    for stack, samples in stacks.items():
+        if stack:
+            own[function_of(stack[-1])] += samples
+    return [(function, n / total) for function, n in own.most_common(count)]
+
+
 def table(rows: list[tuple[str, float, float]]) -> str:
     lines = ["| function | total | self |", "| --- | ---: | ---: |"]
     lines += [f"| `{function}` | {share:.0%} | {mine:.0%} |" for function, share, mine in rows]
@@ -112,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
     for name in ("rasa", "actions"):
         stacks = folded_stacks(OUT / f"{name}.folded")
-        print(f"\n{name}: {sum(stacks.values())} samples\n")
+        print(f"\n{name}: {sum(stacks.values())} samples in {options.seconds} s\n")
+        print("| part | share of samples |\n| --- | ---: |")
+        print("\n".join(f"| {label} | {share:.0%} |" for label, share in part_shares(stacks, PARTS[name])))
+        print("\n| function (on top of the stack) | share |\n| --- | ---: |")
+        print("\n".join(f"| `{function}` | {share:.1%} |" for function, share in top_own(stacks, options.top)))
+        print()
         print(table(top_functions(stacks, options.top)))
     return 0
 
