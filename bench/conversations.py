@@ -78,6 +78,33 @@ CONVERSATIONS: tuple[tuple[Turn, ...], ...] = (
 )
 
 
+# One conversation held for LONG_MESSAGES messages beside the load (bench/run.py): these 21
+# turns over and over. 21 divides 189, so messages 190-199 repeat messages 1-10 word for
+# word (and 200 repeats 11): the late messages cost what the early ones cost unless the
+# length of the conversation itself costs something.
+LONG_CYCLE: tuple[Turn, ...] = (
+    Turn("你好"),
+    *SCHOOL_COUNT,
+    *ELIGIBILITY_CHECK,
+    Turn("3+2是什么", expect="来源："),
+    *ADMISSION,
+    Turn("中职国家助学金多少钱", expect="来源："),
+    Turn("今天呼和浩特天气怎么样", forbid="来源："),
+    Turn("能帮我写一篇作文吗", forbid="来源："),
+    *SCHOOL_COUNT,
+    *ADMISSION,
+    Turn("谢谢"),
+    Turn("3+2是什么", expect="来源："),
+)
+LONG_MESSAGES = 200
+EARLY_MESSAGES = range(1, 11)  # messages 1-10 of the long conversation
+LATE_MESSAGES = range(190, 201)  # messages 190-200
+
+
+def long_conversation(messages: int = LONG_MESSAGES) -> list[Turn]:
+    return [LONG_CYCLE[i % len(LONG_CYCLE)] for i in range(messages)]
+
+
 def reply_problem(status: int, messages: object, turn: Turn, check_answer: bool) -> str:
     """Why a reply counts as an error ("" when it does not)."""
     if status != 200:

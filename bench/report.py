@@ -70,6 +70,33 @@ def level_figures(users: int, records: Iterable[Record]) -> LevelFigures:
     )
 
 
+@dataclass
+class LengthFigures:
+    """One long conversation held beside the load: its early and its late messages."""
+
+    bot: str
+    users: int  # conversations in all, the long one included
+    messages: int  # answered without a problem, of all its messages
+    errors: int
+    early_p50_ms: float | None  # messages 1-10
+    late_p50_ms: float | None  # messages 190-200
+
+    @property
+    def late_to_early(self) -> float | None:
+        return ratio(self.late_p50_ms, self.early_p50_ms)
+
+
+def length_figures(bot: str, users: int, records: Sequence[Record], early: range, late: range) -> LengthFigures:
+    """`records` are the long conversation's messages in order (message 1 first)."""
+
+    def p50(numbers: range) -> float | None:
+        ok = [records[n - 1].seconds * 1000 for n in numbers if n <= len(records) and not records[n - 1].problem]
+        return percentile(ok, 50) if ok else None
+
+    errors = sum(1 for r in records if r.problem)
+    return LengthFigures(bot, users, len(records) - errors, errors, p50(early), p50(late))
+
+
 def ratio(value: float | None, floor: float | None) -> float | None:
     """value / floor, or None when either is missing or the floor is zero."""
     if value is None or floor is None or floor == 0:
@@ -87,8 +114,10 @@ class Report:
     levels: list[tuple[LevelFigures, LevelFigures]] = field(default_factory=list)  # (assistant, floor)
     # figure -> (assistant, floor); None where not measured or without a floor counterpart
     costs: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
-    # The middle level again with more Sanic workers (REST only): (workers, (assistant, floor))
+    # Both bots on this many Sanic workers at the middle level: (workers, (assistant, floor))
     workers_variant: tuple[int, tuple[LevelFigures, LevelFigures]] | None = None
+    # One conversation of many messages, alone or beside the load
+    length: list[LengthFigures] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -130,6 +159,16 @@ def targets(report: Report, users: int = 20) -> list[Target]:
             ),
             Target(f"no errors at {users} conversations", str(assistant.errors), assistant.errors == 0),
         ]
+    for figures in report.length:
+        if figures.bot == "assistant" and figures.users == users:
+            late = figures.late_to_early
+            found.append(
+                Target(
+                    f"messages 190–200 of a conversation at {users} conversations: p50 ≤ 1.3× messages 1–10's",
+                    _times(late),
+                    None if late is None else late <= 1.3,
+                )
+            )
     limits = (
         ("cold_start_s", "cold start ≤ 20 s", 20),
         ("train_s", "`rasa train` ≤ 120 s", 120),
@@ -182,6 +221,24 @@ def render(report: Report) -> str:
             continue
         value, floor = report.costs[key]
         lines.append(f"| {label} | {_unit(value, unit)} | {_unit(floor, unit)} | {_times(ratio(value, floor))} |")
+    if report.length:
+        lines += [
+            "",
+            "### Cost over a conversation's length",
+            "",
+            f"One conversation of {max(f.messages + f.errors for f in report.length)} messages "
+            "(bench/conversations.py, LONG_CYCLE), alone or held beside the load's other conversations "
+            "(so many in all, one worker each), against each bot in turn:",
+            "",
+            "| conversations | bot | answered | errors | p50 ms, messages 1–10 | p50 ms, messages 190–200 | ratio |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for figures in report.length:
+            lines.append(
+                f"| {figures.users} | {figures.bot} | {figures.messages} | {figures.errors} | "
+                f"{format_value(figures.early_p50_ms)} | "
+                f"{format_value(figures.late_p50_ms)} | **{_times(figures.late_to_early)}** |"
+            )
     lines += ["", "### Targets", "", "| target | figure | holds |", "| --- | --- | --- |"]
     for target in targets(report):
         holds = "not measured" if target.holds is None else "yes" if target.holds else "**no**"
@@ -190,13 +247,13 @@ def render(report: Report) -> str:
         workers, pair = report.workers_variant
         lines += [
             "",
-            f"### With SANIC_WORKERS={workers} (REST only; not the default)",
+            f"### {workers} Sanic workers each",
             "",
-            f"The assistant served by {workers} Sanic workers sharing the SQLite lock store, then the "
-            "floor (one worker, as always) again, right after each other:",
+            f"Both bots again, each on {workers} Sanic workers (SANIC_WORKERS={workers}) sharing the same "
+            "SQLite tracker and lock stores, one right after the other:",
             "",
         ]
-        lines += level_table([pair], names=(f"assistant, {workers} workers", "floor"))
+        lines += level_table([pair], names=(f"assistant, {workers} workers", f"floor, {workers} workers"))
     if report.notes:
         lines += [""] + [f"- {note}" for note in report.notes]
     lines.append(END)

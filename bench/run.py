@@ -20,18 +20,22 @@ Settings (environment):
     BENCH_RASA_URL       drive this running assistant instead of starting one (its cold
                          start and memory are then not measured)
     BENCH_SKIP_TRAIN=1   do not time `rasa train` of the assistant (the floor is still trained)
-    BENCH_WORKERS        after the levels, the middle level again with the assistant on this
-                         many Sanic workers (2; 1 skips it)
+    BENCH_WORKERS        after the levels, the middle level again with both bots on this many
+                         Sanic workers each (2; 1 skips it)
+    BENCH_LENGTH_USERS   one conversation of 200 messages held beside so many conversations in
+                         all, against each bot ("1 20"; "" skips it): messages 1-10 against 190-200
     BENCH_DOC            the document to write (docs/benchmarks.md)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,8 +49,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.conversations import CONVERSATIONS, reply_problem
-from bench.report import LevelFigures, Record, Report, format_value, level_figures, render, replace_block
+from bench.conversations import CONVERSATIONS, EARLY_MESSAGES, LATE_MESSAGES, long_conversation, reply_problem
+from bench.report import (
+    LevelFigures,
+    Record,
+    Report,
+    format_value,
+    length_figures,
+    level_figures,
+    render,
+    replace_block,
+)
 from knowledge import settings
 from scripts.serve import Stack, StackConfig
 
@@ -133,11 +146,8 @@ def rehearse(url: str, check_answers: bool) -> list[str]:
     return problems
 
 
-def drive(
-    url: str, users: int, seconds: int, think: float, check_answers: bool, work: Path, label: str
-) -> LevelFigures:
-    """Run locust headless against `url`; the figures from every message it sent."""
-    record = work / f"{label}-{users}.tsv"
+def locust(url: str, users: int, seconds: int, think: float, check_answers: bool, record: Path) -> tuple[list, dict]:
+    """The locust command line (headless, `users` conversations for `seconds`) and its environment."""
     record.unlink(missing_ok=True)
     env = dict(
         os.environ,
@@ -167,6 +177,15 @@ def drive(
         "--exit-code-on-error",
         "0",
     ]
+    return argv, env
+
+
+def drive(
+    url: str, users: int, seconds: int, think: float, check_answers: bool, work: Path, label: str
+) -> LevelFigures:
+    """Run locust headless against `url`; the figures from every message it sent."""
+    record = work / f"{label}-{users}.tsv"
+    argv, env = locust(url, users, seconds, think, check_answers, record)
     with open(work / f"{label}-{users}.locust.log", "wb") as log:
         subprocess.run(
             argv,
@@ -179,6 +198,46 @@ def drive(
             timeout=seconds + 120,
         )
     return level_figures(users, read_records(record))
+
+
+def hold_long_conversation(url: str, users: int, check_answers: bool, work: Path, label: str) -> list[Record]:
+    """One conversation of LONG_MESSAGES messages, sent one after another while locust holds
+    `users` - 1 other conversations: each message's record, in order."""
+    background = None
+    if users > 1:
+        # Longer than the conversation can take; stopped as soon as it is over.
+        argv, env = locust(url, users - 1, 3600, 0, check_answers, work / f"{label}-long-background.tsv")
+        log = open(work / f"{label}-long-background.locust.log", "wb")  # noqa: SIM115 (closed below)
+        background = subprocess.Popen(
+            argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        time.sleep(LONG_WARMUP_SECONDS)  # every background user has sent its first message
+    records = []
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    out = open(work / f"{label}-long.tsv", "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (closed below)
+    try:
+        for turn in long_conversation():
+            started, clock = time.time(), time.perf_counter()
+            try:
+                status, messages = post(url, sender, turn.text)
+            except urllib.error.HTTPError as error:
+                status, messages = error.code, None
+            except OSError as error:
+                status, messages = 0, str(error)
+            problem = reply_problem(status, messages, turn, check_answers)
+            records.append(Record(started, time.perf_counter() - clock, problem))
+            out.write(f"{started:.6f}\t{records[-1].seconds:.6f}\t{problem}\n")
+    finally:
+        out.close()
+        if background is not None:
+            background.send_signal(signal.SIGTERM)
+            try:
+                background.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                background.kill()
+                background.wait()
+            log.close()
+    return records
 
 
 def read_records(path: Path) -> list[Record]:
@@ -298,6 +357,8 @@ class FloorStack(MeasuredStack):
 
 ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
 WORKERS_PORTS: dict[str, Any] = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
+FLOOR_WORKERS_PORTS: dict[str, Any] = {"rasa_port": 26215, "action_port": 26265, "web_port": 29210}
+LONG_WARMUP_SECONDS = 2
 WORKERS_SETTLE_SECONDS = 30
 
 
@@ -309,6 +370,7 @@ class Options:
     rasa_url: str
     skip_train: bool
     workers: int
+    length_users: tuple[int, ...]
     doc: Path
 
     @classmethod
@@ -320,6 +382,7 @@ class Options:
             rasa_url=os.getenv("BENCH_RASA_URL", "").rstrip("/"),
             skip_train=os.getenv("BENCH_SKIP_TRAIN", "0") == "1",
             workers=int(os.getenv("BENCH_WORKERS", "2")),
+            length_users=tuple(int(n) for n in os.getenv("BENCH_LENGTH_USERS", "1 20").split()),
             doc=Path(os.getenv("BENCH_DOC", str(REPO / "docs" / "benchmarks.md"))),
         )
 
@@ -357,6 +420,7 @@ class Bench:
                         model=floor_model,
                         endpoints=FLOOR_DIR / "endpoints.yml",
                         tracker_db=WORK_DIR / "floor-tracker.db",
+                        lock_db=WORK_DIR / "floor-locks.db",
                         log_dir=self.logs / "floor",
                         with_web=False,
                         sanic_workers=1,
@@ -369,10 +433,13 @@ class Bench:
                 self.report.levels.append(
                     (self.drive(assistant_url, users, "assistant"), self.drive(floor.rasa_url, users, "floor"))
                 )
+            if self.options.length_users:
+                self.hold_long(assistant_url, floor.rasa_url)
             self.read_memory(assistant, floor)
             if assistant and self.options.workers > 1:
                 self.stop(assistant)
-                self.with_workers(floor.rasa_url)
+                self.stop(floor)
+                self.with_workers(floor_model)
         finally:
             for stack in self.stacks:
                 stack.stop()
@@ -429,10 +496,38 @@ class Bench:
         stack.stop()
         self.stacks.remove(stack)
 
-    def with_workers(self, floor_url: str) -> None:
-        """The middle level again, the assistant on BENCH_WORKERS Sanic workers, then the floor."""
+    def hold_long(self, assistant_url: str, floor_url: str) -> None:
+        """One long conversation (alone, beside the load), against the assistant, then the floor."""
+        for users, (url, name) in itertools.product(
+            self.options.length_users, ((assistant_url, "assistant"), (floor_url, "floor"))
+        ):
+            say(f"one conversation of {len(long_conversation())} messages beside {users - 1} others, {name}")
+            records = hold_long_conversation(url, users, name != "floor", WORK_DIR, f"{name}-{users}")
+            figures = length_figures(name, users, records, EARLY_MESSAGES, LATE_MESSAGES)
+            say(
+                f"  p50 {format_value(figures.early_p50_ms)} ms (1-10), {format_value(figures.late_p50_ms)} ms "
+                f"(190-200), {figures.errors} errors"
+            )
+            self.report.length.append(figures)
+
+    def with_workers(self, floor_model: Path) -> None:
+        """The middle level again with both bots on BENCH_WORKERS Sanic workers, one after the other."""
         users, workers = self.options.levels[len(self.options.levels) // 2], self.options.workers
-        say(f"starting the assistant with {workers} Sanic workers")
+        say(f"starting the assistant and the floor with {workers} Sanic workers each")
+        floor = self.start(
+            FloorStack(
+                StackConfig(
+                    **FLOOR_WORKERS_PORTS,
+                    model=floor_model,
+                    endpoints=FLOOR_DIR / "endpoints.yml",
+                    tracker_db=WORK_DIR / "floor-workers-tracker.db",
+                    lock_db=WORK_DIR / "floor-workers-locks.db",
+                    log_dir=self.logs / "floor-workers",
+                    with_web=False,
+                    sanic_workers=workers,
+                )
+            )
+        )
         stack = self.start(
             MeasuredStack(
                 StackConfig(
@@ -446,15 +541,16 @@ class Bench:
             )
         )
         time.sleep(WORKERS_SETTLE_SECONDS)  # the first worker answers while the others still load
-        problems = rehearse(stack.rasa_url, check_answers=True)
-        self.report.notes += [
-            f"Before the load, the assistant on {workers} workers answered wrongly: {p}" for p in problems
-        ]
+        for url, name in ((stack.rasa_url, "assistant"), (floor.rasa_url, "floor")):
+            problems = rehearse(url, check_answers=name == "assistant")
+            self.report.notes += [
+                f"Before the load, the {name} on {workers} workers answered wrongly: {p}" for p in problems
+            ]
         self.report.workers_variant = (
             workers,
             (
-                self.drive(stack.rasa_url, users, "assistant", f"{workers}-workers"),
-                self.drive(floor_url, users, "floor", "floor-again"),
+                self.drive(stack.rasa_url, users, "assistant", f"assistant-{workers}-workers"),
+                self.drive(floor.rasa_url, users, "floor", f"floor-{workers}-workers"),
             ),
         )
 
@@ -471,6 +567,7 @@ class Bench:
                 StackConfig(
                     **ASSISTANT_PORTS,
                     tracker_db=WORK_DIR / "assistant-tracker.db",
+                    lock_db=WORK_DIR / "assistant-locks.db",
                     log_dir=self.logs / "assistant",
                     sanic_workers=1,
                 )

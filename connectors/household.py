@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActiveLoop, UserUttered
 
@@ -93,12 +94,31 @@ def _scrubbed(event: dict) -> dict:
 
 
 def forget_household(store: Any, sender_id: str) -> int:
-    """Scrub the ended checks of `sender_id`'s latest session in a SQL tracker store; how
-    many events changed. Other stores (in memory, for tests) are left alone."""
+    """Scrub the check that has just ended (its events, as `scrubbed_household` says) in
+    `sender_id`'s latest session in a SQL tracker store; how many events changed. Other
+    stores (in memory, for tests) are left alone."""
     if not isinstance(store, SQLTrackerStore):
         return 0
+    event = store.SQLEvent
     with store.session_scope() as session:
-        rows = store._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+        in_session = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        # A check that ended before was scrubbed when it ended: read from the message that
+        # started the latest one, not the whole conversation (issue 17: flat cost per message).
+        activation = (
+            in_session.order_by(None)
+            .filter(event.type_name == "active_loop", event.action_name.isnot(None))
+            .with_entities(sa.func.max(event.id))
+            .scalar()
+        )
+        if activation is None:
+            return 0
+        opening = (
+            in_session.order_by(None)
+            .filter(event.type_name == "user", event.id < activation)
+            .with_entities(sa.func.max(event.id))
+            .scalar()
+        )
+        rows = in_session.filter(event.id >= (opening or activation)).all()
         changes = scrubbed_household([json.loads(row.data) for row in rows])
         for index, event in changes.items():
             rows[index].data = json.dumps(event)

@@ -61,6 +61,12 @@ def slot_max_chars() -> int:
     return int(os.getenv("SLOT_MAX_CHARS", "1000"))
 
 
+def tracker_window_events() -> int:
+    """Events of a conversation the servers work from (connectors/tracker_window.py): the
+    latest ones, whole turns, after the slots and form they start from. The store keeps all."""
+    return max(1, int(os.getenv("TRACKER_WINDOW_EVENTS", "60")))
+
+
 def rate_limit_per_sender() -> int:
     """Messages one conversation may send per minute (0: no limit). One a second, kept up
     for a minute, is far more than anyone types."""

@@ -65,6 +65,14 @@ class StackConfig:
     sanic_workers: int | None = None
     # More Rasa servers sharing the action server and the stores (the scale profile).
     extra_rasa_ports: tuple[int, ...] = ()
+    # The widget's own Rasa server, REST only, with this many Sanic workers (0: none; the
+    # widget then talks to the main server). socket.io and WeChat keep their sessions in
+    # one process's memory, so they stay on the main server and its one worker
+    # (docs/deployment.md, "More workers on one machine"). `make run` (main()) starts it
+    # with WIDGET_WORKERS (2); the tests, the evaluation and the bench start it when asked.
+    widget_workers: int = 0
+    # Its port; None: WIDGET_PORT, else the main server's port + 1.
+    widget_port: int | None = None
     with_web: bool = True
     # The key that signs conversation ids (connectors/conversation_ids.py): the configured
     # one, else one made for this start and shared by every Rasa server of the stack.
@@ -86,6 +94,18 @@ class StackConfig:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def widget_rasa_port(self) -> int | None:
+        """The port of the widget's Rasa server, None when there is none."""
+        if self.widget_workers <= 0:
+            return None
+        return self.widget_port or int(os.getenv("WIDGET_PORT", str(self.rasa_port + 1)))
+
+    @property
+    def widget_rasa_url(self) -> str:
+        """Where the widget sends its messages: its own server, else the main one."""
+        return f"http://127.0.0.1:{self.widget_rasa_port or self.rasa_port}"
+
+    @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
@@ -102,7 +122,7 @@ class StackConfig:
                 "TRACKER_DB": str(settings.REPO_ROOT / self.tracker_db),
                 "LOCK_DB": str(settings.REPO_ROOT / self.lock_db),
                 "KB_PATH": str(settings.knowledge_db_path()),
-                "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.rasa_port}"),
+                "RASA_URL": os.getenv("RASA_PUBLIC_URL", f"http://localhost:{self.widget_rasa_port or self.rasa_port}"),
                 "WEB_HOST": self.web_host,
                 "WEB_PORT": str(self.web_port),
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")])),
@@ -187,8 +207,14 @@ class Stack:
             ),
         }
         rasa_env = c.rasa_environment()
-        for index, port in enumerate(c.rasa_ports):
-            name = "rasa" if index == 0 else f"rasa-{index + 1}"
+        servers = [
+            ("rasa" if index == 0 else f"rasa-{index + 1}", port, "credentials.yml", rasa_env)
+            for index, port in enumerate(c.rasa_ports)
+        ]
+        if c.widget_rasa_port is not None:
+            widget_env = {**rasa_env, "SANIC_WORKERS": str(c.widget_workers)}
+            servers.append(("rasa-widget", c.widget_rasa_port, "credentials-rest.yml", widget_env))
+        for name, port, credentials, env in servers:
             commands[name] = (
                 [
                     str(BIN / "rasa"),
@@ -198,17 +224,17 @@ class Stack:
                     "--endpoints",
                     str(c.endpoints),
                     "--credentials",
-                    str(settings.REPO_ROOT / "bot" / "credentials.yml"),
+                    str(settings.REPO_ROOT / "bot" / credentials),
                     "--interface",
                     c.rasa_host,
                     "--port",
                     str(port),
                     "--cors",
                     *c.cors_origins,
-                    *rasa_api_arguments(rasa_env),
+                    *rasa_api_arguments(env),
                 ],
                 f"http://127.0.0.1:{port}/",
-                rasa_env,
+                env,
             )
         if c.with_web and (settings.REPO_ROOT / "web" / "server.py").exists():
             commands["web"] = ([str(BIN / "python"), "-m", "web.server"], f"{c.web_url}/healthz", c.environment())
@@ -328,8 +354,13 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
         os.killpg(process.pid, sig)
 
 
+def widget_workers() -> int:
+    """The widget server's workers for `make run`: one per core of a 2-core machine (docs/deployment.md)."""
+    return int(os.getenv("WIDGET_WORKERS", "2"))
+
+
 def main() -> int:
-    stack = Stack()
+    stack = Stack(StackConfig(widget_workers=widget_workers()))
     stopping = False
 
     def request_stop(signum, frame):
@@ -351,7 +382,13 @@ def main() -> int:
         else "off (set RASA_AUTH_TOKEN to enable)"
     )
     print(
-        f"ready.\n  chat page:  http://localhost:{c.web_port}/\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
+        f"ready.\n  chat page:  http://localhost:{c.web_port}/"
+        + (
+            f" (its widget on http://localhost:{c.widget_rasa_port}, {c.widget_workers} workers)"
+            if c.widget_rasa_port
+            else ""
+        )
+        + f"\n  REST:       http://localhost:{c.rasa_port}/webhooks/rest/webhook"
         f"\n  socket.io:  http://localhost:{c.rasa_port}/socket.io"
         f"\n  WeChat:     http://localhost:{c.rasa_port}/webhooks/wechat/<school> (schools in WECHAT_SCHOOLS)"
         f"\n  HTTP API:   {api}"

@@ -58,9 +58,10 @@ def tracker_store_engine(path: str) -> Engine:
     config = _endpoint(path, "tracker_store")
     if config is None:
         raise StoreError(f"{path} configures no tracker_store: Rasa would keep conversations in memory only")
-    if (config.type or "").lower() != "sql":
+    if not is_sql_tracker_store(config.type or ""):
         raise StoreError(
-            f"{path}: tracker_store type {config.type!r} is not supported; use type: SQL "
+            f"{path}: tracker_store type {config.type!r} is not supported; use type: SQL or "
+            "connectors.tracker_window.WindowedSQLTrackerStore "
             "(conversations must survive restarts and `make purge` must reach them)"
         )
     options = config.kwargs
@@ -78,6 +79,22 @@ def tracker_store_engine(path: str) -> Engine:
     if sa.engine.make_url(url).get_backend_name() == "postgresql":
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT_SECONDS}
     return sa.create_engine(url, **kwargs)
+
+
+def is_sql_tracker_store(type_name: str) -> bool:
+    """`type: SQL`, or a class that stores into Rasa's SQL table (a subclass of SQLTrackerStore)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    if type_name.lower() == "sql":
+        return True
+    if "." not in type_name:
+        return False
+    try:
+        store_class = class_from_module_path(type_name)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
 
 
 def events_table() -> sa.Table:

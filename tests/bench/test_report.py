@@ -8,13 +8,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.conversations import ACTION_UNAVAILABLE_REPLY, CONVERSATIONS, UNAVAILABLE_REPLY, Turn, reply_problem
+from bench.conversations import (
+    ACTION_UNAVAILABLE_REPLY,
+    CONVERSATIONS,
+    UNAVAILABLE_REPLY,
+    Turn,
+    long_conversation,
+    reply_problem,
+)
 from bench.report import (
     BEGIN,
     END,
     LevelFigures,
     Record,
     Report,
+    length_figures,
     level_figures,
     percentile,
     ratio,
@@ -145,8 +153,9 @@ def test_the_workers_variant_is_shown_apart_from_the_default_levels():
     found = report(figures(20, 600, 60, 300), figures(20, 1200, 60, 100))
     found.workers_variant = (2, (figures(20, 1080, 60, 110), figures(20, 1200, 60, 100)))
     text = render(found)
-    assert "### With SANIC_WORKERS=2 (REST only; not the default)" in text
+    assert "### 2 Sanic workers each" in text
     assert "| 20 | assistant, 2 workers | 1080 | 18.0 | 55.0 | 110 | 165 | 0 |" in text
+    assert "| 20 | floor, 2 workers | 1200 | 20.0 | 50.0 | 100 | 150 | 0 |" in text
     assert "| 20 | **ratio** | | **0.90×** | **1.10×** | **1.10×** | **1.10×** | |" in text
     # The targets are judged on the default levels only.
     assert "| throughput at 20 conversations ≥ 0.9× the floor's | 0.50× | **no** |" in text
@@ -226,3 +235,45 @@ def test_every_conversation_asks_statistics_policy_eligibility_and_something_out
             "不是涉农专业",
         ]
         assert any(turn.forbid == "来源：" for turn in conversation)
+
+
+def long_records(early_ms: float, late_ms: float, problems: dict[int, str] | None = None) -> list[Record]:
+    """200 messages: 1-100 take `early_ms`, 101-200 `late_ms`; `problems` by message number."""
+    problems = problems or {}
+    return [Record(float(n), (early_ms if n <= 100 else late_ms) / 1000, problems.get(n, "")) for n in range(1, 201)]
+
+
+def test_the_long_conversation_compares_its_late_messages_with_its_early_ones():
+    figures = length_figures("assistant", 20, long_records(40, 60, {3: "HTTP 503"}), range(1, 11), range(190, 201))
+    assert (199, 1, 40.0, 60.0) == (figures.messages, figures.errors, figures.early_p50_ms, figures.late_p50_ms)
+    assert 1.5 == pytest.approx(figures.late_to_early)
+
+
+def test_the_long_conversation_has_a_table_and_a_target():
+    found = report(figures(20, 600, 60, 300), figures(20, 1200, 60, 100))
+    found.length = [
+        length_figures("assistant", 1, long_records(20, 40), range(1, 11), range(190, 201)),
+        length_figures("assistant", 20, long_records(40, 48), range(1, 11), range(190, 201)),
+        length_figures("floor", 20, long_records(20, 40), range(1, 11), range(190, 201)),
+    ]
+    text = render(found)
+    assert "| 1 | assistant | 200 | 0 | 20.0 | 40.0 | **2.00×** |" in text
+    assert "| 20 | assistant | 200 | 0 | 40.0 | 48.0 | **1.20×** |" in text
+    assert "| 20 | floor | 200 | 0 | 20.0 | 40.0 | **2.00×** |" in text
+    # Judged on the assistant at 20 conversations only.
+    target = "| messages 190–200 of a conversation at 20 conversations: p50 ≤ 1.3× messages 1–10's | 1.20× | yes |"
+    assert target in text
+
+
+def test_the_floor_uses_the_assistants_tracker_and_lock_stores():
+    def stores(path: Path) -> dict:
+        endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {kind: endpoints[kind] for kind in ("tracker_store", "lock_store")}
+
+    assert stores(REPO / "bot" / "endpoints.yml") == stores(FLOOR / "endpoints.yml")
+
+
+def test_the_long_conversation_repeats_its_early_messages_late():
+    texts = [turn.text for turn in long_conversation()]
+    assert 200 == len(texts)
+    assert texts[0:10] == texts[189:199]

@@ -120,3 +120,12 @@ async def test_the_conversation_goes_on_from_the_scrubbed_store(store):
     tracker = await loud.retrieve("family")
     assert tracker.get_slot("elig_grade") is None and tracker.active_loop_name is None
     assert "ask_statistic" == [e for e in tracker.events if isinstance(e, UserUttered)][0].intent_name
+
+
+async def test_a_second_check_is_scrubbed_when_it_ends_and_the_first_stays_scrubbed(store):
+    loud, path = store
+    await save_turns(loud, BEFORE, STARTED, FINISHED, AFTER, STARTED, CANCELLED, AFTER)
+    events = stored(path)
+    assert [] == household_left(events)
+    said = [event["text"] for event in events if event["event"] == "user"]
+    assert ["中职学校有多少所", "", "", "单招考什么", "", "", "单招考什么"] == said

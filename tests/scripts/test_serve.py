@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge import settings
 from scripts.serve import Stack, StackConfig, StackError, rasa_api_arguments
@@ -180,3 +181,28 @@ def test_an_unreachable_console_database_is_named_without_its_password(tmp_path,
         refused_start(Stack(config(tmp_path)))
     assert "console database postgresql://console:***@127.0.0.1:9/console cannot be migrated" in str(refused.value)
     assert "not-in-the-message" not in str(refused.value)
+
+
+def test_the_widget_gets_a_rest_only_server_of_its_own_with_its_workers(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIDGET_PORT", raising=False)
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    commands = Stack(config(tmp_path, widget_workers=2)).commands()
+    argv, ready, env = commands["rasa-widget"]
+    assert "45006" == argv[argv.index("--port") + 1]
+    assert argv[argv.index("--credentials") + 1].endswith("bot/credentials-rest.yml")
+    assert ("2", "1") == (env["SANIC_WORKERS"], commands["rasa"][2]["SANIC_WORKERS"])
+    # The page's widget talks to it; socket.io and WeChat stay on the main server.
+    assert "http://localhost:45006" == commands["web"][2]["RASA_URL"]
+    assert commands["rasa"][0][commands["rasa"][0].index("--credentials") + 1].endswith("bot/credentials.yml")
+
+
+def test_without_widget_workers_the_widget_talks_to_the_main_server(tmp_path, monkeypatch):
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    commands = Stack(config(tmp_path)).commands()
+    assert "rasa-widget" not in commands
+    assert "http://localhost:45005" == commands["web"][2]["RASA_URL"]
+
+
+def test_the_widget_server_has_the_rest_channel_only():
+    credentials = yaml.safe_load((settings.REPO_ROOT / "bot" / "credentials-rest.yml").read_text(encoding="utf-8"))
+    assert ["connectors.rest.ValidatedRestInput"] == list(credentials)

@@ -73,7 +73,7 @@ def test_with_the_tracker_store_failing_the_turn_fails_loudly_and_nothing_is_los
         rename_table(stack, "events_away", "events")
     assert (503, {"error": UNAVAILABLE_REPLY}) == (status, json.loads(body))
     log = (stack.config.log_dir / "rasa.log").read_text(encoding="utf-8", errors="replace")
-    assert f"tracker store SQLTrackerStore could not load the conversation {sender}" in log
+    assert f"tracker store WindowedSQLTrackerStore could not load the conversation {sender}" in log
 
     follow_up = ask(stack, "那高职呢？", sender)  # the store is back, and so is the context
     assert "37" in follow_up and "237" not in follow_up.splitlines()[0]

@@ -1,0 +1,182 @@
+"""An SQL tracker store that keeps every event but gives the servers a bounded window of them.
+
+Rasa 3.6's SQLTrackerStore loads every event of the current session on every message and
+replays them into a tracker; the processor then featurises that whole history for each
+prediction, sends all of it to the action server (serialised both ways), and on saving
+counts the stored events again to know which ones are new. Each of these grows with the
+length of the conversation: the 200th message of a conversation cost several times the
+5th (issue 17).
+
+WindowedSQLTrackerStore writes to the same `events` table, one row per event, and never
+deletes or rewrites one (retention, the household scrub and `make purge` see what they
+always saw; `retrieve_full_tracker` still returns everything). Its `retrieve` loads:
+
+- the last TRACKER_WINDOW_EVENTS events of the session, starting at an `action_listen`
+  so that the window holds whole turns (the policies look back three turns; a rule a
+  few more events);
+- before them, the stored events that make the state at the window's start: the latest
+  `slot` event of every slot (last_topic, last_question, last_aspect, the check's
+  elig_*, requested_slot …), the latest form activation (`active_loop`) with the user's
+  message that triggered it and whether it was interrupted, and whether the conversation is paused, all since the latest
+  `restart` or `reset_slots` of the session, with the `session_started` that opened it.
+
+Replaying those gives the tracker the same slots and the same active form as replaying
+the whole session (tests/connectors/test_tracker_window.py compares them), so a
+follow-up on the 200th message and an eligibility check interrupted long ago behave as on
+the 5th. What the window drops is old dialogue (earlier questions and answers), which no
+policy (max_history 3) and no action reads.
+
+On SQLite it also keeps its connections open (SQLAlchemy 1.4 opens and closes the file for
+every load and save).
+
+Saving writes the events appended since the tracker was loaded or last saved, which the
+store remembers on the tracker object; a tracker it did not load (a new conversation) is
+saved the way Rasa does it. Rasa's own `max_event_history` cannot be used instead: its
+SQLTrackerStore would then save nothing (it slices the bounded tracker from the number of
+stored events) and it still loads and replays every event.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm.session
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from connectors.settings import tracker_window_events
+
+# Attribute on a tracker: how many of its events are already in the store.
+_STORED = "_zhijiao_stored_events"
+# Events after which the earlier slots and form no longer count.
+_RESETS = ("restart", "reset_slots")
+# The kinds of event that make a conversation's state (besides slots and resets).
+_STATE = ("slot", "session_started", "active_loop", "loop_interrupted", "pause", "resume", *_RESETS)
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore (same table, same settings) whose trackers hold a bounded window."""
+
+    def __init__(self, domain: Domain | None = None, window_events: int | str | None = None, **kwargs: Any):
+        super().__init__(domain, **kwargs)
+        self.window_events = max(1, int(window_events)) if window_events not in (None, "") else tracker_window_events()
+        engine: sa.engine.Engine = getattr(self, "engine")  # noqa: B009 (untyped in Rasa)
+        url = engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # SQLAlchemy 1.4 opens a SQLite file anew for every session and closes it after
+            # (NullPool), and closing the last connection to a WAL file checkpoints it: a
+            # fifth of the Rasa server's time under load (docs/benchmarks.md). Keep them open.
+            engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            rows = self._window_rows(session, sender_id)
+        if not (self.domain and rows):
+            return None
+        events = [event for event in map(_deserialised, rows) if event is not None]
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        setattr(tracker, _STORED, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        setattr(tracker, _STORED, len(tracker.events))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        stored = getattr(tracker, _STORED, None)
+        if stored is None:  # not loaded by this store: Rasa's way, counting the stored events
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
+
+    def _window_rows(self, session: Any, sender_id: str) -> list[Any]:
+        """The rows `retrieve` replays, in the order they were stored.
+
+        A few indexed queries, none of which reads the events before the window: the
+        newest rows come from the sender's index walked backwards, and the state before
+        the window is found by SQL (`max(id) … group by`), not by loading those events.
+        """
+        events = self.SQLEvent.__table__
+        of_sender = events.c.sender_id == sender_id
+        # Rasa's session boundary is the latest `session_started` (by timestamp; events are
+        # stored in order, so by id here).
+        start = session.execute(
+            sa.select(sa.func.max(events.c.id)).where(of_sender, events.c.type_name == "session_started")
+        ).scalar()
+        in_session = sa.and_(of_sender, events.c.id >= (start or 0))
+        columns = (events.c.id, events.c.type_name, events.c.action_name, events.c.data)
+        latest = session.execute(
+            sa.select(*columns).where(in_session).order_by(events.c.id.desc()).limit(self.window_events)
+        ).all()
+        window = latest[::-1]
+        if len(latest) == self.window_events:
+            first = next((i for i, row in enumerate(window) if _is_listen(row)), None)
+            if first is None:  # one turn longer than the window: keep the session whole
+                return session.execute(sa.select(*columns).where(in_session).order_by(events.c.id)).all()
+            window = window[first:]
+        else:
+            return window  # the whole session fits
+        ids = self._state_before(session, of_sender, start or 0, window[0].id)
+        state = session.execute(sa.select(*columns).where(events.c.id.in_(ids)).order_by(events.c.id)).all()
+        return [*state, *window]
+
+    def _state_before(self, session: Any, of_sender: Any, start: int, window_start: int) -> list[int]:
+        """Ids of the events that make the state at `window_start`: see the module's docstring."""
+        events = self.SQLEvent.__table__
+        floor = start
+        while True:
+            # The latest event of each kind (of each slot, for slots) between floor and the window.
+            latest: dict[tuple[str, str | None], int] = {}
+            for type_name, name, row_id in session.execute(
+                sa.select(events.c.type_name, events.c.action_name, sa.func.max(events.c.id))
+                .where(of_sender, events.c.id >= floor, events.c.id < window_start, events.c.type_name.in_(_STATE))
+                .group_by(events.c.type_name, events.c.action_name)
+            ):
+                key = (type_name, name if type_name == "slot" else None)
+                latest[key] = max(row_id, latest.get(key, row_id))
+            reset = max((row_id for (type_name, _), row_id in latest.items() if type_name in _RESETS), default=None)
+            if reset is None or reset <= floor:
+                break
+            floor = reset  # what came before a reset no longer counts
+        ids: list[int | None] = [
+            row_id for (type_name, _), row_id in latest.items() if type_name in ("slot", "session_started")
+        ]
+        paused = [latest.get(("pause", None)), latest.get(("resume", None))]
+        ids.append(max((i for i in paused if i is not None), default=None))
+        loop = latest.get(("active_loop", None))
+        if loop is not None:
+            interrupted = latest.get(("loop_interrupted", None))
+            # The form remembers the message that started it (active_loop.trigger_message).
+            trigger = session.execute(
+                sa.select(sa.func.max(events.c.id)).where(
+                    of_sender, events.c.id >= floor, events.c.id < loop, events.c.type_name == "user"
+                )
+            ).scalar()
+            ids += [loop, trigger, interrupted if interrupted is not None and interrupted > loop else None]
+        return [row_id for row_id in ids if row_id is not None]
+
+
+@cache
+def _event_class(type_name: str) -> type[Event] | None:
+    # Rasa's Event.resolve_by_type walks every subclass of Event for every event it reads
+    # (a twentieth of the Rasa server's time under load); the answer never changes.
+    return Event.resolve_by_type(type_name)
+
+
+def _deserialised(row: Any) -> Event | None:
+    """The stored event, as rasa.shared.core.events.deserialise_events reads it."""
+    parameters = json.loads(row.data)
+    event_class = _event_class(parameters["event"]) if "event" in parameters else None
+    return event_class._from_parameters(parameters) if event_class else None
+
+
+def _is_listen(row: Any) -> bool:
+    return row.type_name == "action" and row.action_name == "action_listen"

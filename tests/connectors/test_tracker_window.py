@@ -1,0 +1,146 @@
+"""The windowed tracker store: bounded trackers, the same state as a full replay, nothing lost.
+
+On SQLite here; tests/scale/test_tracker_window.py runs the same tests on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    BotUttered,
+    LoopInterrupted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+
+from connectors.tracker_window import WindowedSQLTrackerStore
+from scripts.stores import is_sql_tracker_store
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [ask, follow_up, subsidy_check]
+slots:
+  last_topic: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+  last_aspect: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+  elig_scope: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+  requested_slot: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+forms:
+  eligibility_form: {required_slots: [elig_scope]}
+responses:
+  utter_answer: [{text: "答"}]
+"""
+)
+WINDOW = 12
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"window-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def stores(tmp_path):
+    db = str(tmp_path / "tracker.db")
+    return (
+        WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, window_events=WINDOW),
+        SQLTrackerStore(DOMAIN, dialect="sqlite", db=db),
+    )
+
+
+async def start(store, sender: str) -> None:
+    """A new conversation's session (before any turn's events exist: the session's events
+    are those stamped after its `session_started`)."""
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    await store.save(tracker)
+
+
+async def turn(store, sender: str, text: str, *events) -> None:
+    """One message as the processor handles it: load, append the turn's events, save."""
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}), *events, ActionExecuted("action_listen")):
+        tracker.update(event)
+    await store.save(tracker)
+
+
+def answer(topic: str):
+    return (ActionExecuted("action_answer"), SlotSet("last_topic", topic), BotUttered(f"{topic}的回答"))
+
+
+async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(stores, sender):
+    windowed, full = stores
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
+    await turn(windowed, sender, "帮我查资助", ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"))
+    await turn(windowed, sender, "中职", SlotSet("elig_scope", "中职"), SlotSet("requested_slot", "elig_grade"))
+    await turn(windowed, sender, "3+2是什么", LoopInterrupted(True), *answer("3+2"))
+    for number in range(40):
+        await turn(windowed, sender, f"问题{number}", *answer(f"话题{number % 3}"))
+
+    loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
+
+    assert len(replayed.events) > 200
+    assert len(loaded.events) <= WINDOW + 8
+    assert replayed.current_slot_values() == loaded.current_slot_values()
+    assert ("话题0", "考试内容", "中职") == tuple(
+        loaded.get_slot(name) for name in ("last_topic", "last_aspect", "elig_scope")
+    )
+    assert "eligibility_form" == loaded.active_loop_name
+    assert replayed.active_loop == loaded.active_loop
+    assert replayed.latest_message.text == loaded.latest_message.text == "问题39"
+    assert isinstance(loaded.events[0], SessionStarted)
+
+
+async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender):
+    windowed, full = stores
+    await start(windowed, sender)
+    for number in range(30):
+        await turn(windowed, sender, f"问题{number}", *answer("单招"))
+
+    stored = (await full.retrieve_full_tracker(sender)).events
+
+    texts = [event.text for event in stored if isinstance(event, UserUttered)]
+    assert [f"问题{n}" for n in range(30)] == texts
+    assert 3 + 30 * 5 == len(stored)
+
+
+async def test_a_reset_before_the_window_clears_the_slots_set_before_it(stores, sender):
+    windowed, full = stores
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"), SlotSet("last_aspect", "考试内容"))
+    await turn(windowed, sender, "重新开始", AllSlotsReset())
+    for number in range(10):
+        await turn(windowed, sender, f"问题{number}", ActionExecuted("action_chitchat"), BotUttered("好"))
+
+    loaded = await windowed.retrieve(sender)
+
+    assert len(loaded.events) < len((await full.retrieve(sender)).events)
+    assert (None, None) == (loaded.get_slot("last_topic"), loaded.get_slot("last_aspect"))
+
+
+async def test_a_short_conversation_is_loaded_whole(stores, sender):
+    windowed, full = stores
+    await start(windowed, sender)
+    await turn(windowed, sender, "单招考什么", *answer("单招"))
+
+    assert list((await full.retrieve(sender)).events) == list((await windowed.retrieve(sender)).events)
+
+
+async def test_an_unknown_conversation_is_none(stores, sender):
+    assert await stores[0].retrieve("nobody") is None
+
+
+def test_the_preflight_accepts_the_windowed_store_and_refuses_other_types():
+    assert is_sql_tracker_store("SQL")
+    assert is_sql_tracker_store("connectors.tracker_window.WindowedSQLTrackerStore")
+    assert not is_sql_tracker_store("redis")
+    assert not is_sql_tracker_store("connectors.lock_store.SQLiteLockStore")
