@@ -8,6 +8,7 @@ check ends, whether it finished or was cancelled.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -102,6 +103,16 @@ def profile_from_slots(slots: dict[str, Any]) -> StudentProfile:
     )
 
 
+def described_profile(slots: dict[str, Any]) -> StudentProfile:
+    """The family a question describes: as the check reads its answers, except that a level
+    named without a grade is a student of that level (in 读), so the rules of the level apply."""
+    profile = profile_from_slots(slots)
+    scope = slots.get("elig_scope")
+    if profile.stage is None and scope in LEVELS:
+        return dataclasses.replace(profile, stage=f"{scope}在读")
+    return profile
+
+
 def slots_for_field(field: str) -> list[str]:
     """The questions that settle a profile field."""
     if field == "stage":
@@ -168,6 +179,11 @@ class ValidateEligibilityForm(FormValidationAction):
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
         answers = answers_in(message, common.knowledge_base())
+        if requested is None and tracker.get_slot("last_topic") == "subsidy":
+            # The check accepted after a subsidy answer: what the family said in the question
+            # it answered ("低保户 孩子读中职 能补多少") is not asked again.
+            said = {"text": tracker.get_slot("last_question") or ""}
+            answers = {**answers_in(said, common.knowledge_base()), **answers}
         if requested == DETAILS_WANTED_SLOT:
             return self._details_wanted(intent, resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:

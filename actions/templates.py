@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from knowledge.eligibility import unique_sources
@@ -14,6 +15,7 @@ WHERE_TO_ASK = (
 )
 CHECK_ANNOUNCEMENT = "政策和标准会调整，以当年公告为准。"
 TO_BE_CONFIRMED = "（待核实）"
+UNCONFIRMED = "标“待核实”的说法，我没有查到官方文件原文。"
 PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
 DETAILS = "详细说说"
 
@@ -122,6 +124,8 @@ def topic_reply(reply: TopicReply) -> str:
     lines += said
     if reply.compared:
         lines.append("两者在招生、转段和毕业证上的具体区别，我没有查到内蒙古的官方说法，以学校招生简章为准。")
+    if reply.unconfirmed and not said and not reply.missing:
+        lines.append(UNCONFIRMED)
     if reply.where:
         lines.append(reply.where)
     if answered:
@@ -140,7 +144,7 @@ def topic_buttons(reply: TopicReply) -> list[dict[str, str]]:
 def out_of_reach(beyond: OutOfReach) -> str:
     if beyond.region:
         return f"我只了解内蒙古自治区的职业教育政策和数据，没有{beyond.what}的资料。{beyond.where}"
-    return f"我没有{beyond.what}的{'学费标准' if beyond.fees else '录取分数'}资料，各校不同。{beyond.where}"
+    return f"我没有{beyond.what}的{beyond.label}资料，各校不同。{beyond.where}"
 
 
 def search_answer(body: str, title: str, source: Source) -> str:
@@ -200,6 +204,47 @@ def eligibility_answer(profile, result) -> str:
         lines.append("按你说的情况，没有查到一定能拿的项目。" + WHERE_TO_ASK)
     lines.append(ELIGIBILITY_DISCLAIMER)
     lines.append(_eligibility_sources(s for v in granted + merit or result.verdicts for s in v.sources))
+    return "\n".join(lines)
+
+
+def _short(standard: str) -> str:
+    """A standard's first clause: "平均每生每年3700元，学校在2500—5000元之间分档" is 平均每生每年3700元."""
+    return re.split(r"[；，]", standard, maxsplit=1)[0]
+
+
+# At most this many programmes that depend on the family are named, each with whom it covers.
+FAMILY_OPEN_SHOWN = 2
+
+
+def family_answer(profile, result, subsidy: str | None = None) -> str:
+    """A family that describes itself and asks what it can get: what the rules already grant,
+    in one or two lines, then what depends on what it has not said (the check is offered
+    after). Asked of one programme ("能免学费不"), that programme's verdict alone."""
+    verdicts = [v for v in result.verdicts if subsidy in (None, v.subsidy)]
+    granted = [v for v in verdicts if v.verdict == "符合"]
+    merit = [v for v in verdicts if v.verdict == "要看情况" and v.merit]
+    unsure = [v for v in verdicts if v.verdict == "要看情况" and not v.merit]
+    refused = [v for v in verdicts if v.verdict == "不符合"]
+    lines = [f"按你说的情况（{_profile_summary(profile)}）："]
+    if granted:
+        lines.append("可以拿到：")
+        lines += [f"· {v.subsidy}：{_short(v.standard)}" for v in granted]
+    if merit:
+        lines.append("成绩好还可以申请" + "、".join(v.subsidy for v in merit) + "（择优评审）。")
+    if unsure and subsidy:
+        # What is 待核实 first: it is what the family cannot find out by answering a question.
+        reasons = sorted(unsure[0].depends_on, key=lambda reason: not reason.startswith("待核实"))
+        lines.append(f"{subsidy}要看情况：" + "；".join(reasons) + "。")
+    elif unsure:
+        named = "；".join(
+            f"{v.subsidy}{TO_BE_CONFIRMED if v.to_be_confirmed else ''}面向{v.who}" for v in unsure[:FAMILY_OPEN_SHOWN]
+        )
+        rest = f"等{len(unsure)}项" if len(unsure) > FAMILY_OPEN_SHOWN else ""
+        lines.append(f"要看情况的：{named}{rest}。")
+    if refused and not (granted or merit or unsure):
+        lines.append("；".join(f"{v.subsidy}只面向{v.who}" for v in refused) + "。")
+    cited = granted + merit or unsure or refused
+    lines.append(_eligibility_sources(s for v in cited for s in v.sources))
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,6 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.common import KnowledgeAction, remember
+from actions.eligibility import answers_in, described_profile
+from knowledge.eligibility import ELIGIBLE, eligible_subsidies
 from knowledge.kb import KnowledgeBase, Question
 
 # Which slot picks a topic of each kind; 职业本科 has a single topic.
@@ -142,3 +145,45 @@ class ActionAnswerSubsidy(TopicAction):
 
     def name(self) -> str:
         return "action_answer_subsidy"
+
+    def answer(
+        self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    ) -> list[dict[str, Any]]:
+        reply = family_reply(question, tracker.latest_message or {}, kb)
+        if reply is None:
+            return super().answer(question, tracker, kb, dispatcher)
+        dispatcher.utter_message(text=reply)
+        return remember(self.kind, question.text, scope=question.first("scope"), subsidy=question.first("subsidy"))
+
+
+# What the family tells of itself beyond the level and the place: it asks about itself.
+FAMILY_SLOTS = ("elig_school_type", "elig_household", "elig_major_type", "elig_hardship", "elig_military")
+# Asking what there is: "有啥补贴", "能享受哪些", "有补助吗", "能补多少".
+WHAT_THERE_IS = re.compile(r"哪些|什么|啥|有没有|[助贴]吗|[助贴]不|能补|能领|能拿|能享受|能申请|能有|优惠")
+# What the rules do not answer, whoever the family is: how, where, when, how long.
+NOT_A_VERDICT = re.compile(r"怎么|如何|咋|去哪|在哪|哪里|找谁|流程|材料|手续|什么时候|啥时候|几月|哪天|多久|几年|区别")
+
+
+def family_reply(question: Question, message: dict[str, Any], kb: KnowledgeBase) -> str | None:
+    """A family that describes itself (低保户, 农村户口, 读中职二年级, 退伍) and asks what it can
+    get is answered from the eligibility rules with what it said, before any check: what the
+    rules grant, what depends on what it has not said (issue 16 part 4). Asked of one
+    programme, that programme's verdict. None when the question is not of that kind."""
+    slots = answers_in(message, kb)
+    profile = described_profile(slots)
+    subsidies = list(question.values.get("subsidy") or [])
+    described = any(slot in slots for slot in FAMILY_SLOTS)
+    if profile.stage is None or len(subsidies) > 1 or NOT_A_VERDICT.search(question.text):
+        return None
+    if subsidies and not described:
+        return None  # "中职助学金多少钱": the programme's own answer
+    if not subsidies and not (described or WHAT_THERE_IS.search(question.text)):
+        return None
+    result = eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
+    subsidy = subsidies[0] if subsidies else None
+    verdict = result.of(subsidy) if subsidy else None
+    if subsidy is not None and (verdict is None or verdict.verdict == ELIGIBLE):
+        # A programme the rules do not decide (绿色通道), or one the family gets: the programme's
+        # own rule says so, and says it of everyone ("城镇户口上中职也免学费吗": all full-time students).
+        return None
+    return templates.family_answer(profile, result, subsidy)

@@ -2,6 +2,7 @@
 briefly, or say honestly what it does not have and where to ask?
 
     python -m evaluation.replies [--set evaluation/sets/replies_set8.yaml] [--rasa-url URL] [--failures]
+                                 [--mechanism aspects|retrieval]
 
 A reply set (evaluation/sets/replies_set*.yaml) gives, for each question, what a correct reply
 must contain (`must_contain_any`), what marks a wrong or neighbouring answer
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -151,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-url", help="use a running assistant instead of starting one")
     parser.add_argument("--failures", action="store_true", help="list every item not answered or declined")
     parser.add_argument("--json", type=Path, default=settings.REPO_ROOT / "var" / "eval" / "replies.json")
+    parser.add_argument(
+        "--mechanism",
+        choices=("aspects", "retrieval"),
+        help="how the started assistant chooses a topic statement (ANSWER_MECHANISM; default: as set)",
+    )
     args = parser.parse_args(argv)
+    if args.mechanism:
+        # Read by the action server this evaluation starts (not by one given with --rasa-url).
+        os.environ["ANSWER_MECHANISM"] = args.mechanism
     paths = args.sets or sorted((settings.REPO_ROOT / "evaluation" / "sets").glob("replies_set*.yaml"))
     sets = {path: yaml.safe_load(path.read_text(encoding="utf-8"))["questions"] for path in paths}
     with assistant(args.rasa_url, "replies") as rasa_url:

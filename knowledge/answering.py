@@ -49,6 +49,9 @@ MAX_FIGURES = 3
 ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # A question asking where something is or was held.
 # Asking for the latest figure: "现在有几所", "十四五末还剩多少".
+# How many search hits are read for a topic that answers a question naming none: a
+# statement holding every noun of the question may rank below figures holding one.
+TOPIC_SEARCH_DEPTH = 20
 _LATEST = re.compile(r"现在|目前|如今|最新|今年|十四五末|还剩")
 # Both levels asked together: 中职高职加起来, 一共, 总共.
 _TOGETHER = re.compile(r"加起来|一共|总共|合计|总数|加在一起")
@@ -265,12 +268,20 @@ class KnowledgeBase:
     def answer_statistic_follow_up(self, question: Question, previous: str) -> StatisticsAnswer:
         """A question that leans on the previous statistics question ("那高职呢？")."""
         scope = question.first("scope")
+        latest = bool(_LATEST.search(normalize(question.text)))
+        if latest:
+            # "现在呢" after "2012年中职生均校舍面积多少" asks for the newest figure: the year before goes.
+            previous = YEAR.sub("", normalize(previous))
         before = self.match_statistic(previous).statistic
         names_own = self.names_figure(question.text)
         # "那高职呢" asks for the same figure of another level; "高职专升本的呢" names its own.
         sibling = self.sibling(before, scope) if before and scope and not names_own else None
         if sibling:
-            return self._answer(previous, StatisticMatch(sibling, MIN_MATCH_SCORE))
+            # Of the year the question before asked ("那高职呢" after "2022年…中职"), if it named one:
+            # that year's figure alone, not a newer one beside it.
+            year = YEAR.search(normalize(previous))
+            asked_year = year_of(year) if year else None
+            return self._answer(previous, StatisticMatch(sibling, MIN_MATCH_SCORE, asked_year=asked_year), latest)
         # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
         # figure, with the place, year and level the question before named; what it names may
         # be of another level ("专升本呢" after a 职业本科 figure is 高职's); and it asks for a
@@ -286,7 +297,7 @@ class KnowledgeBase:
             own = self.match_statistic(asked, scope=scope)
             if answers(own):
                 if own.statistic != before:
-                    return self._answer(asked, own)
+                    return self._answer(asked, own, latest)
                 break
         # What the follow-up names replaces what the question before named ("那对口招生呢"
         # after 单招), and its words come first so its year wins.
@@ -295,12 +306,12 @@ class KnowledgeBase:
             if question.values.get(kind):
                 context = self.without(kind, context)
         query = f"{question.text} {context}"
-        return self._answer(query, self.match_statistic(query, scope=scope))
+        return self._answer(query, self.match_statistic(query, scope=scope), latest)
 
-    def _answer(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
+    def _answer(self, query: str, match: StatisticMatch, latest: bool = False) -> StatisticsAnswer:
         if not answers(match):
             return self._unanswered(query, match)
-        return StatisticsAnswer(query, (self.figure(match),))
+        return StatisticsAnswer(query, (self.figure(match, latest),))
 
     def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
@@ -630,7 +641,7 @@ class KnowledgeBase:
         ("职业教育和普通教育地位一样吗" is 职普融通's 同等重要): its statement holds at least
         two of the question's domain nouns and misses none, or holds three and misses one."""
         candidates = {t.id: t for t in self.topics(kind, None, scope)}
-        for hit in self.search(question, limit=10):
+        for hit in self.search(question, limit=TOPIC_SEARCH_DEPTH):
             topic = candidates.get(hit.doc_id.split(":")[1]) if hit.kind == "topic" else None
             if topic and hit.matched >= 2 and len(hit.unmatched) <= (1 if hit.matched >= 3 else 0):
                 return topic

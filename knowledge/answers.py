@@ -8,13 +8,14 @@ missing, with where to ask. Pure Python over the records: no SQL, no Rasa.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from knowledge.records import Statement
-from knowledge.text import normalize
+from knowledge.text import normalize, segment
 
 # The order "还可以问" suggestions are offered in: what families ask most first.
 SUGGESTION_ORDER = (
@@ -38,6 +39,8 @@ NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{3,}")
 # At most this many statements answer one question: one per aspect asked, two aspects at most.
 MAX_UNITS = 3
 MAX_ASPECTS = 2
+# BM25's usual constants, for the retrieval-only candidate (`retrieve`).
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ class Choice:
     units: tuple[Statement, ...] = ()
     missing: tuple[str, ...] = ()
     asked: tuple[str, ...] = field(default=())
+    particular: tuple[str, ...] = ()  # aspects the question's words find only in one college's plan
 
 
 def overlap(statement: Statement, text: str) -> int:
@@ -208,10 +212,12 @@ def choose(
     ranked = sorted(statements, key=lambda s: (-overlap(s, text), statements.index(s)))
     named = ranked[0] if ranked and overlap(ranked[0], text) >= (2 if asked else 1) else None
     if not asked:
+        named = None if named is not None and named.one_school else named
         first = named or next((s for s in statements if "what_is" in s.aspects), statements[0] if statements else None)
         return Choice((first,) if first else (), (), ())
     units: list[Statement] = []
     missing = []
+    particular = []
     for aspect in asked[:MAX_ASPECTS]:
         candidates = [
             s for s in statements if aspect in s.aspects and (aspect not in needing_keywords or overlap(s, text))
@@ -222,13 +228,58 @@ def choose(
         if best is None:
             missing.append(aspect)
             continue
+        if best.one_school:
+            # "单招报名费多少钱" finds one college's 考务费: no answer for every college, unless a
+            # rule for all of them answers in the question's words too ("文化素质考那几科").
+            general = max(
+                (s for s in candidates if not s.one_school),
+                key=lambda s: (overlap(s, text), -candidates.index(s)),
+                default=None,
+            )
+            if general is None or overlap(general, text) < min(2, overlap(best, text)):
+                particular.append(aspect)
+                continue
+            best = general
         # A second statement of the same aspect joins when the question names its keywords
         # too ("利息多少，最多能贷多少").
-        extra = [s for s in candidates if s is not best and overlap(s, text) > 0 and overlap(best, text) > 0]
+        extra = [
+            s
+            for s in candidates
+            if s is not best and not s.one_school and overlap(s, text) > 0 and overlap(best, text) > 0
+        ]
         for unit in [best, *extra[:1]]:
             if unit not in units:
                 units.append(unit)
-    return Choice(tuple(units[:MAX_UNITS]), tuple(missing), tuple(asked))
+    return Choice(tuple(units[:MAX_UNITS]), tuple(missing), tuple(asked), tuple(particular))
+
+
+def retrieve(statements: Iterable[Statement], question: str) -> Choice:
+    """The retrieval-only candidate measured against aspect reading (docs/evaluation.md):
+    no aspect, the statement whose words (text and keywords) best match the question's by
+    BM25 answers it; with no word in common, the topic's one-line answer."""
+    statements = list(statements)
+    words = [w for w in segment(question) if w not in GENERIC_WORDS]
+    documents = [segment(f"{s.text} {' '.join(s.keywords)}") for s in statements]
+    average = sum(map(len, documents)) / len(documents) if documents else 0.0
+
+    def bm25(document: list[str]) -> float:
+        total = 0.0
+        for word in set(words):
+            count = document.count(word)
+            if not count:
+                continue
+            holding = sum(1 for d in documents if word in d)
+            idf = math.log(1 + (len(documents) - holding + 0.5) / (holding + 0.5))
+            total += idf * count * (BM25_K1 + 1) / (count + BM25_K1 * (1 - BM25_B + BM25_B * len(document) / average))
+        return total
+
+    scores = [bm25(d) for d in documents]
+    if not statements:
+        return Choice()
+    best = max(range(len(statements)), key=lambda i: (scores[i], -i))
+    if scores[best] <= 0:
+        return choose(statements, [], question)
+    return Choice((statements[best],), (), ())
 
 
 def borrow(

@@ -139,6 +139,7 @@ def write_database(data: Sources, path: Path) -> None:
                 "passage": s.get("passage") or "",
                 "aspects": json.dumps(s.get("answers") or [], ensure_ascii=False),
                 "keywords": json.dumps(s.get("keywords") or [], ensure_ascii=False),
+                "one_school": bool(s.get("one_school")),
             }
             for t in data.topics
             for i, s in enumerate(t["statements"])

@@ -195,6 +195,7 @@ class Verdict:
     how_to_apply: str = ""
     sources: tuple[Source, ...] = ()
     confidence: str = ""
+    who: str = ""  # whom the deciding rule covers, in plain words
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,8 @@ def _evaluate(node: FieldIn | Group, profile: StudentProfile) -> _Outcome:
             # A family in 包头市 lives in none of the counties of 兴安盟 and 乌兰察布市.
             return _Outcome(False) if profile.league_city not in node.leagues else _Outcome(None, [node.field])
         if value is None:
+            if node.field == "grade" and profile.stage and "职业本科" not in profile.stage:
+                allowed = (1, 2, 3)  # only 职业本科 has a fourth year
             if allowed is not None and set(allowed) <= set(node.values):  # any answer would do
                 return _Outcome(True)
             return _Outcome(None, [node.field])
@@ -285,6 +288,7 @@ def _verdict(
             how_to_apply=rule.how_to_apply,
             sources=tuple(unique_sources(source_of(f) for f in cited)),
             confidence=min((str(f.get("confidence")) for f in cited), key=CONFIDENCE_ORDER.index),
+            who=rule.who,
             **extra,
         )
 

@@ -93,6 +93,7 @@ class Statement:
     confidence: str = "high"
     aspects: tuple[str, ...] = ()  # what it answers (aspects.yaml)
     keywords: tuple[str, ...] = ()  # what chooses it among statements answering the same aspect
+    one_school: bool = False  # one college's own rule or figure (its 招生方案), not the region's
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from knowledge.answers import AspectBook, borrow, choose, overlap, school_named, suggestions
+from knowledge import settings
+from knowledge.answers import AspectBook, borrow, choose, overlap, retrieve, school_named, suggestions
 from knowledge.records import Source, Statement, Topic
 from knowledge.text import YEAR, normalize, year_of
 
@@ -23,6 +24,8 @@ MAX_TOPICS = 2
 GENERAL_SCHOOL = ("普高", "高中")
 # How a statement says that something was not found.
 NOT_FOUND = "没有查到"
+# What is said when only one college's plan answers: no region-wide rule, each college its own.
+ONE_SCHOOL = "关于{subject}的{label}，我没有查到全区统一的规定，只在个别学院的招生方案里见过，各校不同。"
 # How many topics a list of what there is shows as buttons.
 MENU_BUTTONS = 6
 
@@ -67,14 +70,18 @@ class TopicReply:
     details: tuple[Topic, ...] = ()  # the whole topics, on request
     more: bool = False  # the topic says more than the reply: "详细说说" is offered
     general: bool = False  # nothing answers what was asked: `parts` is the subject's one-liner
+    unconfirmed: bool = False  # a statement shown is 待核实: where to confirm it follows
     sources: dict[str, Source] = field(default_factory=dict)
     suggestions: tuple[tuple[str, str], ...] = ()  # (title, payload)
     subject: str = ""  # how suggestions name the subject
 
 
-# What only a school itself can say: its fees and its admission scores.
-SCHOOL_DATA = re.compile(r"学费|收费|多少钱|分数|多少分|录取线|分数线|几分")
-FEES = re.compile(r"学费|收费|多少钱")
+# What only a school itself can say, and where to ask it: its fees, its majors, its admission scores.
+SCHOOL_DATA = (
+    (re.compile(r"学费|收费|多少钱"), "学费标准", "tuition"),
+    (re.compile(r"哪些专业|什么专业|啥专业|几个专业|专业有哪些|开了哪些|招哪些专业"), "专业设置", "school"),
+    (re.compile(r"分数|多少分|录取线|分数线|几分"), "录取分数", "exam"),
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ class OutOfReach:
     what: str
     where: str
     region: bool = False  # another province, not one school
-    fees: bool = False
+    label: str = ""  # what of the school is not known: 学费标准, 专业设置, 录取分数
 
 
 def out_of_reach(book: AspectBook, text: str, names_a_place: bool) -> OutOfReach | None:
@@ -93,9 +100,11 @@ def out_of_reach(book: AspectBook, text: str, names_a_place: bool) -> OutOfReach
     if region and not names_a_place and "内蒙" not in text:
         return OutOfReach(region, book.where_to_ask["province"], region=True)
     school = school_named(text)
-    if school and SCHOOL_DATA.search(text):
-        fees = bool(FEES.search(text))
-        return OutOfReach(school[0], book.where_to_ask["tuition" if fees else "exam"], fees=fees)
+    if school is None:
+        return None
+    for asks, label, where in SCHOOL_DATA:
+        if asks.search(text):
+            return OutOfReach(school[0], book.where_to_ask[where], label=label)
     return None
 
 
@@ -113,7 +122,8 @@ def reply_to_topic(
     `asked` carries the aspects of the question before ("那对口招生呢" after "单招考什么");
     `context` is the question before, for choosing a topic when `text` names none."""
     book = kb.aspect_book
-    asked = book.asked(text) or list(asked or [])
+    retrieval = settings.answer_mechanism() == "retrieval"
+    asked = [] if retrieval else book.asked(text) or list(asked or [])
     school = school_named(text)
     scope = scope or (school[1] if school else None)
     value = values[0] if values else None
@@ -160,9 +170,24 @@ def _topic_answering(topics: list[Topic], asked: list[str], text: str) -> Topic 
     """The one topic whose statements answer what was asked in the question's own words
     ("文化素质考那几科" is 单招's exam), when exactly one does."""
     if not asked:
+        # Asked nothing in particular ("小中专会不会被合并掉"): the topic one of whose statements
+        # the question names in two words or more (合并, 小中专), more than any other topic's.
+        named = sorted(
+            ((max(map(_words_named, t.statements, [text] * len(t.statements)), default=0), t) for t in topics),
+            key=lambda x: -x[0],
+        )
+        if named and named[0][0] >= 2 and (len(named) == 1 or named[1][0] < named[0][0]):
+            return named[0][1]
         return None
     fitting = [t for t in topics if any(overlap(s, text) for s in t.statements if asked[0] in s.aspects)]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _words_named(statement: Statement, text: str) -> int:
+    """How many of a statement's keywords a question uses, a keyword inside another used one
+    not counted again (初中 in 初中毕业)."""
+    used = [word for word in statement.keywords if normalize(word) in text]
+    return sum(1 for word in used if not any(word != other and word in other for other in used))
 
 
 def _answer_aspects(
@@ -172,15 +197,22 @@ def _answer_aspects(
     several = len(topics) > 1
     parts: list[tuple[str, list[Statement]]] = []
     shown: list[Statement] = []
+    particular: list[str] = []
     for topic in topics:
-        units = list(choose(topic.statements, asked, text, book.needing_keywords).units)
+        choice = (
+            retrieve(topic.statements, text)
+            if settings.answer_mechanism() == "retrieval"
+            else choose(topic.statements, asked, text, book.needing_keywords)
+        )
+        units = list(choice.units)
+        particular += [a for a in choice.particular if a not in particular]
         if several and not units and "differs" in asked:
             # Comparing two subjects, each says what it is when it has nothing on how they differ.
             units = list(choose(topic.statements, [], text).units)
         parts.append((_label(topic, topics) if several else "", units))
         shown += units
     answered = {a for unit in shown for a in unit.aspects}
-    missing = [a for a in asked if a not in answered and a in book.aspects]
+    missing = [a for a in asked if a not in answered and a in book.aspects and a not in particular]
     topic = topics[0]
     others = [s for t in kb.topics() if t.kind != topic.kind for s in t.statements]
     for aspect in list(missing):
@@ -196,7 +228,15 @@ def _answer_aspects(
     said = tuple(
         Missing(topic.short or topic.name, book.aspects[a].label, topic.note if a in ("how_much", "who_can") else "")
         for a in missing[:1]
+    ) + tuple(
+        Missing(
+            topic.short or topic.name,
+            book.aspects[a].label,
+            ONE_SCHOOL.format(subject=topic.short or topic.name, label=book.aspects[a].label),
+        )
+        for a in [a for a in particular if a not in answered][:1]
     )
+    missing += [a for a in particular if a not in answered]
     general = not shown
     if general:
         # Nothing answers what was asked: the general one-liner, after saying what is missing.
@@ -211,8 +251,10 @@ def _answer_aspects(
     compared = several and "differs" in asked
     # A statement that itself says what was not found ("……我没有查到") sends the user on too.
     says_not_found = any(NOT_FOUND in unit.text for _, units in parts for unit in units)
+    # A statement rated low (a reprint, no official text seen) is shown 待核实, with where to confirm it.
+    unconfirmed = any(unit.confidence == "low" for _, units in parts for unit in units)
     where = ""
-    if missing or year_not_held or compared or says_not_found:
+    if missing or year_not_held or compared or says_not_found or unconfirmed:
         where = book.where(missing[0] if missing else (asked[0] if asked else None), kind=topic.kind)
     used = [unit for _, units in parts for unit in units]
     subject = topic.short or topic.name
@@ -230,6 +272,7 @@ def _answer_aspects(
         suggestions=tuple(offered),
         more=len(topic.statements) > len(used),
         general=general,
+        unconfirmed=unconfirmed,
     )
 
 

@@ -71,9 +71,21 @@ class Sources:
     english: dict[str, str] = field(default_factory=dict)  # english.yaml: English phrase -> Chinese
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Refuses a mapping that names a key twice: YAML keeps the last one silently, so a
+    statement's `answers:` written twice moves to the statement before it unnoticed."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise yaml.constructor.ConstructorError(None, None, f"key {repeated} written twice", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except FileNotFoundError:
         raise SourceError(path, "-", "file not found") from None
     except yaml.YAMLError as error:
@@ -286,6 +298,8 @@ def load_topics(
                 raise SourceError(path, f"{entry} statement {position}", f"unknown aspects {sorted(unknown)}")
             if not all(isinstance(word, str) for word in statement.get("keywords") or ()):
                 raise SourceError(path, f"{entry} statement {position}", "keywords must be words")
+            if statement.get("one_school") not in (None, True, False):
+                raise SourceError(path, f"{entry} statement {position}", "one_school is true or false")
     return topics
 
 

@@ -137,7 +137,8 @@ class KnowledgeStore:
         confidence = {row["id"]: row["confidence"] for row in self._db.execute("select id, confidence from policies")}
         statements: dict[str, list[Statement]] = {}
         for row in self._db.execute(
-            "select topic_id, text, source_id, policy_id, aspects, keywords from statements order by topic_id, position"
+            "select topic_id, text, source_id, policy_id, aspects, keywords, one_school from statements "
+            "order by topic_id, position"
         ):
             statements.setdefault(row["topic_id"], []).append(
                 Statement(
@@ -146,6 +147,7 @@ class KnowledgeStore:
                     confidence.get(row["policy_id"], "high"),
                     tuple(json.loads(row["aspects"])),
                     tuple(json.loads(row["keywords"])),
+                    bool(row["one_school"]),
                 )
             )
         rows = self._db.execute(

@@ -129,12 +129,17 @@ async def test_a_place_named_in_another_question_of_the_message_is_not_dropped()
         ("中职生均教学仪器设备值现在多少钱", "12年呢", "3388", "优质"),
         # another figure named without 多少 still asks how many
         ("鄂尔多斯职教联盟有几家理事单位", "激励办法里的举措呢", "20项", "195"),
+        # the year of the question before: that year's figure alone, not a newer one beside it
+        ("2022年全区中职学校有多少所", "那高职呢", "37", "33所"),
+        ("2022年全区有几所高职", "中职呢", "200", "171"),
+        # 现在 asks for the newest figure, not the year of the question before
+        ("2012年中职生均校舍面积多少", "现在呢", "24.36", "14.37"),
     ],
 )
 async def test_a_follow_up_changes_only_the_scope(previous, follow_up, expected, absent):
     track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
-    assert expected in answer and absent not in answer.splitlines()[0]
+    assert expected in answer and absent not in answer.split("来源：")[0]
     assert ends_with_source(answer)
 
 
@@ -448,3 +453,54 @@ async def test_a_call_rasa_gave_up_on_stops_before_answering(monkeypatch):
     with pytest.raises(asyncio.CancelledError):
         await call
     assert [] == answered
+
+
+# ------------------------------------------------------------ a family describing itself (issue 16 part 4)
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        ("农村户口 孩子考上大专了 家里困难 有啥补贴", ["国家助学金", "3700", "助学贷款"], ["免学费"]),
+        ("我家低保户 孩子在读中职三年级 能拿哪些钱", ["免学费", "国家助学金", "2300"], ["3700"]),
+        ("城里户口 家里不困难 孩子上中职有补助吗", ["免学费", "免费教科书"], ["要不要"]),
+    ],
+)
+async def test_a_family_asking_what_it_can_get_is_answered_from_the_rules_not_checked(text, expected, absent):
+    messages, events = await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy"))
+    answer = text_of(messages)
+    assert all(word in answer for word in expected), answer
+    assert not any(word in answer for word in absent), answer
+    assert ends_with_source(answer)
+    assert len(answer.split("来源：")[0]) <= 200
+    assert SlotSet("last_topic", "subsidy") in events  # accepting the offer reads what it said
+
+
+async def test_a_family_asking_of_one_programme_it_may_not_get_is_told_what_it_depends_on():
+    answer = text_of(
+        (await run(ActionAnswerSubsidy(), tracker("我们是牧区的 孩子读中职三年级 有助学金没", "ask_subsidy")))[0]
+    )
+    assert answer.startswith("按你说的情况")
+    assert "国家助学金要看情况：待核实" in answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "城镇户口上中职也免学费吗",  # granted: the programme's own rule says it of everyone
+        "中职国家助学金多少钱",  # no family: the programme's answer
+        "我家能领补助吗",  # no level: the rules cannot say
+        "低保户 孩子读中职 助学金怎么申请",  # how to apply is not a verdict
+    ],
+)
+async def test_other_subsidy_questions_keep_the_topic_answer(text):
+    answer = text_of((await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy")))[0])
+    assert not answer.startswith("按你说的情况")
+
+
+async def test_one_schools_majors_are_declined_with_where_to_ask():
+    answer = text_of(
+        (await run(ActionAnswerUndergraduate(), tracker("兴安职业技术大学有哪些专业", "ask_undergraduate")))[0]
+    )
+    assert answer.startswith("我没有兴安职业技术大学的专业设置资料")
+    assert "招生办" in answer

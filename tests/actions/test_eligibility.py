@@ -423,3 +423,24 @@ async def test_cancelling_clears_the_profile():
 async def test_plain_answers_are_understood(text, slot, value):
     _, events = await validate(form_tracker(text, requested=slot))
     assert value == slot_values(events)[slot]
+
+
+async def test_the_check_accepted_after_a_subsidy_answer_reads_what_the_family_said_in_it():
+    track = form_tracker(
+        "帮我查查我家能领什么",
+        "check_eligibility",
+        last_topic="subsidy",
+        last_question="孩子在包头读中职一年级，农村户口，家里是低保户，能享受哪些资助？",
+    )
+    _, events = await validate(track)
+    values = slot_values(events)
+    assert {"elig_scope": "中职", "elig_grade": "一年级", "elig_hardship": "低保"}.items() <= values.items()
+    assert DETAILS_WANTED == values["requested_slot"]
+
+
+async def test_a_check_asked_after_another_topic_reads_only_its_own_message():
+    track = form_tracker(
+        "帮我查查我家能领什么", "check_eligibility", last_topic="statistic", last_question="中职学校有几所"
+    )
+    _, events = await validate(track)
+    assert "elig_scope" == slot_values(events)["requested_slot"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answers import AspectBook, choose, school_named, suggestions
+from knowledge.answers import AspectBook, choose, retrieve, school_named, suggestions
 from knowledge.records import Statement
 
 BOOK = AspectBook.from_dict(
@@ -118,3 +118,33 @@ def test_where_to_ask_follows_the_aspect():
 )
 def test_a_named_school_and_its_level(question, named):
     assert named == school_named(question)
+
+
+# One college's own figure (its 招生方案) is no answer to a question about every college.
+EXAM = [
+    Unit("单招是单独考试招生。", ("what_is",)),
+    Unit("参加单招要先高考报名。", ("how_to_apply",), ("报名",)),
+    Unit("高收费专业指学费高于1万元的专业。", ("how_much",), ("高收费", "学费高")),
+    Unit("单招考文化素质和职业技能。", ("what_tested",), ("文化素质", "几科")),
+    Statement("以某学院方案为例：考务费每人200元。", "article-2022", "low", ("how_much",), ("报名费", "考务费"), True),
+    Statement(
+        "以某学院方案为例：文化素质考数学语文。", "article-2022", "low", ("what_tested",), ("几科", "数学", "难"), True
+    ),
+]
+
+
+def test_a_question_whose_words_find_only_one_colleges_figure_is_told_so():
+    choice = choose(EXAM, ["how_much"], "单招报名费多少钱")
+    assert () == choice.units  # not the 高收费 rule beside it, not the college's 200元
+    assert ("how_much",) == choice.particular
+
+
+def test_a_rule_for_every_college_in_the_questions_words_answers_before_one_colleges():
+    choice = choose(EXAM, ["what_tested"], "文化素质考哪几科 数学难吗")
+    assert [EXAM[3]] == list(choice.units)
+    assert () == choice.particular
+
+
+def test_retrieval_alone_ranks_statements_by_the_questions_words():
+    assert [LOAN[2]] == list(retrieve(LOAN, "利率是多少").units)
+    assert [LOAN[0]] == list(retrieve(LOAN, "随便问问").units)  # no word in common: the one-liner

@@ -106,3 +106,14 @@ def test_a_doc_number_that_is_not_a_document_number_is_refused(tmp_path, doc_num
 def test_a_document_number_is_accepted(tmp_path, doc_number):
     facts = [{**tiny.POLICY_FACTS[0], "doc_number": doc_number}]
     build(tmp_path / "kb.db", tiny.write_sources(tmp_path / "sources", POLICY_FACTS=facts))
+
+
+def test_a_key_written_twice_is_refused(sources, tmp_path):
+    # YAML keeps the second silently: a statement's `answers:` would move to the one before it.
+    edit(
+        sources / "topics.yaml",
+        "        answers: [who_can]\n",
+        "        answers: [who_can]\n        answers: [how_much]\n",
+    )
+    with pytest.raises(SourceError, match="topics.yaml.*written twice"):
+        build(tmp_path / "kb.db", sources)

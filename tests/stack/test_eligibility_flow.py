@@ -37,7 +37,7 @@ def test_a_tuition_question_is_answered_and_the_check_only_offered(stack):
         ("帮我查查我家能领什么", "算了"),  # level
         ("我想查一下孩子读中职有哪些补助", "/stop"),  # grade, with the quick reply's payload
         ("孩子读中职二年级，帮我查查能领什么", "取消"),  # hardship
-        ("孩子中职一年级，家里不困难，能领啥", "不查了"),  # household
+        ("孩子中职一年级，家里不困难，帮我查查能领啥", "不查了"),  # household
         ("孩子在读高职二年级，家里不困难，帮我查查能领什么", "退出"),  # military service
         ("农村户口，孩子中职三年级，学汽修，家里不困难，查查能领啥", "不用了"),  # 旗县
     ],

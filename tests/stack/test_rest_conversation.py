@@ -66,10 +66,13 @@ def test_the_conversation_is_stored_in_the_sqlite_tracker_store(stack):
     assert count > 0
 
 
-def test_a_parent_gets_the_subsidies_after_at_most_one_question(stack):
+def test_a_parent_describing_the_family_is_answered_at_once_and_offered_the_check(stack):
     sender = new_sender()
     first = ask(stack, "孩子在包头读中职一年级，农村户口，家里是低保户，能享受哪些资助？", sender)
-    answer = first if "来源：" in first else ask(stack, "公办的", sender)
-    result = answer.split("来源：")[0]
+    result = first.split("来源：")[0]
     assert "免学费" in result and "国家助学金" in result
-    assert "具体以学校资助中心认定为准" in result
+    assert "我可以问几个问题帮你查" in first  # the check is offered, not started
+    # Accepted, the check does not ask again what the family said: the short result at once.
+    checked = ask(stack, "帮我查查我家能领什么", sender)
+    assert "孩子读的（或准备读的）" not in checked
+    assert "具体以学校资助中心认定为准" in checked

@@ -126,7 +126,7 @@ def test_deeply_nested_json_is_refused_with_400(stack, depth):
 # 6. the eligibility check's promise -----------------------------------------------------
 
 CHECKS = {
-    "finished": ["孩子在包头读中职一年级，农村户口，家里是低保户，能享受哪些资助？", "公办的"],
+    "finished": ["孩子在包头读中职一年级，农村户口，家里是低保户，帮我查查能领什么", "公办的"],
     "cancelled": ["我想查一下我家能享受哪些资助", "孩子读中职一年级，家里是低保户", "算了"],
 }
 
