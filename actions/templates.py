@@ -216,7 +216,7 @@ def _short(standard: str) -> str:
 FAMILY_OPEN_SHOWN = 2
 
 
-def family_answer(profile, result, subsidy: str | None = None) -> str:
+def family_answer(profile, result, subsidy: str | None = None, described: bool = True) -> str:
     """A family that describes itself and asks what it can get: what the rules already grant,
     in one or two lines, then what depends on what it has not said (the check is offered
     after). Asked of one programme ("能免学费不"), that programme's verdict alone."""
@@ -225,7 +225,8 @@ def family_answer(profile, result, subsidy: str | None = None) -> str:
     merit = [v for v in verdicts if v.verdict == "要看情况" and v.merit]
     unsure = [v for v in verdicts if v.verdict == "要看情况" and not v.merit]
     refused = [v for v in verdicts if v.verdict == "不符合"]
-    lines = [f"按你说的情况（{_profile_summary(profile)}）："]
+    # A question naming only the level ("读中职都能享受哪些资助") is answered for its students.
+    lines = [f"按你说的情况（{_profile_summary(profile)}）：" if described else f"{profile.stage}的学生："]
     if granted:
         lines.append("可以拿到：")
         lines += [f"· {v.subsidy}：{_short(v.standard)}" for v in granted]

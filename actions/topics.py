@@ -156,6 +156,9 @@ class ActionAnswerSubsidy(TopicAction):
         return remember(self.kind, question.text, scope=question.first("scope"), subsidy=question.first("subsidy"))
 
 
+# A question about one's own family or child, not about a kind of student ("农村户口的学生
+# 上中职能拿助学金吗" asks the rule).
+PERSONAL = re.compile(r"我|俺|咱|孩子|娃|儿子|女儿|闺女|姑娘|家里|他|她")
 # What the family tells of itself beyond the level and the place: it asks about itself.
 FAMILY_SLOTS = ("elig_school_type", "elig_household", "elig_major_type", "elig_hardship", "elig_military")
 # Asking what there is: "有啥补贴", "能享受哪些", "有补助吗", "能补多少".
@@ -172,7 +175,7 @@ def family_reply(question: Question, message: dict[str, Any], kb: KnowledgeBase)
     slots = answers_in(message, kb)
     profile = described_profile(slots)
     subsidies = list(question.values.get("subsidy") or [])
-    described = any(slot in slots for slot in FAMILY_SLOTS)
+    described = bool(PERSONAL.search(question.text)) and any(slot in slots for slot in FAMILY_SLOTS)
     if profile.stage is None or len(subsidies) > 1 or NOT_A_VERDICT.search(question.text):
         return None
     if subsidies and not described:
@@ -186,4 +189,4 @@ def family_reply(question: Question, message: dict[str, Any], kb: KnowledgeBase)
         # A programme the rules do not decide (绿色通道), or one the family gets: the programme's
         # own rule says so, and says it of everyone ("城镇户口上中职也免学费吗": all full-time students).
         return None
-    return templates.family_answer(profile, result, subsidy)
+    return templates.family_answer(profile, result, subsidy, described)

@@ -41,6 +41,14 @@ NOT_IN_DOMAIN = {OUT_OF_SCOPE, "nlu_fallback"}
 # The entity types the assistant extracts (each with a closed set of canonical values).
 SCORED_ENTITIES = ("scope", "subsidy", "channel", "pathway", "year", "place")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+# The message that offers the eligibility check after a subsidy answer (issue 16 part 4): a
+# message of its own after the answer, so the answer's 来源 line comes before it.
+OFFER_RESPONSE = "utter_offer_eligibility_check"
+
+
+def check_offer() -> str:
+    domain = yaml.safe_load((settings.REPO_ROOT / "bot" / "domain" / "eligibility.yml").read_text(encoding="utf-8"))
+    return str(domain["responses"][OFFER_RESPONSE][0]["text"])
 
 
 @dataclass
@@ -170,8 +178,10 @@ def ruler_entities(text: str, nlp) -> set[tuple[str, str]]:
     return found | {("year", m) for m in re.findall(r"(?:19|20)\d\d", normalize(text))}
 
 
-def answer_ok(question: dict, answer: str) -> tuple[bool, str]:
+def answer_ok(question: dict, answer: str, offer: str = "") -> tuple[bool, str]:
     lines = [line for line in answer.splitlines() if line.strip()]
+    if offer and lines and lines[-1] == offer:
+        lines.pop()  # the check offered after the answer
     cited = bool(lines) and lines[-1].startswith("来源：")
     expected = question.get("answer_contains") or []
     if question.get("expect") == "no_number":
@@ -191,12 +201,13 @@ def answer_ok(question: dict, answer: str) -> tuple[bool, str]:
 
 
 def evaluate_answers(questions: list[dict], rasa_url: str, report: Report) -> None:
+    offer = check_offer()
     for question in questions:
         sender = f"eval-{uuid.uuid4().hex[:10]}"
         for turn in question.get("context") or []:
             post(rasa_url, sender, turn)
         answer = post(rasa_url, sender, question["text"])
-        ok, why = answer_ok(question, answer)
+        ok, why = answer_ok(question, answer, offer)
         report.answers.append(ok)
         if not ok:
             first = answer.splitlines()[0] if answer else ""

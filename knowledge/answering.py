@@ -49,6 +49,10 @@ MAX_FIGURES = 3
 ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # A question asking where something is or was held.
 # Asking for the latest figure: "现在有几所", "十四五末还剩多少".
+# A question about how a figure changed over the years: the earlier figure is part of the answer.
+_CHANGE = re.compile(r"涨了多少|涨到了?多少|增长了多少|增加了多少|提高了多少|从多少|多少到多少|变化|这些年|这几年")
+# A year as said in a question, with its 年 ("2012年", "22年").
+_YEAR_SAID = re.compile(rf"(?:{YEAR.pattern})年?")
 # How many search hits are read for a topic that answers a question naming none: a
 # statement holding every noun of the question may rank below figures holding one.
 TOPIC_SEARCH_DEPTH = 20
@@ -263,15 +267,46 @@ class KnowledgeBase:
         if not asked:
             return self._unanswered(text, whole)
         latest = bool(_LATEST.search(normalize(text)))
+        if len(asked) == 1 and _CHANGE.search(normalize(text)):
+            # "这些年涨了多少，从多少到多少": the figure at the other end of the years, with this one.
+            pair = self._change(asked[0])
+            if pair:
+                return StatisticsAnswer(text, tuple(self.figure(match) for match in pair))
         return StatisticsAnswer(text, tuple(self.figure(match, latest) for match in asked))
+
+    def _gave_newer(self, question: str) -> bool:
+        """Whether the answer to a question asking for the latest gave a figure newer than the
+        one it matched ("现在有多少所中职学校" is 2025's 171; "现在一共有多少所职业院校" stays 2022's 237)."""
+        match = self.match_statistic(question)
+        return answers(match) and self.figure(match, latest=True).match.statistic is not match.statistic
+
+    def _change(self, match: StatisticMatch) -> tuple[StatisticMatch, StatisticMatch] | None:
+        """The earlier and the later figure of a measure, for a question about how it changed:
+        the earliest before the one matched, else the latest after it from the same source."""
+        statistic = match.statistic
+        if statistic is None or not statistic.year:
+            return None
+        year = statistic.year
+        like = [(s.year or 0, s) for s in self.statistics_like(statistic) if s.year]
+        earlier = [s for held, s in like if held < year]
+        later = [s for held, s in like if held > year and s.source_id == statistic.source_id]
+        if earlier:
+            return StatisticMatch(min(earlier, key=lambda s: s.year or 0), match.score), replace(match, asked_year=None)
+        if later:
+            return replace(match, asked_year=None), StatisticMatch(max(later, key=lambda s: s.year or 0), match.score)
+        return None
 
     def answer_statistic_follow_up(self, question: Question, previous: str) -> StatisticsAnswer:
         """A question that leans on the previous statistics question ("那高职呢？")."""
         scope = question.first("scope")
-        latest = bool(_LATEST.search(normalize(question.text)))
+        asked_now = normalize(question.text)
+        # "现在呢" asks for the newest figure, and so does "那中职呢" after an answer that gave one.
+        latest = bool(_LATEST.search(asked_now)) or (
+            not YEAR.search(asked_now) and bool(_LATEST.search(previous)) and self._gave_newer(previous)
+        )
         if latest:
-            # "现在呢" after "2012年中职生均校舍面积多少" asks for the newest figure: the year before goes.
-            previous = YEAR.sub("", normalize(previous))
+            # "现在呢" after "2012年中职生均校舍面积多少": the year before goes.
+            previous = _YEAR_SAID.sub("", normalize(previous))
         before = self.match_statistic(previous).statistic
         names_own = self.names_figure(question.text)
         # "那高职呢" asks for the same figure of another level; "高职专升本的呢" names its own.
@@ -281,7 +316,9 @@ class KnowledgeBase:
             # that year's figure alone, not a newer one beside it.
             year = YEAR.search(normalize(previous))
             asked_year = year_of(year) if year else None
-            return self._answer(previous, StatisticMatch(sibling, MIN_MATCH_SCORE, asked_year=asked_year), latest)
+            # What was asked, for the next follow-up ("现在呢" after "那高职呢"): the level named now.
+            query = f"{question.text} {self.without('scope', previous)}"
+            return self._answer(query, StatisticMatch(sibling, MIN_MATCH_SCORE, asked_year=asked_year), latest)
         # A follow-up naming a figure of its own ("在校生呢" after the schools) asks for that
         # figure, with the place, year and level the question before named; what it names may
         # be of another level ("专升本呢" after a 职业本科 figure is 高职's); and it asks for a

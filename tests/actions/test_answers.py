@@ -504,3 +504,25 @@ async def test_one_schools_majors_are_declined_with_where_to_ask():
     )
     assert answer.startswith("我没有兴安职业技术大学的专业设置资料")
     assert "招生办" in answer
+
+
+async def test_follow_ups_after_several_turns_keep_the_level_and_the_time_asked():
+    previous, answers = "2022年全区中职学校有多少所", []
+    for follow_up in ("那高职呢", "现在呢", "那中职呢"):
+        track = tracker(follow_up, "follow_up", last_topic="statistic", last_question=previous)
+        messages, events = await run(ActionAnswerFollowUp(), track)
+        answers.append(text_of(messages).split("来源：")[0])
+        previous = next(e["value"] for e in events if e.get("name") == "last_question")
+    assert "37" in answers[0] and "33" not in answers[0]  # 2022's 高职 figure alone
+    assert "33所高职" in answers[1] and "37" not in answers[1]  # 高职 now
+    assert "171" in answers[2] and "200" not in answers[2]  # 中职 now
+
+
+@pytest.mark.parametrize(
+    "text", ["中职生均教学仪器设备值这些年涨了多少，从多少到多少", "中职生均教学仪器设备值从2012年的多少涨到了多少"]
+)
+async def test_a_question_about_a_change_gets_both_ends_each_figure_stating_its_own(text):
+    messages, _ = await run(ActionAnswerStatistic(), tracker(text, "ask_statistic"))
+    first, then = (m["text"] for m in messages)  # 2012's figure, then the later one
+    assert "3388" in first and "12519" not in first and "12519" in then
+    assert all(ends_with_source(m["text"]) for m in messages)

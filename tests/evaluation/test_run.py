@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.run import Report, answer_ok
+from evaluation.run import Report, answer_ok, check_offer
 
 SOURCE = "来源：内蒙古自治区教育厅，2022"
 
@@ -47,3 +47,10 @@ def test_out_of_scope_scores_count_the_fallback_as_out_of_scope():
 )
 def test_an_answer_is_right_when_it_states_the_fact_and_its_source(question, answer, expected):
     assert expected == answer_ok(question, answer)[0]
+
+
+def test_the_check_offered_after_a_subsidy_answer_is_not_part_of_the_answer():
+    question = {"intent": "ask_subsidy", "answer_contains": ["2000"]}
+    answer = f"中职免学费，每生每年2000元。\n{SOURCE}\n{check_offer()}"
+    assert answer_ok(question, answer, check_offer())[0]
+    assert not answer_ok(question, f"中职免学费，每生每年2000元。\n{SOURCE}\n别的话", check_offer())[0]
