@@ -64,10 +64,12 @@ async def start(store, sender: str) -> None:
     await store.save(tracker)
 
 
-async def turn(store, sender: str, text: str, *events) -> None:
-    """One message as the processor handles it: load, append the turn's events, save."""
+async def turn(store, sender: str, text: str, *events, by_rules: bool = False) -> None:
+    """One message as the processor handles it: load, append the turn's events, save.
+    `by_rules`: its actions were predicted by rules alone (hidden from ML policies)."""
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
-    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}), *events, ActionExecuted("action_listen")):
+    listen = ActionExecuted("action_listen", hide_rule_turn=by_rules)
+    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}), *events, listen):
         tracker.update(event)
     await store.save(tracker)
 
@@ -144,3 +146,25 @@ def test_the_preflight_accepts_the_windowed_store_and_refuses_other_types():
     assert is_sql_tracker_store("connectors.tracker_window.WindowedSQLTrackerStore")
     assert not is_sql_tracker_store("redis")
     assert not is_sql_tracker_store("connectors.lock_store.SQLiteLockStore")
+
+
+async def test_a_window_of_turns_predicted_by_rules_alone_still_has_a_state_for_the_policies(stores, sender):
+    """MemoizationPolicy skips turns predicted by rules alone; a window holding only such
+    turns (questions asked during the check, each followed by the form) must still give it
+    the conversation's start, as the whole tracker does."""
+    windowed, full = stores
+    await start(windowed, sender)
+    await turn(windowed, sender, "帮我查资助", ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"))
+    aside = (
+        ActionExecuted("action_answer", hide_rule_turn=True),
+        ActionExecuted("eligibility_form", hide_rule_turn=True),
+    )
+    for number in range(10):
+        await turn(windowed, sender, f"问题{number}", *aside, by_rules=True)
+    loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
+    assert len(loaded.events) < len(replayed.events)
+    for tracker in (loaded, replayed):  # the next aside, up to the form's prediction
+        for event in (UserUttered("问题", {"name": "ask", "confidence": 1.0}), *aside):
+            tracker.update(event)
+    assert replayed.past_states(DOMAIN, ignore_rule_only_turns=True, rule_only_data={})
+    assert loaded.past_states(DOMAIN, ignore_rule_only_turns=True, rule_only_data={})
