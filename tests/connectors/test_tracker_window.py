@@ -39,6 +39,8 @@ responses:
 """
 )
 WINDOW = 12
+# What the widget sends with every message (connectors/metadata.py): the actions read it.
+METADATA = {"school": "demo-school"}
 
 
 @pytest.fixture
@@ -59,7 +61,12 @@ async def start(store, sender: str) -> None:
     """A new conversation's session (before any turn's events exist: the session's events
     are those stamped after its `session_started`)."""
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
-    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+    for event in (
+        ActionExecuted("action_session_start"),
+        SessionStarted(metadata=METADATA),
+        SlotSet("session_started_metadata", METADATA),
+        ActionExecuted("action_listen"),
+    ):
         tracker.update(event)
     await store.save(tracker)
 
@@ -69,7 +76,7 @@ async def turn(store, sender: str, text: str, *events, by_rules: bool = False) -
     `by_rules`: its actions were predicted by rules alone (hidden from ML policies)."""
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
     listen = ActionExecuted("action_listen", hide_rule_turn=by_rules)
-    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}), *events, listen):
+    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}, metadata=METADATA), *events, listen):
         tracker.update(event)
     await store.save(tracker)
 
@@ -91,7 +98,7 @@ async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(sto
     loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
 
     assert len(replayed.events) > 200
-    assert len(loaded.events) <= WINDOW + 8
+    assert len(loaded.events) <= WINDOW + 9
     assert replayed.current_slot_values() == loaded.current_slot_values()
     assert ("话题0", "考试内容", "中职") == tuple(
         loaded.get_slot(name) for name in ("last_topic", "last_aspect", "elig_scope")
@@ -100,6 +107,7 @@ async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(sto
     assert replayed.active_loop == loaded.active_loop
     assert replayed.latest_message.text == loaded.latest_message.text == "问题39"
     assert isinstance(loaded.events[0], SessionStarted)
+    assert METADATA == loaded.get_slot("session_started_metadata") == loaded.latest_message.metadata
 
 
 async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender):
@@ -112,7 +120,7 @@ async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender)
 
     texts = [event.text for event in stored if isinstance(event, UserUttered)]
     assert [f"问题{n}" for n in range(30)] == texts
-    assert 3 + 30 * 5 == len(stored)
+    assert 4 + 30 * 5 == len(stored)
 
 
 async def test_a_reset_before_the_window_clears_the_slots_set_before_it(stores, sender):
