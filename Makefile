@@ -142,9 +142,10 @@ test-scale: install kb train ## two Rasa servers sharing PostgreSQL and Redis
 	$(BIN)/python -m pytest -m scale
 
 # How fast the assistant answers under load, next to a minimal utter-only bot (the floor):
-# locust drives both over REST at 1, 20 and 50 concurrent conversations; also times
-# `rasa train`, the knowledge build and the cold start, and reads each server's peak RSS.
-# Writes docs/benchmarks.md (about 12 minutes on 2 cores). BENCH_SECONDS, BENCH_LEVELS,
-# BENCH_RASA_URL and the rest: see bench/run.py.
+# locust drives both over REST at 1, 20 and 50 concurrent conversations, one worker each,
+# then at 20 with two workers each; one conversation of 200 messages is held alone and
+# beside the load; also times `rasa train`, the knowledge build and the cold start, and
+# reads each server's peak RSS. Writes docs/benchmarks.md (about 20 minutes on 2 cores).
+# BENCH_SECONDS, BENCH_LEVELS, BENCH_RASA_URL and the rest: see bench/run.py.
 bench: install kb train ## time the assistant under load next to the floor bot (docs/benchmarks.md)
 	$(BIN)/python -m bench.run

@@ -49,7 +49,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.conversations import CONVERSATIONS, EARLY_MESSAGES, LATE_MESSAGES, long_conversation, reply_problem
+from bench.conversations import (
+    CONVERSATIONS,
+    EARLY_MESSAGES,
+    LATE_MESSAGES,
+    Turn,
+    long_conversation,
+    reply_problem,
+)
 from bench.report import (
     LevelFigures,
     Record,
@@ -128,19 +135,24 @@ def first_answer(url: str, deadline: float) -> None:
         time.sleep(0.1)
 
 
+def checked_reply(url: str, sender: str, turn: Turn, check_answers: bool) -> str:
+    """Send `turn`; what is wrong with the reply ("" when nothing is)."""
+    try:
+        status, messages = post(url, sender, turn.text)
+    except urllib.error.HTTPError as error:
+        status, messages = error.code, None
+    except OSError as error:
+        status, messages = 0, str(error)
+    return reply_problem(status, messages, turn, check_answers)
+
+
 def rehearse(url: str, check_answers: bool) -> list[str]:
     """Every conversation once, one message at a time: problems found (also warms the caches)."""
     problems = []
     for number, conversation in enumerate(CONVERSATIONS, 1):
         sender = f"bench-rehearsal-{uuid.uuid4().hex[:8]}"
         for turn in conversation:
-            try:
-                status, messages = post(url, sender, turn.text)
-            except urllib.error.HTTPError as error:
-                status, messages = error.code, None
-            except OSError as error:
-                status, messages = 0, str(error)
-            problem = reply_problem(status, messages, turn, check_answers)
+            problem = checked_reply(url, sender, turn, check_answers)
             if problem:
                 problems.append(f"conversation {number}, {turn.text!r}: {problem}")
     return problems
@@ -218,13 +230,7 @@ def hold_long_conversation(url: str, users: int, check_answers: bool, work: Path
     try:
         for turn in long_conversation():
             started, clock = time.time(), time.perf_counter()
-            try:
-                status, messages = post(url, sender, turn.text)
-            except urllib.error.HTTPError as error:
-                status, messages = error.code, None
-            except OSError as error:
-                status, messages = 0, str(error)
-            problem = reply_problem(status, messages, turn, check_answers)
+            problem = checked_reply(url, sender, turn, check_answers)
             records.append(Record(started, time.perf_counter() - clock, problem))
             out.write(f"{started:.6f}\t{records[-1].seconds:.6f}\t{problem}\n")
     finally:
@@ -413,21 +419,7 @@ class Bench:
             assistant = self.start_assistant()
             assistant_url = assistant.rasa_url if assistant else self.options.rasa_url
             say("starting the floor bot")
-            floor = self.start(
-                FloorStack(
-                    StackConfig(
-                        **FLOOR_PORTS,
-                        model=floor_model,
-                        endpoints=FLOOR_DIR / "endpoints.yml",
-                        tracker_db=WORK_DIR / "floor-tracker.db",
-                        lock_db=WORK_DIR / "floor-locks.db",
-                        log_dir=self.logs / "floor",
-                        with_web=False,
-                        sanic_workers=1,
-                    )
-                ),
-                FLOOR,
-            )
+            floor = self.start(self.floor_stack(floor_model, FLOOR_PORTS, "floor", 1), FLOOR)
             self.rehearse(assistant_url, floor.rasa_url)
             for users in self.options.levels:
                 self.report.levels.append(
@@ -514,20 +506,7 @@ class Bench:
         """The middle level again with both bots on BENCH_WORKERS Sanic workers, one after the other."""
         users, workers = self.options.levels[len(self.options.levels) // 2], self.options.workers
         say(f"starting the assistant and the floor with {workers} Sanic workers each")
-        floor = self.start(
-            FloorStack(
-                StackConfig(
-                    **FLOOR_WORKERS_PORTS,
-                    model=floor_model,
-                    endpoints=FLOOR_DIR / "endpoints.yml",
-                    tracker_db=WORK_DIR / "floor-workers-tracker.db",
-                    lock_db=WORK_DIR / "floor-workers-locks.db",
-                    log_dir=self.logs / "floor-workers",
-                    with_web=False,
-                    sanic_workers=workers,
-                )
-            )
-        )
+        floor = self.start(self.floor_stack(floor_model, FLOOR_WORKERS_PORTS, "floor-workers", workers))
         stack = self.start(
             MeasuredStack(
                 StackConfig(
@@ -552,6 +531,21 @@ class Bench:
                 self.drive(stack.rasa_url, users, "assistant", f"assistant-{workers}-workers"),
                 self.drive(floor.rasa_url, users, "floor", f"floor-{workers}-workers"),
             ),
+        )
+
+    def floor_stack(self, model: Path, ports: dict[str, Any], name: str, workers: int) -> FloorStack:
+        """The floor bot on the assistant's kind of stores (files of its own, named after `name`)."""
+        return FloorStack(
+            StackConfig(
+                **ports,
+                model=model,
+                endpoints=FLOOR_DIR / "endpoints.yml",
+                tracker_db=WORK_DIR / f"{name}-tracker.db",
+                lock_db=WORK_DIR / f"{name}-locks.db",
+                log_dir=self.logs / name,
+                with_web=False,
+                sanic_workers=workers,
+            )
         )
 
     def start_assistant(self) -> MeasuredStack | None:

@@ -17,8 +17,10 @@ always saw; `retrieve_full_tracker` still returns everything). Its `retrieve` lo
 - before them, the stored events that make the state at the window's start: the latest
   `slot` event of every slot (last_topic, last_question, last_aspect, the check's
   elig_*, requested_slot …), the latest form activation (`active_loop`) with the user's
-  message that triggered it and whether it was interrupted, and whether the conversation is paused, all since the latest
-  `restart` or `reset_slots` of the session, with the `session_started` that opened it.
+  message that triggered it and whether it was interrupted, and whether the conversation
+  is paused, all since the latest `restart` or `reset_slots` of the session; with the
+  `session_started` that opened it and the session's first action (so the policies
+  always find where it began).
 
 Replaying those gives the tracker the same slots and the same active form as replaying
 the whole session (tests/connectors/test_tracker_window.py compares them), so a
@@ -149,6 +151,16 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         ids: list[int | None] = [
             row_id for (type_name, _), row_id in latest.items() if type_name in ("slot", "session_started")
         ]
+        # The session's first action (its action_listen), as in the whole tracker: policies
+        # that skip turns predicted by rules alone then still find the conversation's start
+        # when every turn of the window is one (e.g. questions asked during the check).
+        ids.append(
+            session.execute(
+                sa.select(sa.func.min(events.c.id)).where(
+                    of_sender, events.c.id >= start, events.c.id < window_start, events.c.type_name == "action"
+                )
+            ).scalar()
+        )
         paused = [latest.get(("pause", None)), latest.get(("resume", None))]
         ids.append(max((i for i in paused if i is not None), default=None))
         loop = latest.get(("active_loop", None))

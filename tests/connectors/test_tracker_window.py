@@ -39,6 +39,8 @@ responses:
 """
 )
 WINDOW = 12
+# What the widget sends with every message (connectors/metadata.py): the actions read it.
+METADATA = {"school": "demo-school"}
 
 
 @pytest.fixture
@@ -59,15 +61,22 @@ async def start(store, sender: str) -> None:
     """A new conversation's session (before any turn's events exist: the session's events
     are those stamped after its `session_started`)."""
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
-    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+    for event in (
+        ActionExecuted("action_session_start"),
+        SessionStarted(metadata=METADATA),
+        SlotSet("session_started_metadata", METADATA),
+        ActionExecuted("action_listen"),
+    ):
         tracker.update(event)
     await store.save(tracker)
 
 
-async def turn(store, sender: str, text: str, *events) -> None:
-    """One message as the processor handles it: load, append the turn's events, save."""
+async def turn(store, sender: str, text: str, *events, by_rules: bool = False) -> None:
+    """One message as the processor handles it: load, append the turn's events, save.
+    `by_rules`: its actions were predicted by rules alone (hidden from ML policies)."""
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
-    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}), *events, ActionExecuted("action_listen")):
+    listen = ActionExecuted("action_listen", hide_rule_turn=by_rules)
+    for event in (UserUttered(text, {"name": "ask", "confidence": 1.0}, metadata=METADATA), *events, listen):
         tracker.update(event)
     await store.save(tracker)
 
@@ -89,7 +98,7 @@ async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(sto
     loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
 
     assert len(replayed.events) > 200
-    assert len(loaded.events) <= WINDOW + 8
+    assert len(loaded.events) <= WINDOW + 9
     assert replayed.current_slot_values() == loaded.current_slot_values()
     assert ("话题0", "考试内容", "中职") == tuple(
         loaded.get_slot(name) for name in ("last_topic", "last_aspect", "elig_scope")
@@ -98,6 +107,7 @@ async def test_a_long_conversation_is_loaded_as_a_window_with_the_full_state(sto
     assert replayed.active_loop == loaded.active_loop
     assert replayed.latest_message.text == loaded.latest_message.text == "问题39"
     assert isinstance(loaded.events[0], SessionStarted)
+    assert METADATA == loaded.get_slot("session_started_metadata") == loaded.latest_message.metadata
 
 
 async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender):
@@ -110,7 +120,7 @@ async def test_every_event_of_every_turn_is_stored_once_in_order(stores, sender)
 
     texts = [event.text for event in stored if isinstance(event, UserUttered)]
     assert [f"问题{n}" for n in range(30)] == texts
-    assert 3 + 30 * 5 == len(stored)
+    assert 4 + 30 * 5 == len(stored)
 
 
 async def test_a_reset_before_the_window_clears_the_slots_set_before_it(stores, sender):
@@ -144,3 +154,25 @@ def test_the_preflight_accepts_the_windowed_store_and_refuses_other_types():
     assert is_sql_tracker_store("connectors.tracker_window.WindowedSQLTrackerStore")
     assert not is_sql_tracker_store("redis")
     assert not is_sql_tracker_store("connectors.lock_store.SQLiteLockStore")
+
+
+async def test_a_window_of_turns_predicted_by_rules_alone_still_has_a_state_for_the_policies(stores, sender):
+    """MemoizationPolicy skips turns predicted by rules alone; a window holding only such
+    turns (questions asked during the check, each followed by the form) must still give it
+    the conversation's start, as the whole tracker does."""
+    windowed, full = stores
+    await start(windowed, sender)
+    await turn(windowed, sender, "帮我查资助", ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"))
+    aside = (
+        ActionExecuted("action_answer", hide_rule_turn=True),
+        ActionExecuted("eligibility_form", hide_rule_turn=True),
+    )
+    for number in range(10):
+        await turn(windowed, sender, f"问题{number}", *aside, by_rules=True)
+    loaded, replayed = await windowed.retrieve(sender), await full.retrieve(sender)
+    assert len(loaded.events) < len(replayed.events)
+    for tracker in (loaded, replayed):  # the next aside, up to the form's prediction
+        for event in (UserUttered("问题", {"name": "ask", "confidence": 1.0}), *aside):
+            tracker.update(event)
+    assert replayed.past_states(DOMAIN, ignore_rule_only_turns=True, rule_only_data={})
+    assert loaded.past_states(DOMAIN, ignore_rule_only_turns=True, rule_only_data={})

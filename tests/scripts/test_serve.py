@@ -203,6 +203,7 @@ def test_without_widget_workers_the_widget_talks_to_the_main_server(tmp_path, mo
     assert "http://localhost:45005" == commands["web"][2]["RASA_URL"]
 
 
-def test_the_widget_server_has_the_rest_channel_only():
+def test_the_widget_server_has_the_widgets_channels_only():
+    """REST and the widget's "opened" count (both what widget.js calls); no socket.io, no WeChat."""
     credentials = yaml.safe_load((settings.REPO_ROOT / "bot" / "credentials-rest.yml").read_text(encoding="utf-8"))
-    assert ["connectors.rest.ValidatedRestInput"] == list(credentials)
+    assert ["connectors.rest.ValidatedRestInput", "connectors.widget_opened.WidgetOpenedInput"] == list(credentials)

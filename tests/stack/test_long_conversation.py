@@ -24,10 +24,10 @@ def say(stack, sender: str, text: str) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
-def stored_rows(stack, sender: str, type_name: str) -> int:
+def stored_rows(stack, sender: str, type_name: str = "%") -> int:
     with sqlite3.connect(stack.config.tracker_db) as db:
         return db.execute(
-            "select count(*) from events where sender_id = ? and type_name = ?", (sender, type_name)
+            "select count(*) from events where sender_id = ? and type_name like ?", (sender, type_name)
         ).fetchone()[0]
 
 
@@ -43,7 +43,7 @@ def test_the_200th_message_follows_up_and_every_turn_is_stored(stack):
     assert "几年级" in send("中职")
     for aside in ASIDES:  # far more events than the window holds
         assert "来源：" in send(aside)
-    assert stored_rows(stack, sender, "action") > tracker_window_events()
+    assert stored_rows(stack, sender) > 2 * tracker_window_events()
     # The check resumes with the level given before the asides: it asks the next question.
     assert "经济困难" in send("一年级")
     assert "户口" in send("家里不困难")
