@@ -128,3 +128,17 @@ def test_the_widget_opened_beacon_counts_for_the_school_only_from_its_origin(sta
         r["count"] for r in rows(url)["daily_counts"] if r["school_id"] == school_id and r["measure"] == "widget_open"
     ]
     assert [1] == counts
+
+
+@pytest.mark.parametrize("origin, honoured", [(SCHOOL_ORIGIN, True), ("http://evil.example", False)])
+async def test_over_socketio_too_the_school_is_honoured_only_from_its_origin(stack, school, origin, honoured):
+    from tests.stack.test_socketio_conversation import Browser
+
+    _, school_id = school
+    page = await Browser().open(stack.rasa_url, headers={"Origin": origin})
+    try:
+        await page.say({"message": "招生办电话多少", "session_id": page.session_id, "metadata": {"school": school_id}})
+        _, reply = await page.next("bot_uttered")
+        assert honoured == (ADMISSIONS_PHONE in reply["text"])
+    finally:
+        await page.close()
