@@ -84,7 +84,7 @@ async def test_an_entry_answers_a_question_about_the_school_as_soon_as_it_is_wri
     assert after.startswith("以下是青城职业技术学校老师提供的信息，更新于2026-12-01：")
     assert "有，我校招3+2汽修专业。" in after and "https://www.qczx.edu.cn/32" in after
     counts, _ = writes.pending()
-    assert {"answered_by_school"} <= {measure for (_, _, measure) in counts}
+    assert {"answered_by_school", "subject:本校"} <= {measure for (_, _, measure) in counts}
 
 
 async def test_without_a_school_the_entry_is_not_used(url, writes):
