@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
-from actions.topics import TOPIC_SLOT, answer_topic, last_aspects
+from actions.topics import TOPIC_SLOT, answer_topic, last_aspects, subject_of_follow_up
 from knowledge.kb import KnowledgeBase, Question
 
 
@@ -31,11 +31,16 @@ class ActionAnswerFollowUp(KnowledgeAction):
             return utter_statistics(kb.answer_statistic_follow_up(question, previous), kb, dispatcher)
         if last_topic in TOPIC_SLOT:
             slot = TOPIC_SLOT[last_topic]
-            value = (question.first(slot) or tracker.get_slot(slot)) if slot else None
+            kind, value = last_topic, (question.first(slot) if slot else None)
+            if value is None and not details:
+                asked = set(kb.aspect_book.asked(question.text)) - {"scale"}
+                kind, value = subject_of_follow_up(
+                    kb, last_topic, tracker.get_slot(slot) if slot else None, previous, asked
+                )
             scope = scope or tracker.get_slot("scope")
             # "那对口招生呢" after "单招考什么" asks what 对口招生 tests: the aspect carries over.
             return answer_topic(
-                last_topic,
+                kind,
                 [value] if value else [],
                 scope,
                 question.text,

@@ -50,6 +50,20 @@ def last_aspects(tracker: Tracker) -> list[str]:
     return [a for a in (tracker.get_slot("last_aspect") or "").split(",") if a]
 
 
+def subject_of_follow_up(
+    kb: KnowledgeBase, kind: str, value: str | None, previous: str, asked: set[str]
+) -> tuple[str, str | None]:
+    """The subject a short follow-up asks about: the answer before's, unless nothing of it
+    answers the aspect asked and another subject the question before named does ("想读3+2，
+    学费要交多少" then "那读完拿什么证" asks for 3+2's diploma, not 免学费's)."""
+    named = [(k, v) for k, slot in TOPIC_SLOT.items() if slot for v in kb.vocabulary.mentioned(slot, previous)]
+    for candidate_kind, candidate in [(kind, value), *named]:
+        topics = kb.topics(candidate_kind, candidate)
+        if not asked or any(a in s.aspects for t in topics for s in t.statements for a in asked):
+            return candidate_kind, candidate
+    return kind, value
+
+
 def answer_in_context(
     question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
 ) -> list[dict[str, Any]] | None:
@@ -59,18 +73,20 @@ def answer_in_context(
     if last_topic not in TOPIC_SLOT or any(question.values.values()) or len(question.text) > SHORT_FOLLOW_UP:
         return None
     book = kb.aspect_book
-    if not set(book.asked(question.text)) - {"scale"} and not book.wants_details(question.text):
+    asked = set(book.asked(question.text)) - {"scale"}
+    if not asked and not book.wants_details(question.text):
         return None
     slot = TOPIC_SLOT[last_topic]
-    value = tracker.get_slot(slot) if slot else None
+    previous = tracker.get_slot("last_question") or ""
+    kind, value = subject_of_follow_up(kb, last_topic, tracker.get_slot(slot) if slot else None, previous, asked)
     return answer_topic(
-        last_topic,
+        kind,
         [value] if value else [],
         tracker.get_slot("scope"),
         question.text,
         kb,
         dispatcher,
-        context=tracker.get_slot("last_question") or "",
+        context=previous,
     )
 
 

@@ -526,3 +526,19 @@ async def test_a_question_about_a_change_gets_both_ends_each_figure_stating_its_
     first, then = (m["text"] for m in messages)  # 2012's figure, then the later one
     assert "3388" in first and "12519" not in first and "12519" in then
     assert all(ends_with_source(m["text"]) for m in messages)
+
+
+async def test_a_follow_up_asks_of_the_subject_before_that_answers_it():
+    # The answer before was about 免学费, but the question before also named 3+2: its diploma
+    # is what "拿什么证" asks, not 免学费's.
+    track = tracker(
+        "那读完拿什么证",
+        "follow_up",
+        last_topic="subsidy",
+        last_question="孩子初三，想读3+2，学费要交多少",
+        subsidy="免学费",
+    )
+    messages, events = await run(ActionAnswerFollowUp(), track)
+    answer = text_of(messages)
+    assert "毕业证" in answer and "免学费" not in before_source(answer)
+    assert SlotSet("pathway", "三二分段") in events
