@@ -26,10 +26,15 @@ class Source:
     notes: str = ""
 
     def citation(self) -> str:
-        """《title》，issuer，document number，date: the parts a 来源 line names, unknown ones left out."""
+        """《title》，issuer，document number，date: the parts a 来源 line names, unknown ones left out.
+
+        A fact read in two documents names both ("A；B" in the sources): 《A》《B》, and its
+        issuers once each."""
+        titles = [t.strip().strip("《》") for t in self.title.split("；") if t.strip()]
+        issuers = dict.fromkeys(i.strip() for i in self.issuer.split("；") if i.strip())
         parts = [
-            self.title if self.title.startswith("《") else f"《{self.title}》",
-            self.issuer,
+            "".join(f"《{t}》" for t in titles),
+            "、".join(issuers),
             self.doc_number,
             self.date,
         ]

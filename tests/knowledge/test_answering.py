@@ -133,3 +133,19 @@ def test_a_source_is_cited_with_its_document_number_and_never_its_notes(tiny_kb)
     source = tiny_kb.source("policy:NM-SCHOOLS-2025")
     assert "《自治区教育事业统计公报》，内蒙古自治区教育厅，内教发〔2025〕1号，2025-12-01" == source.citation()
     assert "二手来源" in source.notes
+
+
+def test_a_fact_read_in_two_documents_cites_each_title_and_each_issuer_once():
+    from knowledge.records import Source
+
+    source = Source(
+        id="policy:X",
+        title="关于做好2021年单独考试招生工作的通知；某学院2023年单独考试招生方案",
+        issuer="内蒙古自治区教育招生考试中心；内蒙古自治区教育招生考试中心",
+        doc_number="",
+        date="2021",
+    )
+    assert (
+        "《关于做好2021年单独考试招生工作的通知》《某学院2023年单独考试招生方案》，内蒙古自治区教育招生考试中心，2021"
+        == source.citation()
+    )
