@@ -51,6 +51,8 @@ SUBJECT_SLOTS = ("pathway", "channel", "subsidy")
 # Lines that send the user to the school's offices besides aspects.yaml's where_to_ask.
 BOTH_OFFICES = (templates.WHERE_TO_ASK,)
 AID_LINES = (templates.ELIGIBILITY_DISCLAIMER,)
+# The subject counted for a question the school's own answers answered.
+OWN_SUBJECT = "本校"
 
 
 def school_id(tracker: Tracker) -> str | None:
@@ -89,7 +91,7 @@ def answered_by_school(tracker: Tracker, dispatcher: CollectingDispatcher) -> bo
     if reply is None:
         return False
     dispatcher.utter_message(text=reply)
-    background.count(school.id, background.ANSWERED, background.ANSWERED_BY_SCHOOL)
+    background.count(school.id, background.ANSWERED, background.ANSWERED_BY_SCHOOL, background.SUBJECT + OWN_SUBJECT)
     return True
 
 
@@ -108,7 +110,9 @@ def after_reply(
         if instead is not None:
             dispatcher.messages[:] = []
             dispatcher.utter_message(text=instead)
-            background.count(school.id, background.ANSWERED, background.ANSWERED_BY_SCHOOL)
+            background.count(
+                school.id, background.ANSWERED, background.ANSWERED_BY_SCHOOL, background.SUBJECT + OWN_SUBJECT
+            )
             return
     if result == DECLINED:
         background.keep_declined(school.id if school else None, scrubbed, key)

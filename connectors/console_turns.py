@@ -14,7 +14,7 @@ channels' `from_credentials`, with the guards (connectors/rest.py install_guards
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Reversible
 from contextvars import ContextVar
 from typing import Any
 
@@ -34,12 +34,12 @@ _IN_A_TURN: ContextVar[bool] = ContextVar("console_turn", default=False)
 _INSTALLED = "_console_counted"
 
 
-def turn_measures(events: Iterable[Any]) -> tuple[str | None, list[str]]:
+def turn_measures(events: Reversible[Any]) -> tuple[str | None, list[str]]:
     """(school, measures) of the latest turn of a conversation (rasa Event objects)."""
     after: list[Any] = []
     user: UserUttered | None = None
     before: list[Any] = []
-    for event in reversed(list(events)):
+    for event in reversed(events):  # a deque or a list: the latest turn is at the end
         if user is None:
             if isinstance(event, UserUttered):
                 user = event

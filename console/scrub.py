@@ -42,22 +42,31 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范廖石贾韦夏付邹熊孟秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-    "乌白包云奇额巴那敖"
+    "乌白包云奇额巴敖"
 )
 _HAN = r"[\u4e00-\u9fff]"
 # Words that follow 叫 without being a name: "叫什么", "叫做".
 _NOT_A_NAME = ("什么", "啥", "做", "作", "我", "他", "她", "孩子", "学生", "家长")
 # "我叫王小明", "孩子名字是李华", "姓名：张三": what follows is a name (2 to 4 characters).
 _NAMED = re.compile(
-    rf"(我叫|我名叫|名叫|叫做?|名字是|名字叫|姓名是?[:：]?|我姓|本人)\s*({_HAN}{{1,4}}|[A-Za-z]{{2,20}})"
+    rf"((?:我|他|她|孩子|儿子|女儿|闺女|娃)叫|名叫|名字是|名字叫|姓名是?[:：]?|联系人[:：]?|我姓)"
+    rf"\s*({_HAN}{{1,4}}|[A-Za-z]{{2,20}})"
 )
 # "张三家", "王小明同学", "李老师", "刘妈妈": a surname and one or two characters before a
 # word that follows a person's name. Not before 里/庭/长 …: "高职家里" is no name.
-_PERSON = re.compile(
-    rf"(?<!{_HAN}{{2}})([{SURNAMES}]{_HAN}{{0,2}}?)(同学|老师|家长|妈妈|爸爸|他妈|他爸|家(?![里庭长乡境属人中教访务用庭]))"
+_PERSON = (
+    # "李老师", "王小明同学" (not "谢谢老师")
+    re.compile(rf"(?<![谢感多致])([{SURNAMES}]{_HAN}{{0,2}}?)(的?(?:同学|老师))"),
+    # "王小明的妈妈", "张三家" (not "钱家长", "周开家长会", "高职家里")
+    re.compile(
+        rf"([{SURNAMES}]{_HAN}{{1,2}}?)(的?(?:家长|妈妈|爸爸)(?!会)|他妈|他爸|家(?![里庭长乡境属人中教访务用会]))"
+    ),
 )
-# Characters that are never in the given name of a name found by _PERSON (高职家, 中职家长).
-_NOT_IN_NAME = set("职校学中专本科考招生们的是有在和与跟读上个")
+# "我是王小明，…": a surname and one or two characters, then the end of the phrase.
+_I_AM = re.compile(rf"(我是|孩子是|我孩子是|我儿子是|我女儿是)([{SURNAMES}]{_HAN}{{1,2}})(?=[,，。.!！?？\s]|$)")
+# Characters that are never in the given name of a name found by _PERSON (高职家, 中职家长),
+# nor in a place that starts like a surname (包头, 乌海, 巴彦淖尔).
+_NOT_IN_NAME = set("职校学中专本科考招生们的是有在和与跟读上个头海彦市旗县区盟镇村谢")
 
 
 def scrub(text: str) -> str:
@@ -70,7 +79,10 @@ def scrub(text: str) -> str:
     text = _LONG_NUMBER.sub(NUMBER, text)
     text = _SPELT_NUMBER.sub(NUMBER, text)
     text = _NAMED.sub(_named, text)
-    return _PERSON.sub(_person, text)
+    text = _I_AM.sub(lambda m: m.group(1) + (m.group(2) if _NOT_IN_NAME & set(m.group(2)[1:]) else NAME), text)
+    for person in _PERSON:
+        text = person.sub(_person, text)
+    return text
 
 
 def _named(match: re.Match) -> str:

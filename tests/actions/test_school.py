@@ -84,7 +84,7 @@ async def test_an_entry_answers_a_question_about_the_school_as_soon_as_it_is_wri
     assert after.startswith("以下是青城职业技术学校老师提供的信息，更新于2026-12-01：")
     assert "有，我校招3+2汽修专业。" in after and "https://www.qczx.edu.cn/32" in after
     counts, _ = writes.pending()
-    assert {"answered_by_school"} <= {measure for (_, _, measure) in counts}
+    assert {"answered_by_school", "subject:本校"} <= {measure for (_, _, measure) in counts}
 
 
 async def test_without_a_school_the_entry_is_not_used(url, writes):
@@ -157,3 +157,16 @@ async def test_a_console_database_that_fails_leaves_the_reply_as_it_was(monkeypa
     monkeypatch.setattr(school, "store", lambda: Broken())
     answer = text(await reply(ActionAnswerSubsidy(), asked("中职国家助学金一年多少钱", "ask_subsidy")))
     assert "2300" in answer
+
+
+async def test_the_eligibility_result_names_the_schools_aid_office(url, writes):
+    from actions.eligibility import ActionAskEligibilityDetailsWanted
+
+    slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保"}
+    with_school = asked("没当过兵", "inform")
+    with_school.slots.update(slots)
+    result = text(await reply(ActionAskEligibilityDetailsWanted(), with_school))
+    assert "怎么申请" in result and AID_LINE in result
+    without = asked("没当过兵", "inform", school_id=None)
+    without.slots.update(slots)
+    assert AID_LINE not in text(await reply(ActionAskEligibilityDetailsWanted(), without))

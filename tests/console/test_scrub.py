@@ -24,6 +24,9 @@ from console.scrub import ID_NUMBER, NAME, PHONE, group_key, matching_words, scr
         ("张三家孩子想读单招", f"{NAME}家孩子想读单招"),
         ("找李老师报名可以吗", f"找{NAME}老师报名可以吗"),
         ("我姓王，孩子读中职", f"我姓{NAME},孩子读中职"),
+        ("我是王小明的妈妈，想问助学金", f"我是{NAME}的妈妈,想问助学金"),
+        ("我是赵刚，孩子明年中考", f"我是{NAME},孩子明年中考"),
+        ("联系人：刘强", f"联系人:{NAME}"),
     ],
 )
 def test_phone_numbers_id_numbers_and_names_are_scrubbed(asked, kept):
@@ -39,6 +42,17 @@ def test_phone_numbers_id_numbers_and_names_are_scrubbed(asked, kept):
         "2026年单招什么时候报名",
         "学费3500元一年吗",
         "3+2是什么",
+        "我是高三学生,能报单招吗",
+        "我是家长,孩子读中职",
+        "我是包头的,能报3+2吗",
+        "包头的老师说能报",
+        "问了高职的老师",
+        "谢谢老师",
+        "那国家奖学金呢",
+        "下周开家长会想讲讲职业教育",
+        "多出来的钱家长要补吗",
+        "啥叫免学费,怎么个免法",
+        "2025年专升本人数是多少",
     ],
 )
 def test_a_question_without_a_name_or_number_is_kept_as_asked(asked):

@@ -92,7 +92,10 @@ def test_the_console_database_keeps_no_sender_phone_or_message_text(stack, schoo
     ]
     replies = [talk(stack, text, sender, school_id) for text in said]
     assert ADMISSIONS_PHONE in replies[1] or "资助" in replies[1]  # declined, with where to ask
+    # Each server writes its own: the Rasa server the messages, the action server the
+    # declined questions with their count.
     wait_for_counts(url, school_id, "messages", at_least=len(said))
+    wait_for_counts(url, school_id, "declined")
     wait_for_counts(url, school_id, "conversations")
     tables = rows(url)
     stored = json.dumps(tables, ensure_ascii=False, default=str)
@@ -105,3 +108,37 @@ def test_the_console_database_keeps_no_sender_phone_or_message_text(stack, schoo
     known = {"conversations", "messages", "answered", "declined", "out_of_scope", "answered_by_school"}
     known |= {"check_started", "check_finished", "widget_open"}
     assert all(m in known or m.startswith(("subject:", "kind:")) for m in measures), measures
+
+
+def opened(stack, school_id: str, origin: str) -> int:
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/widget/opened?school={school_id}", data=b"", headers={"Origin": origin}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+def test_the_widget_opened_beacon_counts_for_the_school_only_from_its_origin(stack, school):
+    url, school_id = school
+    assert 204 == opened(stack, school_id, "http://evil.example")
+    assert 204 == opened(stack, school_id, SCHOOL_ORIGIN)
+    wait_for_counts(url, school_id, "widget_open")
+    time.sleep(2.5)  # one more write of the counts: the foreign one would be in it
+    counts = [
+        r["count"] for r in rows(url)["daily_counts"] if r["school_id"] == school_id and r["measure"] == "widget_open"
+    ]
+    assert [1] == counts
+
+
+@pytest.mark.parametrize("origin, honoured", [(SCHOOL_ORIGIN, True), ("http://evil.example", False)])
+async def test_over_socketio_too_the_school_is_honoured_only_from_its_origin(stack, school, origin, honoured):
+    from tests.stack.test_socketio_conversation import Browser
+
+    _, school_id = school
+    page = await Browser().open(stack.rasa_url, headers={"Origin": origin})
+    try:
+        await page.say({"message": "招生办电话多少", "session_id": page.session_id, "metadata": {"school": school_id}})
+        _, reply = await page.next("bot_uttered")
+        assert honoured == (ADMISSIONS_PHONE in reply["text"])
+    finally:
+        await page.close()
