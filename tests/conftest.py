@@ -31,6 +31,17 @@ def console_database(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def background_writes_stay_in_the_test(monkeypatch):
+    """The actions run in this process count and keep declined questions through
+    console.background: each test gets a writer of its own with no thread, so nothing one test
+    queued is written into another test's console database (tests that check the writes
+    replace it with one bound to their database and flush it themselves)."""
+    from console import background
+
+    monkeypatch.setattr(background, "WRITES", background.BackgroundWrites(flush_seconds=None))
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     return build(tmp_path_factory.mktemp("kb") / "knowledge.db")
