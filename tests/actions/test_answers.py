@@ -567,6 +567,8 @@ async def test_a_family_asking_one_programmes_amount_gets_the_amount_first(text,
         (ActionAnswerSubsidy(), "内蒙古每年分到多少个中职国家奖学金名额", "ask_subsidy", "资助中心", "2万"),
         (ActionAnswerSubsidy(), "乌兰察布有哪些中职学校", "ask_subsidy", "教育局", "免学费"),
         (ActionAnswerPathway(), "赤峰哪个中职有幼师专业的3+2", "ask_pathway", "教育局", "联合"),
+        (ActionAnswerAdmission(), "单招录取率有多高", "ask_admission", "nm.zsks.cn", "流程"),
+        (ActionAnswerSubsidy(), "通辽有多少中职学生领了助学金", "ask_subsidy", "教育局", "2300"),
     ],
 )
 async def test_a_particular_thing_not_held_is_declined_with_where_to_ask(action, text, intent, where, absent):
