@@ -87,9 +87,12 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
     ) -> list[dict[str, Any]]:
         if self.asks_of_the_answer_before:
-            from actions.topics import answer_in_context  # topics builds on this module
+            from actions.topics import answer_in_context, answer_named_topic  # topics builds on this module
 
             in_context = answer_in_context(question, tracker, kb, dispatcher)
+            if in_context is None:
+                # "对口招生是招什么人的" taken for a figure: who can apply is the channel's to answer.
+                in_context = answer_named_topic(question, kb, dispatcher)
             if in_context is not None:
                 return in_context
         # "莫旗中等职业学校在哪个市": whatever the intent, where a school or event is comes

@@ -90,6 +90,24 @@ def answer_in_context(
     )
 
 
+# What a figure does not answer: asked of one named channel, programme or subsidy, these are
+# the topic's to answer ("对口招生是招什么人的" is who can apply, not how many were admitted).
+NOT_A_FIGURE = frozenset({"who_can", "what_tested", "how_to_apply", "when", "how_long", "diploma", "what_after"})
+
+
+def answer_named_topic(
+    question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+) -> list[dict[str, Any]] | None:
+    """Answer as a topic a question that names one subject and asks what no figure answers,
+    whatever intent the model gave it; None when it asks a figure or names no one subject."""
+    named = [(kind, values) for kind, slot in TOPIC_SLOT.items() if slot and (values := question.values.get(slot))]
+    asked = kb.aspect_book.asked(question.text)
+    if len(named) != 1 or len(named[0][1]) != 1 or not asked or not set(asked) <= NOT_A_FIGURE:
+        return None
+    kind, values = named[0]
+    return answer_topic(kind, list(values), question.first("scope"), question.text, kb, dispatcher)
+
+
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):
     kind: str
 
@@ -165,9 +183,19 @@ class ActionAnswerSubsidy(TopicAction):
     def answer(
         self, question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
     ) -> list[dict[str, Any]]:
+        book = kb.aspect_book
+        asked = set(book.asked(question.text))
+        if "which_schools" in asked or book.asks_particular(question.text):
+            # "乌兰察布有哪些中职学校", "明年还会涨吗": nothing the rules decide for a family.
+            return super().answer(question, tracker, kb, dispatcher)
         reply = family_reply(question, tracker.latest_message or {}, kb)
         if reply is None:
             return super().answer(question, tracker, kb, dispatcher)
+        if question.values.get("subsidy") and asked - VERDICT_ASPECTS:
+            # "单亲家庭 孩子高职大二 励志奖学金多少钱": the amount asked first, the family's verdict after.
+            events = super().answer(question, tracker, kb, dispatcher)
+            dispatcher.utter_message(text=reply)
+            return events
         dispatcher.utter_message(text=reply)
         return remember(self.kind, question.text, scope=question.first("scope"), subsidy=question.first("subsidy"))
 
@@ -175,6 +203,8 @@ class ActionAnswerSubsidy(TopicAction):
 # A question about one's own family or child, not about a kind of student ("农村户口的学生
 # 上中职能拿助学金吗" asks the rule).
 PERSONAL = re.compile(r"我|俺|咱|孩子|娃|儿子|女儿|闺女|姑娘|家里|他|她")
+# What the eligibility rules answer of a named programme: whether the family gets it.
+VERDICT_ASPECTS = frozenset({"who_can", "what_is", "can_i"})
 # What the family tells of itself beyond the level and the place: it asks about itself.
 FAMILY_SLOTS = ("elig_school_type", "elig_household", "elig_major_type", "elig_hardship", "elig_military")
 # Asking what there is: "有啥补贴", "能享受哪些", "有补助吗", "能补多少".

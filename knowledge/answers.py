@@ -36,6 +36,8 @@ SUGGESTION_ORDER = (
 GENERIC_WORDS = frozenset({"学校", "学生", "专业", "高职", "中职", "大学", "考试", "报名", "申请", "几所", "几个"})
 # A number in a question worth matching: three digits or more (not 3+2, not a grade), not a year.
 NUMBER = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{3,}")
+# A statement that states a figure (an amount, a rate): one with none does not answer "多少".
+FIGURE = re.compile(r"\d")
 # At most this many statements answer one question: one per aspect asked, two aspects at most.
 MAX_UNITS = 3
 MAX_ASPECTS = 2
@@ -54,6 +56,30 @@ class Aspect:
 
 
 @dataclass(frozen=True)
+class Particular:
+    """A particular thing a question asks for (a bank, next year, a city's schools) that a
+    statement answers only by naming it (aspects.yaml `particulars`)."""
+
+    name: str
+    asks: re.Pattern[str]
+    label: str
+    where: str
+    held: re.Pattern[str] | None = None
+    only_with: tuple[str, ...] = ()
+
+    def found(self, text: str, asked: Iterable[str]) -> str | None:
+        """The words of `text` asking for it, if it applies to what was asked."""
+        if self.only_with and not set(self.only_with) & set(asked):
+            return None
+        match = self.asks.search(text)
+        return match.group() if match else None
+
+    def held_by(self, statement: Statement, found: str) -> bool:
+        text = normalize(statement.text)
+        return bool(self.held.search(text)) if self.held else found in text
+
+
+@dataclass(frozen=True)
 class AspectBook:
     """aspects.yaml as the answering code reads it."""
 
@@ -63,6 +89,7 @@ class AspectBook:
     other_regions: tuple[str, ...] = ()
     asks: dict[tuple[str, str], str] = field(default_factory=dict)  # (aspect, topic kind) -> how to ask
     where_by_kind: dict[str, str] = field(default_factory=dict)  # topic kind -> where_to_ask key
+    particulars: tuple[Particular, ...] = ()
 
     @classmethod
     def from_dict(cls, book: dict) -> AspectBook:
@@ -89,6 +116,17 @@ class AspectBook:
             tuple(book.get("other_regions") or ()),
             asks,
             dict(book.get("where_by_kind") or {}),
+            tuple(
+                Particular(
+                    name,
+                    re.compile(p["asks"]),
+                    p["label"],
+                    p["where"],
+                    re.compile(p["held"]) if p.get("held") else None,
+                    tuple(p.get("only_with") or ()),
+                )
+                for name, p in (book.get("particulars") or {}).items()
+            ),
         )
 
     def other_region(self, question: str) -> str | None:
@@ -129,6 +167,28 @@ class AspectBook:
     @cached_property
     def cues(self) -> frozenset[str]:
         return frozenset(cue for aspect in self.aspects.values() for cue in aspect.cues)
+
+    def particular_not_held(
+        self, question: str, asked: Iterable[str], statements: Iterable[Statement], subject: str
+    ) -> tuple[str, str] | None:
+        """(what is missing, where to ask) when the question asks for a particular thing ("在哪个
+        银行办", "明年还会涨吗") that none of the statements chosen to answer it names: the
+        topic's nearest statement is no answer to it."""
+        text = normalize(question)
+        statements = list(statements)
+        asked = list(asked)
+        for particular in self.particulars:
+            found = particular.found(text, asked)
+            if found and not any(particular.held_by(s, found) for s in statements):
+                label = particular.label.format(subject=subject, found=found)
+                return label, self.where_to_ask[particular.where]
+        return None
+
+    def asks_particular(self, question: str) -> bool:
+        """Whether the question asks for a particular thing of `particulars` (whatever it asks besides)."""
+        text = normalize(question)
+        asked = self.asked(question)
+        return any(p.found(text, asked) for p in self.particulars)
 
     def wants_details(self, question: str) -> bool:
         text = normalize(question)
@@ -247,6 +307,12 @@ def choose(
             for s in candidates
             if s is not best and not s.one_school and overlap(s, text) > 0 and overlap(best, text) > 0
         ]
+        if aspect == "how_much" and not FIGURE.search(best.text):
+            # An amount asked is answered with the amount: "民办中职 国家能给免多少" is the
+            # 2000元 standard first, then what it says of 民办 schools.
+            amount = next((s for s in candidates if not s.one_school and FIGURE.search(s.text)), None)
+            if amount is not None:
+                best, extra = amount, [best]
         for unit in [best, *extra[:1]]:
             if unit not in units:
                 units.append(unit)

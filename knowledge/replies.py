@@ -140,6 +140,9 @@ def reply_to_topic(
         specific = [a for a in asked if a not in ("what_is", "differs")]
         if focused is None and specific:
             # "鄂尔多斯有哪些中职学校": something particular that no topic here answers.
+            particular = book.particular_not_held(text, asked, (), "")
+            if particular is not None:
+                return replace(base, not_held=particular[0], where=particular[1])
             aspect = book.aspects[specific[0]]
             return replace(base, not_held=aspect.label, where=book.where(specific[0], kind=kind))
         if focused is None:
@@ -225,6 +228,10 @@ def _answer_aspects(
             parts.append(("", [borrowed]))
             shown.append(borrowed)
             missing.remove(aspect)
+    particular_missing = book.particular_not_held(text, asked, shown, topic.short or topic.name)
+    if particular_missing is not None:
+        # "内蒙古生源地助学贷款在哪个银行办": who can borrow is no answer to which bank.
+        return replace(base, not_held=particular_missing[0], where=particular_missing[1])
     said = tuple(
         Missing(topic.short or topic.name, book.aspects[a].label, topic.note if a in ("how_much", "who_can") else "")
         for a in missing[:1]

@@ -271,6 +271,17 @@ def load_aspects(path: Path) -> dict:
     for kind, key in (book.get("where_by_kind") or {}).items():
         if key not in where:
             raise SourceError(path, f"where_by_kind.{kind}", f"unknown where_to_ask {key!r}")
+    for name, particular in (book.get("particulars") or {}).items():
+        for key in ("asks", "label", "where"):
+            if not particular.get(key):
+                raise SourceError(path, f"particulars.{name}", f"missing '{key}'")
+        if particular["where"] not in where:
+            raise SourceError(path, f"particulars.{name}", f"unknown where_to_ask {particular['where']!r}")
+        for key in ("asks", "held"):
+            try:
+                re.compile(particular.get(key) or "")
+            except re.error as error:
+                raise SourceError(path, f"particulars.{name}.{key}", str(error)) from error
     if not (book.get("details") or {}).get("cues"):
         raise SourceError(path, "details", "missing 'cues'")
     return book

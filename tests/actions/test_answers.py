@@ -542,3 +542,66 @@ async def test_a_follow_up_asks_of_the_subject_before_that_answers_it():
     answer = text_of(messages)
     assert "毕业证" in answer and "免学费" not in before_source(answer)
     assert SlotSet("pathway", "三二分段") in events
+
+
+# ------------------------------------------------------------ the aspect asked, answered first (set 10)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("单亲家庭 孩子高职大二 励志奖学金多少钱", "6000"),
+        ("孩子在民办中职 学费一年八千 国家能给免多少", "2000"),
+    ],
+)
+async def test_a_family_asking_one_programmes_amount_gets_the_amount_first(text, expected):
+    messages, _ = await run(ActionAnswerSubsidy(), tracker(text, "ask_subsidy"))
+    assert expected in messages[0]["text"].split("来源：")[0]
+
+
+@pytest.mark.parametrize(
+    "action, text, intent, where, absent",
+    [
+        (ActionAnswerSubsidy(), "内蒙古生源地助学贷款是在哪个银行办", "ask_subsidy", "县（旗）", "全日制"),
+        (ActionAnswerSubsidy(), "明年国家奖学金还会涨吗", "ask_subsidy", "教育厅", "10000"),
+        (ActionAnswerSubsidy(), "内蒙古每年分到多少个中职国家奖学金名额", "ask_subsidy", "资助中心", "2万"),
+        (ActionAnswerSubsidy(), "乌兰察布有哪些中职学校", "ask_subsidy", "教育局", "免学费"),
+        (ActionAnswerPathway(), "赤峰哪个中职有幼师专业的3+2", "ask_pathway", "教育局", "联合"),
+        (ActionAnswerAdmission(), "单招录取率有多高", "ask_admission", "nm.zsks.cn", "流程"),
+        (ActionAnswerSubsidy(), "通辽有多少中职学生领了助学金", "ask_subsidy", "教育局", "2300"),
+    ],
+)
+async def test_a_particular_thing_not_held_is_declined_with_where_to_ask(action, text, intent, where, absent):
+    answer = text_of((await run(action, tracker(text, intent)))[0])
+    assert answer.startswith("我没有"), answer
+    assert where in answer and absent not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "action, text, intent, expected, absent",
+    [
+        (ActionAnswerAdmission(), "单招是哪里组织考试的", "ask_admission", "院校组织考试", None),
+        (ActionAnswerSubsidy(), "中职免学费的2000块是一学期还是一年", "ask_subsidy", "每年2000元", "国家口径"),
+        (ActionAnswerSubsidy(), "大专助学金分几个档", "ask_subsidy", "2—3档", "专升本"),
+        # Taken for a figure, who a channel admits is still the channel's to answer.
+        (ActionAnswerStatistic(), "对口招生是招什么人的", "ask_statistic", "中等职业学校毕业生", "6161"),
+    ],
+)
+async def test_the_aspect_asked_in_other_words_is_answered(action, text, intent, expected, absent):
+    answer = text_of((await run(action, tracker(text, intent)))[0])
+    assert expected in answer.split("来源：")[0], answer
+    assert absent is None or absent not in answer
+
+
+async def test_a_short_follow_up_asking_which_grade_is_asked_of_the_subsidy_before():
+    track = tracker(
+        "几年级能申请",
+        "follow_up",
+        last_topic="subsidy",
+        subsidy="国家奖学金",
+        scope="中职",
+        last_question="中职国家奖学金多少钱",
+        last_aspect="how_much",
+    )
+    answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "二年级" in answer.split("来源：")[0], answer

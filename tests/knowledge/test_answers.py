@@ -35,6 +35,16 @@ BOOK = AspectBook.from_dict(
         "details": {"cues": ["详细说说"]},
         "where_to_ask": {"exam": "看 https://www.nm.zsks.cn", "aid": "问学校资助中心"},
         "other_regions": ["北京", "山东"],
+        "particulars": {
+            "bank": {"asks": "银行", "label": "{subject}在哪个银行办理", "where": "aid"},
+            "quota": {
+                "asks": "内蒙古.{0,8}名额",
+                "held": "内蒙古.{0,8}名",
+                "label": "{subject}的内蒙古名额",
+                "where": "aid",
+            },
+            "city": {"asks": "赤峰|包头", "label": "{found}的{subject}学校", "where": "exam", "only_with": ["who_can"]},
+        },
     }
 )
 
@@ -148,3 +158,33 @@ def test_a_rule_for_every_college_in_the_questions_words_answers_before_one_coll
 def test_retrieval_alone_ranks_statements_by_the_questions_words():
     assert [LOAN[2]] == list(retrieve(LOAN, "利率是多少").units)
     assert [LOAN[0]] == list(retrieve(LOAN, "随便问问").units)  # no word in common: the one-liner
+
+
+@pytest.mark.parametrize(
+    ("question", "statements", "missing"),
+    [
+        # Who can borrow is no answer to which bank.
+        ("助学贷款在哪个银行办", [Unit("在户籍所在县（旗）办理。")], "助学贷款在哪个银行办理"),
+        # The national count is no answer to Inner Mongolia's share.
+        ("内蒙古分到多少个名额", [Unit("全国每年奖励2万名。")], "助学贷款的内蒙古名额"),
+        ("内蒙古分到多少个名额", [Unit("内蒙古每年2000名。")], None),
+        ("赤峰谁能读", [Unit("初中毕业生可以读。")], "赤峰的助学贷款学校"),
+        ("赤峰谁能读", [Unit("赤峰的初中毕业生可以读。")], None),
+        # A city that only says where the family lives asks nothing particular of it.
+        ("赤峰的贷款利息多少", [Unit("利率为LPR减70个基点。")], None),
+    ],
+)
+def test_a_particular_thing_asked_is_answered_only_by_a_statement_naming_it(question, statements, missing):
+    found = BOOK.particular_not_held(question, BOOK.asked(question), statements, "助学贷款")
+    assert missing == (found[0] if found else None)
+
+
+def test_an_amount_asked_is_answered_with_the_statement_stating_it():
+    fees = [
+        Unit("所有中职学生都免学费，标准每生每年2000元。", ("how_much",)),
+        Unit("民办学校学生按相同标准补助，差额学校可以收取。", ("how_much",), ("民办",)),
+    ]
+    choice = choose(fees, ["how_much"], "民办中职 免学费能免多少钱")
+    assert [fees[0], fees[1]] == list(choice.units)
+    # A rate is a figure too: "利息多少" is not answered with the loan's amount.
+    assert [LOAN[2]] == list(choose(LOAN, ["how_much"], "利息多少").units)
