@@ -372,7 +372,14 @@ class KnowledgeBase:
             and same_year(query, hit.body)
             and (not ratio or _RATIO.search(hit.body))
             # and it names what the nearest figure left out ("招生计划"), or it is that figure's neighbour
-            and all(all_in(parts(word) or (word,), normalize(hit.body)) for word in match.unmatched)
+            and (
+                match.statistic is None
+                or all(
+                    all_in(parts(word) or (word,), normalize(hit.body))
+                    for word in match.unmatched
+                    if unit_kind(word) is None  # 钱 is said as 2000元; a ratio is checked above
+                )
+            )
         ]
         if hits:
             return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
