@@ -743,7 +743,25 @@ class KnowledgeBase:
         """Another province's rules, one school's fees and scores, or a count of one 盟市 or
         旗县 that no figure is about: nothing here answers them."""
         places = self.mentioned("place", text)
-        return out_of_reach(self.aspect_book, text, bool(places)) or self._place_not_counted(text, places)
+        return (
+            out_of_reach(self.aspect_book, text, bool(places))
+            or self._place_not_counted(text, places)
+            or self._ratio_not_held(text)
+        )
+
+    def _ratio_not_held(self, text: str) -> OutOfReach | None:
+        """ "单招录取率有多高": a ratio that no figure or passage holds, whatever the intent; a
+        topic's process or a count of people is no answer to it. Where to ask is the exam
+        authority for an admission channel's, else the general where (empty here)."""
+        if unit_kind(measure_word(text)) != "ratio":
+            return None
+        answer = self.answer_statistics(text)
+        what = next((word for word in answer.missing if unit_kind(word) == "ratio"), None)
+        if answer.figures or answer.passage or what is None:
+            return None
+        named = [*self.mentioned("channel", text), *self.mentioned("pathway", text)]
+        where = self.aspect_book.where(None, default="exam") if named else ""
+        return OutOfReach(_said_before(normalize(text), what), where, figure=True)
 
     def _place_not_counted(self, text: str, places: list[str]) -> OutOfReach | None:
         """A count of one place, "通辽有多少中职学生领了助学金": the figures are the region's (or one school's), and
@@ -834,6 +852,21 @@ class KnowledgeBase:
                 )
             )
         return hits
+
+
+def _said_before(text: str, word: str, most: int = 3) -> str:
+    """`word` with the words the question says just before it, up to a filler word:
+    "专升本录取率" in "内蒙古专升本录取率高吗"."""
+    words = segment(text)
+    if word not in words:
+        return word
+    at = words.index(word)
+    start = at
+    while (
+        start > 0 and at - start < most and words[start - 1] not in FILLER and not ASKS_NUMBER.search(words[start - 1])
+    ):
+        start -= 1
+    return "".join(words[start : at + 1])
 
 
 def _surface(text: str, entity: dict[str, Any]) -> str:

@@ -194,3 +194,10 @@ def test_a_count_of_one_place_no_figure_is_about_is_out_of_reach_whatever_the_in
 @pytest.mark.parametrize("question", ["莫旗职高2015年在校生多少", "呼和浩特的单招考什么", "中职学校有多少所"])
 def test_a_place_a_figure_is_about_or_no_count_asked_is_not_out_of_reach(tiny_kb, question):
     assert tiny_kb.out_of_reach(question) is None
+
+
+def test_a_ratio_no_figure_holds_is_out_of_reach_whatever_the_intent(tiny_kb):
+    beyond = tiny_kb.out_of_reach("单独招生的录取率有多高")
+    assert (True, "看内蒙古招生考试信息网 https://www.nm.zsks.cn") == (beyond.figure, beyond.where)
+    assert beyond.what.endswith("录取率")
+    assert tiny_kb.out_of_reach("单独招生录取了多少人") is None
