@@ -144,6 +144,10 @@ def topic_buttons(reply: TopicReply) -> list[dict[str, str]]:
 def out_of_reach(beyond: OutOfReach) -> str:
     if beyond.region:
         return f"我只了解内蒙古自治区的职业教育政策和数据，没有{beyond.what}的资料。{beyond.where}"
+    if beyond.place:
+        return f"我没有{beyond.what}单独的统计数字，我手上的统计数据是内蒙古全区的。{beyond.where}"
+    if beyond.figure:
+        return f"我没有{beyond.what}的统计数字，不想给你一个不准确的数。{beyond.where or WHERE_TO_ASK}"
     return f"我没有{beyond.what}的{beyond.label}资料，各校不同。{beyond.where}"
 
 

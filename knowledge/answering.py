@@ -65,6 +65,15 @@ _SCHOOL_WORDS = frozenset({"", "院校", "学校", "学院", "类学校"})
 # Statistic scopes whose figures are about one school (or its library, team or student), not a level.
 PARTICULAR_SCOPES = ("学校",)
 _LEVEL_SCOPES = ("中职", "高职", "职业本科")
+# A question asking how many, and the kinds of number that count people or schools.
+_COUNT_ASKED = re.compile(r"多少(?!钱)|几(?:所|个|家|名|人)")
+_COUNTS = ("people", "institutions", "items")
+# A ratio as a passage says it: 32%, 百分之六十.
+_RATIO = re.compile(r"\d\s*[%％]|百分之")
+# A plan named as a thing counted ("招生计划一共多少个").
+_PLAN_NOUNS = frozenset({"计划", "规划", "目标"})
+# How the people a figure counts are named: 学生, 新生, 毕业生, 教师, 人员.
+_PEOPLE = ("生", "人", "员", "师")
 
 
 # -- how well a figure fits a question --------------------------------------------------
@@ -158,7 +167,7 @@ class KnowledgeBase:
         self.store = KnowledgeStore(path)
         self.path = self.store.path
         self.vocabulary = Vocabulary(self.store.aliases)
-        self._covered: dict[str, str] = {}  # statistic id → _words_covered
+        self._covered: dict[str, str] = {}  # statistic id and own → _words_covered
         self._subject_names: dict[str, tuple[str, ...]] = {}  # subject → _names_of_subject
 
     def close(self) -> None:
@@ -353,10 +362,24 @@ class KnowledgeBase:
     def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
         # every word of the question may answer it; otherwise say honestly it is not known.
+        # A ratio no figure holds ("单招录取率有多高") is not answered by a passage without one.
+        ratio = unit_kind(measure_word(query)) == "ratio"
         hits = [
             hit
             for hit in self.search(query)
-            if not hit.unmatched and hit.kind == "topic" and same_year(query, hit.body)
+            if not hit.unmatched
+            and hit.kind == "topic"
+            and same_year(query, hit.body)
+            and (not ratio or _RATIO.search(hit.body))
+            # and it names what the nearest figure left out ("招生计划"), or it is that figure's neighbour
+            and (
+                match.statistic is None
+                or all(
+                    all_in(parts(word) or (word,), normalize(hit.body))
+                    for word in match.unmatched
+                    if unit_kind(word) is None  # 钱 is said as 2000元; a ratio is checked above
+                )
+            )
         ]
         if hits:
             return StatisticsAnswer(query, passage=hits[0], passage_source=self.source(hits[0].source_id))
@@ -393,18 +416,18 @@ class KnowledgeBase:
         and when it finds no statistic with them it is read with the whole first question
         ("…选拔赛设了多少赛项？多少支代表队参赛？").
         """
-        if not answers(whole):
-            return []
         first, *later = [part.strip() for part in QUESTION_END.split(query) if part.strip()] or [query]
+        if not answers(whole) and not later:
+            return []
         if not later:
             return [whole]
         found: dict[str, StatisticMatch] = {}
         match = self.match_statistic(first)
-        if match.statistic and answers(match):
+        if match.statistic and answers(match) and (answers(whole) or ASKS_NUMBER.search(normalize(first))):
             found[match.statistic.id] = match
         for question in later:
             match = self.match_statistic(question)
-            if match.statistic is None:
+            if match.statistic is None or not (answers(whole) or ASKS_NUMBER.search(normalize(question))):
                 continue  # nothing of its own that a figure is about: "顺便问下加起来多少"
             kept = self.qualifiers(first, question)
             if kept:
@@ -413,7 +436,12 @@ class KnowledgeBase:
                 match = self.match_statistic(f"{question}，{first}")
             if match.statistic and answers(match):
                 found.setdefault(match.statistic.id, match)
-        return list(found.values())[:MAX_FIGURES] if len(found) > 1 else [whole]
+        if len(found) > 1:
+            return list(found.values())[:MAX_FIGURES]
+        if answers(whole):
+            return [whole]
+        # The whole message answered by no figure: what its questions asking a number ask for.
+        return list(found.values())[:MAX_FIGURES]
 
     def qualifiers(self, first: str, later: str, kinds: tuple[str, ...] = ("place", "scope")) -> str:
         """The place, level, year, period and kind of number `first` asks for that `later` does
@@ -501,19 +529,76 @@ class KnowledgeBase:
         """Words naming what the question counts, or where, that the statistic is not about."""
         covered = self._covered_text(statistic)
         places = self._places_not_covered(self.mentioned("place", asked.text), statistic)
+        # What is counted must be what the figure counts, not a word of the passage around it:
+        # "中职开了多少个专业" is not the 优质中职学校 whose passage also speaks of 专业.
+        own = self._covered_text(statistic, own=True)
         # The measure word is checked by unit below: 条 for a figure of 项, 百分之 for a %.
-        counted = [w for w in asked.counted if w != asked.measure and not self._covers(covered, w, statistic)]
+        counted = [
+            w
+            for w in asked.counted
+            if w != asked.measure and not (self._covers(covered, w, statistic) and self._counts(own, w, statistic))
+        ]
         level = level_named(asked.text)
         counted += [level[0]] if level and level[1] not in covered else []
         unit = (
-            [asked.measure] if asked.measure and not units_agree(asked.measure, statistic.unit, statistic.year) else []
+            [self._ratio_asked(asked) or asked.measure]
+            if asked.measure and not units_agree(asked.measure, statistic.unit, statistic.year)
+            else []
         )
         scope = (
             [statistic.scope]
             if asked.scopes and statistic.scope in _LEVEL_SCOPES and statistic.scope not in asked.scopes
-            else []
+            else self._levels_not_said(asked, statistic)
         )
+        # A plan asked for and nothing else counted ("招生计划一共多少个"): a count of what was
+        # done (34 schools ran 单招) is not the plan.
+        plan = self._plan_asked(asked) if asked.asks_plan and not asked.counted and statistic.kind != "target" else None
+        counted += [plan] if plan else []
+        # "高职在校生" says what is missing better than 高职 alone.
+        counted = [w for w in counted if not any(w != named and w in named for named in scope)]
         return tuple(dict.fromkeys(places + counted + unit + scope))
+
+    def _counts(self, own: str, word: str, statistic: Statistic) -> bool:
+        """Whether a figure's own words share something with what is counted: 录取人数 is
+        counted in people (人数) by 对口招生人数; 专业 shares nothing with 优质中职学校数."""
+        pieces = parts(word) or (word,)
+        return any(
+            piece in own
+            or self._names_school_level(piece, statistic)
+            or unit_kind(piece) == unit_kind(statistic.unit)
+            or unit_kind(statistic.unit) == "people"
+            and piece.endswith(_PEOPLE)
+            for piece in pieces
+            if unit_kind(piece) is not None or piece not in FILLER
+        )
+
+    def _levels_not_said(self, asked: Asked, statistic: Statistic) -> list[str]:
+        """The levels a question names that a whole-region figure does not say it is about:
+        "高职院校在校生" is not answered by all vocational students (职业院校在校生), a
+        neighbouring number. Said as what is missing ("高职在校生")."""
+        if statistic.scope in (*_LEVEL_SCOPES, *PARTICULAR_SCOPES) or "全部" in self.mentioned("scope", asked.text):
+            return []  # "职业院校…高职" asks of the whole too
+        said = set(self.mentioned("scope", normalize(f"{statistic.metric} {statistic.answer}")))
+        counted = sorted(asked.counted, key=lambda w: asked.text.find(w))
+        what = "".join(w for w in counted if w not in _SCHOOL_WORDS and not self.mentioned("scope", w))
+        return [f"{level}{what}" for level in sorted(asked.scopes) if level in _LEVEL_SCOPES and level not in said]
+
+    @staticmethod
+    def _plan_asked(asked: Asked) -> str | None:
+        """The plan a question names as a thing, with the word before it: 招生计划."""
+        words = segment(asked.text)
+        at = next((i for i, w in enumerate(words) if w in _PLAN_NOUNS), None)
+        if at is None:
+            return None
+        before = words[at - 1] if at and words[at - 1] not in FILLER else ""
+        return before + words[at]
+
+    @staticmethod
+    def _ratio_asked(asked: Asked) -> str | None:
+        """The word that asks for a ratio (录取率, 比例), said as what is missing."""
+        if unit_kind(asked.measure) != "ratio":
+            return None
+        return next((w for w in asked.words if unit_kind(w) == "ratio"), None)
 
     def _covers(self, covered: str, word: str, statistic: Statistic) -> bool:
         """Whether a figure is about `word`: it says it, or the word is its level's name with a
@@ -559,26 +644,29 @@ class KnowledgeBase:
         covered = self._covered_text(statistic)
         return [p for p in places if not any(alias in covered for alias in self.vocabulary.names_of("place", p))]
 
-    def _covered_text(self, statistic: Statistic) -> str:
-        """The statistic's own words and every alias of the scope and entities it names."""
-        if statistic.id not in self._covered:
-            self._covered[statistic.id] = self._words_covered(statistic)
-        return self._covered[statistic.id]
+    def _covered_text(self, statistic: Statistic, own: bool = False) -> str:
+        """The statistic's words (with its passage, unless `own`: its metric, keywords and
+        answer only) and every alias of the scope and entities it names."""
+        key = f"{statistic.id} {own}"
+        if key not in self._covered:
+            self._covered[key] = self._words_covered(statistic, own)
+        return self._covered[key]
 
-    def _words_covered(self, statistic: Statistic) -> str:
+    def _words_covered(self, statistic: Statistic, own: bool = False) -> str:
+        text = normalize(f"{statistic.vocabulary} {statistic.answer} {statistic.period}") if own else statistic.text
         extra = [alias for alias, canonical in self.aliases("scope") if canonical == statistic.scope]
-        entities = [entity for entity in self.store.entities if entity.name in statistic.text]
+        entities = [entity for entity in self.store.entities if entity.name in text]
         extra += [alias for entity in entities for alias in entity.aliases]
         # What the figure is about is described too: the 资源库 is 内蒙古机电职业技术学院's.
         descriptions = [entity.description for entity in entities]
         extra += descriptions
         # A place is covered when the figure, or what it is about, names it: the 金砖 selection
         # contest was held in 准格尔旗, so "准格尔旗办的金砖比赛" asks about its figures.
-        where = " ".join([statistic.text, *descriptions])
+        where = " ".join([text, *descriptions])
         places = self.aliases("place")
         named = {canonical for alias, canonical in places if canonical in where or normalize(alias) in where}
         extra += [alias for alias, canonical in places if canonical in named]
-        return statistic.text + " " + normalize(" ".join(extra))
+        return text + " " + normalize(" ".join(extra))
 
     @cached_property
     def _particular_entities(self) -> frozenset[str]:
@@ -652,8 +740,41 @@ class KnowledgeBase:
         return EnglishReader(self.store.meta_json("english"))
 
     def out_of_reach(self, text: str) -> OutOfReach | None:
-        """Another province's rules or one school's fees and scores: nothing here answers them."""
-        return out_of_reach(self.aspect_book, text, bool(self.mentioned("place", text)))
+        """Another province's rules, one school's fees and scores, or a count of one 盟市 or
+        旗县 that no figure is about: nothing here answers them."""
+        places = self.mentioned("place", text)
+        return (
+            out_of_reach(self.aspect_book, text, bool(places))
+            or self._place_not_counted(text, places)
+            or self._ratio_not_held(text)
+        )
+
+    def _ratio_not_held(self, text: str) -> OutOfReach | None:
+        """ "单招录取率有多高": a ratio that no figure or passage holds, whatever the intent; a
+        topic's process or a count of people is no answer to it. Where to ask is the exam
+        authority for an admission channel's, else the general where (empty here)."""
+        if unit_kind(measure_word(text)) != "ratio":
+            return None
+        answer = self.answer_statistics(text)
+        what = next((word for word in answer.missing if unit_kind(word) == "ratio"), None)
+        if answer.figures or answer.passage or what is None:
+            return None
+        named = [*self.mentioned("channel", text), *self.mentioned("pathway", text)]
+        where = self.aspect_book.where(None, default="exam") if named else ""
+        return OutOfReach(_said_before(normalize(text), what), where, figure=True)
+
+    def _place_not_counted(self, text: str, places: list[str]) -> OutOfReach | None:
+        """A count of one place, "通辽有多少中职学生领了助学金": the figures are the region's (or one school's), and
+        a count of one place that none of them is about is not held, whatever the intent
+        (a subsidy's amount is the same in every 盟市, its number of students is not)."""
+        if not places or not _COUNT_ASKED.search(normalize(text)):
+            return None
+        match = self.match_statistic(text)
+        if match.statistic is None or places[0] not in match.unmatched:
+            return None
+        if unit_kind(match.statistic.unit) not in _COUNTS or unit_kind(measure_word(text)) not in (None, *_COUNTS):
+            return None
+        return OutOfReach(places[0], self.aspect_book.where(None, default="city_figures"), place=True)
 
     def is_english(self, typed: str) -> bool:
         """No Chinese typed, and none read from pinyin: the reply asks for Chinese."""
@@ -731,6 +852,21 @@ class KnowledgeBase:
                 )
             )
         return hits
+
+
+def _said_before(text: str, word: str, most: int = 3) -> str:
+    """`word` with the words the question says just before it, up to a filler word:
+    "专升本录取率" in "内蒙古专升本录取率高吗"."""
+    words = segment(text)
+    if word not in words:
+        return word
+    at = words.index(word)
+    start = at
+    while (
+        start > 0 and at - start < most and words[start - 1] not in FILLER and not ASKS_NUMBER.search(words[start - 1])
+    ):
+        start -= 1
+    return "".join(words[start : at + 1])
 
 
 def _surface(text: str, entity: dict[str, Any]) -> str:

@@ -37,7 +37,8 @@ def level_named(text: str) -> tuple[str, str] | None:
 
 
 # A question about a plan or target ("规划要建多少所") is answered by a target, and only then.
-_PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|拟")
+# (拟 but not 虚拟, 模拟: a 虚拟仿真 base is no plan.)
+_PLANNED = re.compile(r"规划|(?<!双高)计划|打算|目标|要建|将建|预计|(?<![虚模])拟")
 # A five-year plan's period (十三五, 十四五).
 PERIOD = re.compile(r"十[一二三四五六]五")
 # "多少" and "几" mark what is being counted: the noun phrase next to them.

@@ -93,6 +93,8 @@ class OutOfReach:
     where: str
     region: bool = False  # another province, not one school
     label: str = ""  # what of the school is not known: 学费标准, 专业设置, 录取分数
+    place: bool = False  # a count of one 盟市 or 旗县: the figures held are the region's
+    figure: bool = False  # a figure (a ratio) that nothing here holds
 
 
 def out_of_reach(book: AspectBook, text: str, names_a_place: bool) -> OutOfReach | None:

@@ -149,3 +149,55 @@ def test_a_fact_read_in_two_documents_cites_each_title_and_each_issuer_once():
         "《关于做好2021年单独考试招生工作的通知》《某学院2023年单独考试招生方案》，内蒙古自治区教育招生考试中心，2021"
         == source.citation()
     )
+
+
+# -- never a neighbouring number (issue 16): a figure of another level, of another thing
+# counted, of the whole region for one place, or a count for a ratio, is declined.
+
+
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        # all vocational students (职业院校在校生) are not 高职's
+        ("高职院校在校生有多少人", "高职在校生"),
+        ("大专在校生有多少人", "高职在校生"),
+        # a count of schools is not a count of 专业, though the passage around it names 专业
+        ("高职院校一共开了多少个专业", "专业"),
+        # what was admitted is not the plan
+        ("2022年高职招生计划一共多少个", "招生计划"),
+        # a count of people is no ratio
+        ("单招录取率有多高", "录取率"),
+    ],
+)
+def test_a_neighbouring_figure_is_not_the_answer(tiny_kb, question, missing):
+    answer = tiny_kb.answer_statistics(question)
+    assert ((), None) == (answer.figures, answer.passage)
+    assert missing in answer.missing
+
+
+def test_the_whole_regions_figure_still_answers_a_question_naming_the_whole(tiny_kb):
+    [figure] = tiny_kb.answer_statistics("职业院校在校生中职高职一共多少人").figures
+    assert "students-total" == figure.match.statistic.id
+
+
+def test_admissions_counted_in_people_still_answer_a_question_counting_them(tiny_kb):
+    match = tiny_kb.match_statistic("对口招生2022年的录取人数是多少")
+    assert ("counterpart-enrollment-2022", ()) == (match.statistic.id, match.unmatched)
+
+
+@pytest.mark.parametrize("question", ["呼和浩特有多少所职业院校", "呼和浩特单独招生录取了多少人"])
+def test_a_count_of_one_place_no_figure_is_about_is_out_of_reach_whatever_the_intent(tiny_kb, question):
+    beyond = tiny_kb.out_of_reach(question)
+    assert ("呼和浩特市", True, "问当地的盟市教育局") == (beyond.what, beyond.place, beyond.where)
+
+
+@pytest.mark.parametrize("question", ["莫旗职高2015年在校生多少", "呼和浩特的单招考什么", "中职学校有多少所"])
+def test_a_place_a_figure_is_about_or_no_count_asked_is_not_out_of_reach(tiny_kb, question):
+    assert tiny_kb.out_of_reach(question) is None
+
+
+def test_a_ratio_no_figure_holds_is_out_of_reach_whatever_the_intent(tiny_kb):
+    beyond = tiny_kb.out_of_reach("单独招生的录取率有多高")
+    assert (True, "看内蒙古招生考试信息网 https://www.nm.zsks.cn") == (beyond.figure, beyond.where)
+    assert beyond.what.endswith("录取率")
+    assert tiny_kb.out_of_reach("单独招生录取了多少人") is None

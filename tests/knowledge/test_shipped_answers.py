@@ -174,4 +174,11 @@ def test_search_finds_nothing_for_an_unrelated_question(kb):
 def test_a_ratio_asked_is_not_answered_with_a_count(kb):
     # 2025's 专升本 is a count of people (1.6万): no answer to "录取率 … 百分之多少"
     match = kb.match_statistic("内蒙古专升本录取率高吗 大概百分之多少")
-    assert "率" in match.unmatched
+    assert any("率" in word for word in match.unmatched)
+
+
+@pytest.mark.parametrize("question", ["对口招生录取率有多高", "单招录取率高吗"])
+def test_a_ratio_not_held_is_declined_not_answered_with_a_passage_of_counts(kb, question):
+    answer = kb.answer_statistics(question)
+    assert ((), None) == (answer.figures, answer.passage)
+    assert any("率" in word for word in answer.missing)

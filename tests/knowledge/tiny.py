@@ -15,9 +15,12 @@ ARTICLE = (
     "2022年，高职单独招生录取33962人，对口招生录取6161人。"
     "莫旗中等职业学校位于呼伦贝尔市莫力达瓦达斡尔族自治旗，在校生从2015年的100多人到2020年全日制在校生破千。"
     "到2025年，建设优质中职学校50所。"
+    "2022年，34所高职院校开展单独招生考试，招生专业覆盖19个专业大类。"
 )
 SCHOOLS = "如今内蒙古有职业院校237所，其中中职学校200所、高职院校37所"
 ENROLMENT = "2022年，高职单独招生录取33962人，对口招生录取6161人"
+# A count of schools whose passage also names 专业 and 招生: no answer to "开了多少个专业".
+SEPARATE_SCHOOLS = "2022年，34所高职院校开展单独招生考试，招生专业覆盖19个专业大类"
 MOQI = "莫旗中等职业学校位于呼伦贝尔市莫力达瓦达斡尔族自治旗，在校生从2015年的100多人到2020年全日制在校生破千"
 
 
@@ -86,6 +89,16 @@ STATISTICS = [
         "2022年对口招生录取6161人。",
         ENROLMENT,
         ["录取人数", "录取"],
+    ),
+    statistic(
+        "separate-enrollment-schools-2022",
+        "开展单独招生考试的高职院校数",
+        "高职",
+        "34",
+        "所",
+        "2022年，34所高职院校开展单独招生考试。",
+        SEPARATE_SCHOOLS,
+        ["单招院校"],
     ),
     statistic(
         "moqi-students-2015",
@@ -202,6 +215,7 @@ ASPECTS = {
         "exam": "看内蒙古招生考试信息网 https://www.nm.zsks.cn",
         "tuition": "问学校招生办",
         "province": "看当地教育考试院网站",
+        "city_figures": "问当地的盟市教育局",
     },
     "where_by_kind": {"admission": "exam"},
     "other_regions": ["北京"],
