@@ -13,10 +13,11 @@ _WHITESPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A year: four digits from 1900 to 2099, not part of a longer number (13920221234) and not
 # an amount or a count (学费2000元, 1900人); or, as people write it, two digits from 10 to 29
-# before 年 ("22年单招"), but not a span of years ("近10年", "12年前", "读了12年") or a grade.
+# before 年 ("22年单招", "22年内蒙古…"), but not a span of years ("近10年", "12年前", "读了12年",
+# "10年内") or a grade.
 YEAR = re.compile(
     r"(?<!\d)((?:19|20)\d\d)(?!\d|\s*[元块万亿人名所个%])"
-    r"|(?<![\d.近这前过后多几第每读了满])([12]\d)(?=年(?![级制前后来内间里多底以]))"
+    r"|(?<![\d.近这前过后多几第每读了满])([12]\d)(?=年(?![级制前后来间里多底以]|内(?!蒙)))"
 )
 
 

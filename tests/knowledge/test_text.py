@@ -46,6 +46,8 @@ def test_an_alias_inside_a_longer_one_already_found_is_not_found_again():
         ("学制3年", []),
         ("每年2000元", []),
         ("这12年", []),
+        ("２２年内蒙中职学校几所", [2022]),
+        ("10年内建成", []),
     ],
 )
 def test_a_year_may_be_written_with_two_digits(text, years):
