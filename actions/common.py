@@ -39,6 +39,9 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
     # Whether a short question naming no subject but asking an aspect ("最多贷多少") is asked
     # of the topic answered just before, whatever intent the model gave it.
     asks_of_the_answer_before = False
+    # Whether, besides, a short message leans on a figure or names a subject in place of the one
+    # before ("单招呢" after a count): for messages the model did not take for a question.
+    follows_figures = False
 
     @abc.abstractmethod
     def name(self) -> str: ...
@@ -89,7 +92,7 @@ class KnowledgeAction(Action, metaclass=abc.ABCMeta):
         if self.asks_of_the_answer_before:
             from actions.topics import answer_in_context, answer_named_topic  # topics builds on this module
 
-            in_context = answer_in_context(question, tracker, kb, dispatcher)
+            in_context = answer_in_context(question, tracker, kb, dispatcher, self.follows_figures)
             if in_context is None:
                 # "对口招生是招什么人的" taken for a figure: who can apply is the channel's to answer.
                 in_context = answer_named_topic(question, kb, dispatcher)

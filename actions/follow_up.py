@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
-from actions.topics import TOPIC_SLOT, answer_topic, last_aspects, subject_of_follow_up
+from actions.topics import TOPIC_SLOT, answer_topic, aspects_of_follow_up, last_aspects, subject_before
 from knowledge.kb import KnowledgeBase, Question
 
 
@@ -33,10 +33,7 @@ class ActionAnswerFollowUp(KnowledgeAction):
             slot = TOPIC_SLOT[last_topic]
             kind, value = last_topic, (question.first(slot) if slot else None)
             if value is None and not details:
-                asked = set(kb.aspect_book.asked(question.text)) - {"scale"}
-                kind, value = subject_of_follow_up(
-                    kb, last_topic, tracker.get_slot(slot) if slot else None, previous, asked
-                )
+                kind, value = subject_before(kb, tracker, aspects_of_follow_up(kb, question.text))
             scope = scope or tracker.get_slot("scope")
             # "那对口招生呢" after "单招考什么" asks what 对口招生 tests: the aspect carries over.
             return answer_topic(

@@ -27,7 +27,8 @@ def utter_statistics(
             )
             continue
         dispatcher.utter_message(
-            text=templates.statistic_answer(figure.match, figure.source, figure.years, figure.newer, quote)
+            text=templates.statistic_answer(figure.match, figure.source, figure.years, figure.newer, quote),
+            buttons=[{"title": templates.LATEST_BUTTON, "payload": templates.LATEST_PAYLOAD}] if figure.newer else [],
         )
     if answer.passage and answer.passage_source:
         dispatcher.utter_message(

@@ -18,6 +18,9 @@ TO_BE_CONFIRMED = "（待核实）"
 UNCONFIRMED = "标“待核实”的说法，我没有查到官方文件原文。"
 PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
 DETAILS = "详细说说"
+LATEST_BUTTON = "看最新数字"
+# What the button sends: the follow-up that asks the same measure now.
+LATEST_PAYLOAD = "现在呢"
 
 
 def source_line(sources: Iterable[Source]) -> str:
@@ -31,9 +34,10 @@ def statistic_answer(
     newer: Iterable[tuple[Statistic, Source]] = (),
     quote: bool = False,
 ) -> str:
-    """The figure with its year and its source; `newer` are later figures of the same
-    measure from other sources, given after it. The passage it comes from is quoted on
-    request ("详细说说"): the figure is the answer."""
+    """The figure with its year and its source. `newer` are later figures of the same measure
+    from other sources: the reply says that one exists and of which year, and the figure is one
+    tap away ("现在呢"), so a question with no year gets one number, the primary source's. The
+    passage it comes from is quoted on request ("详细说说"): the figure is the answer."""
     statistic = match.statistic
     assert statistic is not None, "a figure is given only for a matched statistic"
     lines = []
@@ -44,11 +48,10 @@ def statistic_answer(
     if quote:
         # An article figure is quoted; a policy figure gives the policy fact it rests on.
         lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
-    cited = [source]
-    for later, later_source in newer:
-        lines.append(f"更新的数字：{_figure(later)}")
-        cited.append(later_source)
-    lines.append(source_line(cited))
+    later = sorted({s.period or f"{s.year}年" for s, _ in newer if s.year or s.period})
+    if later:
+        lines.append(f"{'、'.join(later)}有更新的统计，点“{LATEST_BUTTON}”查看。")
+    lines.append(source_line([source]))
     return "\n".join(lines)
 
 
@@ -149,6 +152,11 @@ def out_of_reach(beyond: OutOfReach) -> str:
     if beyond.figure:
         return f"我没有{beyond.what}的统计数字，不想给你一个不准确的数。{beyond.where or WHERE_TO_ASK}"
     return f"我没有{beyond.what}的{beyond.label}资料，各校不同。{beyond.where}"
+
+
+def not_held(where: str) -> str:
+    """A question about schooling that nothing here answers."""
+    return f"这个问题我没有查到可靠的资料，不想给你一个不准确的回答。{where}"
 
 
 def search_answer(body: str, title: str, source: Source) -> str:

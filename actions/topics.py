@@ -50,6 +50,25 @@ def last_aspects(tracker: Tracker) -> list[str]:
     return [a for a in (tracker.get_slot("last_aspect") or "").split(",") if a]
 
 
+# A count asked of the subject before is its quota ("每年全国几个名额" of a scholarship); a bare
+# "几个" or "多少" after a topic asks nothing of it.
+QUOTA = re.compile(r"名额|指标|人数|多少人|几个人|多少名")
+
+
+def aspects_of_follow_up(kb: KnowledgeBase, text: str) -> set[str]:
+    """What a short follow-up asks of the subject before."""
+    asked = set(kb.aspect_book.asked(text))
+    return asked if QUOTA.search(text) else asked - {"scale"}
+
+
+def subject_before(kb: KnowledgeBase, tracker: Tracker, asked: set[str]) -> tuple[str, str | None]:
+    """The subject a follow-up of the topic answered before asks about (see subject_of_follow_up)."""
+    kind = tracker.get_slot("last_topic")
+    slot = TOPIC_SLOT[kind]
+    previous = tracker.get_slot("last_question") or ""
+    return subject_of_follow_up(kb, kind, tracker.get_slot(slot) if slot else None, previous, asked)
+
+
 def subject_of_follow_up(
     kb: KnowledgeBase, kind: str, value: str | None, previous: str, asked: set[str]
 ) -> tuple[str, str | None]:
@@ -65,20 +84,43 @@ def subject_of_follow_up(
 
 
 def answer_in_context(
-    question: Question, tracker: Tracker, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+    question: Question,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    figures: bool = False,
 ) -> list[dict[str, Any]] | None:
     """Answer a short question that names no subject but asks an aspect of the topic answered
-    just before, whatever intent the model gave it; None when it is not such a question."""
+    just before, whatever intent the model gave it; None when it is not such a question.
+    With `figures`, for a message the model did not take for a question at all (out of scope,
+    unsure, an answer outside the check), also what leans on a figure given just before
+    ("单招呢", "撤了几个" after a count) and a subject named in place of the one before
+    ("那对口招生呢" after "单招考什么")."""
     last_topic = tracker.get_slot("last_topic")
-    if last_topic not in TOPIC_SLOT or any(question.values.values()) or len(question.text) > SHORT_FOLLOW_UP:
+    if len(question.text) > SHORT_FOLLOW_UP:
+        return None
+    previous = tracker.get_slot("last_question") or ""
+    if figures and last_topic == "statistic" and previous:
+        from actions.statistics import utter_statistics  # statistics builds on common, as this module
+
+        answer = kb.answer_statistic_follow_up(question, previous)
+        return utter_statistics(answer, kb, dispatcher) if answer.figures else None
+    if last_topic not in TOPIC_SLOT:
         return None
     book = kb.aspect_book
-    asked = set(book.asked(question.text)) - {"scale"}
+    slot = TOPIC_SLOT[last_topic]
+    named = question.values.get(slot) if slot else None
+    if figures and named and ELLIPTICAL.search(question.text) and not book.asked(question.text):
+        # "那对口招生呢" after "单招考什么": the aspect before, of the subject named now.
+        scope = tracker.get_slot("scope")
+        carried = last_aspects(tracker)
+        return answer_topic(last_topic, list(named), scope, question.text, kb, dispatcher, carried, previous)
+    if any(question.values.values()):
+        return None
+    asked = aspects_of_follow_up(kb, question.text)
     if not asked and not book.wants_details(question.text):
         return None
-    slot = TOPIC_SLOT[last_topic]
-    previous = tracker.get_slot("last_question") or ""
-    kind, value = subject_of_follow_up(kb, last_topic, tracker.get_slot(slot) if slot else None, previous, asked)
+    kind, value = subject_before(kb, tracker, asked)
     return answer_topic(
         kind,
         [value] if value else [],

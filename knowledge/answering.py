@@ -51,11 +51,19 @@ ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # Asking for the latest figure: "现在有几所", "十四五末还剩多少".
 # A question about how a figure changed over the years: the earlier figure is part of the answer.
 _CHANGE = re.compile(r"涨了多少|涨到了?多少|增长了多少|增加了多少|提高了多少|从多少|多少到多少|变化|这些年|这几年")
+# A difference asked of one figure: "比上年增长多少", "增幅多大", "减少了几所".
+_DIFFERENCE = re.compile(
+    r"比上年|比去年|比前一年|同比|增长率|增幅|增速|(?:增长|增加|减少|多了|少了|涨了|降了|下降)了?(?:多少|几)"
+)
+# A figure that is itself a change: "由8所增加至21所", "增长12%", "比上年增加".
+_IS_CHANGE = re.compile(r"增|减|提高|下降|由.{1,20}[到至]|比上年|同比|翻")
 # A year as said in a question, with its 年 ("2012年", "22年").
 _YEAR_SAID = re.compile(rf"(?:{YEAR.pattern})年?")
 # How many search hits are read for a topic that answers a question naming none: a
 # statement holding every noun of the question may rank below figures holding one.
 TOPIC_SEARCH_DEPTH = 20
+# A national programme or title named without 级: "国家中职改革发展示范校" (not 国家助学金's 国家).
+_NATIONAL = re.compile(r"国家(?!助学|奖学|励志|资助)")
 _LATEST = re.compile(r"现在|目前|如今|最新|今年|十四五末|还剩")
 # Both levels asked together: 中职高职加起来, 一共, 总共.
 _TOGETHER = re.compile(r"加起来|一共|总共|合计|总数|加在一起")
@@ -85,6 +93,8 @@ def units_agree(measure: str | None, unit: str, year: int | None = None) -> bool
     if measure == "哪":
         return unit_kind(unit) == "year" or year is not None
     asked, held = unit_kind(measure), unit_kind(unit)
+    if asked == "ratio":
+        return held == "ratio"  # "占比是百分之多少" is not answered by a count of 874
     return asked is None or held is None or asked == held
 
 
@@ -120,6 +130,8 @@ def score(statistic: Statistic, asked: Asked) -> float:
     level = level_named(asked.text)
     if level:
         total += 3 if level[1] in statistic.text else -3
+    elif "自治区级" in statistic.text and _NATIONAL.search(asked.text):
+        total -= 6  # "国家示范校有几所" is not answered by the 自治区级 ones
     return total
 
 
@@ -276,11 +288,15 @@ class KnowledgeBase:
         if not asked:
             return self._unanswered(text, whole)
         latest = bool(_LATEST.search(normalize(text)))
-        if len(asked) == 1 and _CHANGE.search(normalize(text)):
+        if len(asked) == 1 and (_CHANGE.search(normalize(text)) or _DIFFERENCE.search(normalize(text))):
             # "这些年涨了多少，从多少到多少": the figure at the other end of the years, with this one.
             pair = self._change(asked[0])
             if pair:
                 return StatisticsAnswer(text, tuple(self.figure(match) for match in pair))
+            statistic = asked[0].statistic
+            if _DIFFERENCE.search(normalize(text)) and statistic and not _IS_CHANGE.search(statistic.answer):
+                # "经费比上年增长多少": this year's amount is no answer, and no earlier one is held.
+                return StatisticsAnswer(text, missing=("这项数字的增减变化",))
         return StatisticsAnswer(text, tuple(self.figure(match, latest) for match in asked))
 
     def _gave_newer(self, question: str) -> bool:

@@ -53,6 +53,9 @@ class Aspect:
     ask: str
     where: str
     needs_keyword: bool = False
+    # Cues that also name a subject ("专升本"): they ask this aspect only when nothing else is
+    # asked ("能专升本吗" is what comes after; "专升本考哪几科" asks what is tested).
+    subject_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class AspectBook:
                 a["ask"],
                 a["where"],
                 bool(a.get("needs_keyword")),
+                tuple(normalize(c) for c in a.get("subject_cues") or ()),
             )
             for name, a in book["aspects"].items()
         }
@@ -149,14 +153,22 @@ class AspectBook:
         )
         taken: list[tuple[int, int]] = []
         at: dict[str, int] = {}
+        named_only: set[str] = set()  # aspects found only by a cue that names a subject
         for start, negative_length, name in found:
             end = start - negative_length
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             taken.append((start, end))
+            by_name = text[start:end] in self.aspects[name].subject_cues
+            if by_name and name not in at:
+                named_only.add(name)
+            elif not by_name:
+                named_only.discard(name)
             at.setdefault(name, start)
             at[name] = min(at[name], start)
         asked = sorted(at, key=at.__getitem__)
+        by_subject = {a for a in asked if a in named_only and len(asked) > 1}
+        asked = [a for a in asked if a not in by_subject]
         return [a for a in asked if a != "what_is"] or asked
 
     # Read on every reply about a topic; the book never changes once loaded.
@@ -222,6 +234,13 @@ SCHOOL_LEVEL = {
 }
 
 
+# Words that make a kind of school, not a name: "内蒙古的职业本科大学", "公办高职学院".
+GENERIC_NAME = re.compile(
+    r"(?:内蒙古|内蒙|全区|自治区|我区|区内|国家级|国家|自治区级|示范|重点|优质|双高|公办|民办|普通|职业|本科|高职|中职"
+    r"|高等|中等|技术|专科|这些|那些|哪些|哪个|哪所|什么|我们|你们|咱们|本地|当地|好的|最好的|的)+"
+)
+
+
 def school_named(question: str) -> tuple[str, str] | None:
     """(the school a question names, its level): 中职 unless its name says 学院 or 大学."""
     found = SCHOOL.search(normalize(question))
@@ -232,8 +251,8 @@ def school_named(question: str) -> tuple[str, str] | None:
     own = name[: len(name) - len(found.group(1))]
     for generic in ("职业技术", "职业", "技术", "高等", "中等"):
         own = own.removesuffix(generic)
-    if len(own) < 2:
-        return None  # "职业学院学费贵吗" names a kind of school, not one school
+    if len(own) < 2 or GENERIC_NAME.fullmatch(own):
+        return None  # "职业学院学费贵吗", "内蒙古职业本科大学" name a kind of school, not one school
     return name, SCHOOL_LEVEL.get(found.group(1), "中职")
 
 

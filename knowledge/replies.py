@@ -78,9 +78,19 @@ class TopicReply:
 
 # What only a school itself can say, and where to ask it: its fees, its majors, its admission scores.
 SCHOOL_DATA = (
-    (re.compile(r"学费|收费|多少钱"), "学费标准", "tuition"),
-    (re.compile(r"哪些专业|什么专业|啥专业|几个专业|专业有哪些|开了哪些|招哪些专业"), "专业设置", "school"),
-    (re.compile(r"分数|多少分|录取线|分数线|几分"), "录取分数", "exam"),
+    (re.compile(r"学费|收费|多少钱|住宿费|宿舍费|书本费"), "收费标准", "tuition"),
+    (
+        re.compile(
+            r"哪些专业|什么专业|啥专业|几个专业|专业有哪些|开了哪些|招哪些专业|有没有.{0,8}专业|有.{1,8}专业吗|开设"
+        ),
+        "专业设置",
+        "school",
+    ),
+    (re.compile(r"分数|多少分|录取线|分数线|几分|最低分|录取分|投档"), "录取分数", "exam"),
+    (re.compile(r"宿舍|几人间|住宿|食堂"), "住宿条件", "school"),
+    (re.compile(r"招多少人|招几个|招生计划|名额|计划招|招多少"), "招生计划", "school"),
+    (re.compile(r"考几门|考哪几科|考几科|考什么|考啥|考试科目|考试内容"), "考试科目", "exam"),
+    (re.compile(r"就业率|好不好就业|排名第几|排第几"), "就业和排名", "school"),
 )
 
 

@@ -29,6 +29,11 @@ def has_words(text: str) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class WordlessMessageClassifier(GraphComponent):
+    """Says a message is out of scope where `out_of_scope` says so, at the confidence it gives."""
+
+    # Whether the model's own prediction leaves the ranking (it is taken for a wrong reading).
+    drops_prediction = False
+
     @classmethod
     def create(
         cls,
@@ -39,11 +44,19 @@ class WordlessMessageClassifier(GraphComponent):
     ) -> WordlessMessageClassifier:
         return cls()
 
+    def out_of_scope(self, message: Message) -> float | None:
+        """The confidence that `message` is out of scope; None to keep the model's prediction."""
+        return None if has_words(message.get(TEXT) or "") else 1.0
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if not has_words(message.get(TEXT) or ""):
-                intent = {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            confidence = self.out_of_scope(message)
+            if confidence is None:
+                continue
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            dropped = {OUT_OF_SCOPE, predicted} if self.drops_prediction else {OUT_OF_SCOPE}
+            intent = {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: confidence}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in dropped]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import LAST_QUESTION_MAX_CHARS
 from actions.follow_up import ActionAnswerFollowUp
-from actions.search import ActionSearchKnowledge
+from actions.search import ActionAnswerOutOfScope, ActionSearchKnowledge
 from actions.statistics import ActionAnswerStatistic
 from actions.topics import ActionAnswerAdmission, ActionAnswerPathway, ActionAnswerSubsidy, ActionAnswerUndergraduate
 from tests.actions.conftest import tracker
@@ -58,11 +58,18 @@ async def test_a_year_not_held_says_which_year_it_has_and_gives_no_other_years_f
     assert "2022年全区在校生有多少" in [button["payload"] for button in messages[0]["buttons"]]
 
 
-async def test_a_figure_asked_without_a_year_comes_with_a_later_one_and_both_sources():
-    messages, _ = await run(ActionAnswerStatistic(), tracker("全区有几所高职", "ask_statistic"))
+async def test_a_figure_asked_without_a_year_is_the_articles_and_the_later_one_is_a_tap_away():
+    messages, events = await run(ActionAnswerStatistic(), tracker("全区有几所高职", "ask_statistic"))
     answer = text_of(messages)
-    assert "37" in answer and "33" in answer and "2025" in answer
-    assert "教育厅，2022" in answer.splitlines()[-1] and "2025-11-26" in answer.splitlines()[-1]
+    # One number, the primary source's, with its year; that a newer figure exists, and when.
+    assert "37所" in answer and "2022" in answer and "33所" not in answer and "2025年" in answer
+    assert "教育厅，2022" in answer.splitlines()[-1] and "2025-11-26" not in answer.splitlines()[-1]
+    (button,) = messages[0]["buttons"]
+    # The button asks "现在呢" of the same figure: the newer one alone, with its own source.
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    track = tracker(button["payload"], "follow_up", **slots)
+    later = text_of((await run(ActionAnswerFollowUp(), track))[0])
+    assert "33所" in later and "37所" not in later and "2025-11-26" in later.splitlines()[-1]
 
 
 async def test_a_figure_is_the_answer_and_its_passage_comes_on_request():
@@ -606,3 +613,49 @@ async def test_a_short_follow_up_asking_which_grade_is_asked_of_the_subsidy_befo
     )
     answer = text_of((await run(ActionAnswerFollowUp(), track))[0])
     assert "二年级" in answer.split("来源：")[0], answer
+
+
+async def test_a_question_of_schooling_the_model_could_not_place_is_declined_with_where_to_ask():
+    for question in ("单招体检有啥要求 色弱能报吗", "中考志愿表上那个代码在哪查"):
+        answer = text_of((await run(ActionAnswerOutOfScope(), tracker(question, "out_of_scope")))[0])
+        assert "没有" in answer and "nm.zsks.cn" in answer, question
+    answer = text_of((await run(ActionAnswerOutOfScope(), tracker("助学金的事该问谁呀我们家", "out_of_scope")))[0])
+    assert "资助中心" in answer
+    # A place alone does not make a question about schooling.
+    messages, _ = await run(ActionAnswerOutOfScope(), tracker("今天呼和浩特天气怎么样", "out_of_scope"))
+    assert "utter_out_of_scope" == messages[0]["response"]
+
+
+async def test_a_count_the_model_could_not_place_is_answered_when_a_figure_holds_it():
+    question = "how many students got admitted through the separate enrollment exam in 2022"
+    messages, _ = await run(ActionAnswerOutOfScope(), tracker(question, "out_of_scope"))
+    assert "请用中文提问" in messages[0]["text"]
+    assert "33962" in messages[1]["text"] and ends_with_source(messages[1]["text"])
+
+
+async def test_a_message_the_model_did_not_take_for_a_question_can_lean_on_the_figure_before():
+    from actions.search import ActionAnswerUnclear
+
+    # "单招呢" after a count of 转段: the same count of 单招.
+    track = tracker("单招呢", "out_of_scope", [{"entity": "channel", "value": "单招"}], last_topic="statistic",
+                    last_question="2022年五年制转段多少人")  # fmt: skip
+    answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
+    assert "33962" in answer and "5521" not in answer
+    # "几年级能申请" (read as an answer to the check's question) after a scholarship's amount.
+    track = tracker("几年级能申请", "inform", last_topic="subsidy", last_question="中职国家奖学金多少钱",
+                    subsidy="中职国家奖学金")  # fmt: skip
+    answer = text_of((await run(ActionAnswerUnclear(), track))[0])
+    assert "年级" in before_source(answer) and ends_with_source(answer)
+    # With nothing before it, a lone answer asks to rephrase.
+    messages, _ = await run(ActionAnswerUnclear(), tracker("二年级", "inform"))
+    assert "utter_ask_rephrase" == messages[0]["response"]
+
+
+async def test_a_named_schools_dormitory_majors_and_lowest_score_are_declined_with_where_to_ask():
+    for question, label in [
+        ("呼和浩特职业技术大学宿舍几人间", "住宿条件"),
+        ("乌海职业技术学院有没有护理专业", "专业设置"),
+        ("内蒙古建筑职业技术大学2025年录取最低分", "录取分数"),
+    ]:
+        answer = text_of((await run(ActionAnswerOutOfScope(), tracker(question, "out_of_scope")))[0])
+        assert label in answer and "招生" in answer and "2040" not in answer, question
