@@ -51,7 +51,7 @@ def decline(question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatc
 # subsidies and levels (a place alone is not: "今天呼和浩特天气怎么样").
 SCHOOLING = re.compile(
     r"学校|学院|大学|专业|学费|考试|招生|录取|毕业|中职|高职|大专|中专|职高|技校|升学|补助|资助|奖学金|助学|贷款"
-    r"|单招|对口|专升本|本科|分数|志愿|报名|中考|高考"
+    r"|单招|对口|专升本|本科|分数|志愿|报名|中考|高考|就业|找工作|工资|挣多少|收入"
 )
 SUBSIDY_WORDS = re.compile(r"补助|资助|奖学金|助学|贷款|学费|免费|补贴|雨露")
 EXAM_WORDS = re.compile(r"考试|录取|分数|志愿|报名|单招|对口|中考|高考|专升本|招生")

@@ -51,6 +51,8 @@ ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # Asking for the latest figure: "现在有几所", "十四五末还剩多少".
 # A question about how a figure changed over the years: the earlier figure is part of the answer.
 _CHANGE = re.compile(r"涨了多少|涨到了?多少|增长了多少|增加了多少|提高了多少|从多少|多少到多少|变化|这些年|这几年")
+# 家 as the measure word of schools ("高职有多少家"): read as 所.
+_SCHOOLS_AS_FIRMS = re.compile(r"(多少|几)家")
 # A difference asked of one figure: "比上年增长多少", "增幅多大", "减少了几所".
 _DIFFERENCE = re.compile(
     r"比上年|比去年|比前一年|同比|增长率|增幅|增速|(?:增长|增加|减少|多了|少了|涨了|降了|下降)了?(?:多少|几)"
@@ -293,10 +295,9 @@ class KnowledgeBase:
             pair = self._change(asked[0])
             if pair:
                 return StatisticsAnswer(text, tuple(self.figure(match) for match in pair))
-            statistic = asked[0].statistic
-            if _DIFFERENCE.search(normalize(text)) and statistic and not _IS_CHANGE.search(statistic.answer):
-                # "经费比上年增长多少": this year's amount is no answer, and no earlier one is held.
-                return StatisticsAnswer(text, missing=("这项数字的增减变化",))
+            difference = self._difference(text, asked[0])
+            if difference is not None:
+                return difference
         return StatisticsAnswer(text, tuple(self.figure(match, latest) for match in asked))
 
     def _gave_newer(self, question: str) -> bool:
@@ -373,7 +374,21 @@ class KnowledgeBase:
     def _answer(self, query: str, match: StatisticMatch, latest: bool = False) -> StatisticsAnswer:
         if not answers(match):
             return self._unanswered(query, match)
-        return StatisticsAnswer(query, (self.figure(match, latest),))
+        return self._difference(query, match) or StatisticsAnswer(query, (self.figure(match, latest),))
+
+    def _difference(self, query: str, match: StatisticMatch) -> StatisticsAnswer | None:
+        """Asked how a figure changed ("经费比上年增长多少"), the figure itself is no answer: the
+        change its passage states is ("比上年增长8.5%"), and without one the change is not held.
+        None when no change is asked, or the figure is one."""
+        statistic = match.statistic
+        if statistic is None or not _DIFFERENCE.search(normalize(query)) or _IS_CHANGE.search(statistic.answer):
+            return None
+        change = next(
+            (s for s in self.statistics if s.passage == statistic.passage and _IS_CHANGE.search(s.answer)), None
+        )
+        if change is None:
+            return StatisticsAnswer(query, missing=("这项数字的增减变化",))
+        return StatisticsAnswer(query, (self.figure(replace(match, statistic=change, unmatched=())),))
 
     def _unanswered(self, query: str, match: StatisticMatch) -> StatisticsAnswer:
         # Policy facts hold numbers too (职业本科 enrolment, 3+2 scale): a passage that covers
@@ -487,6 +502,7 @@ class KnowledgeBase:
         A match whose `unmatched` is not empty must not be given as the answer: the user
         asked about something (a city, another kind of school) that this figure is not about.
         """
+        question = _SCHOOLS_AS_FIRMS.sub(r"\1所", question)  # "有多少家" counts schools, not 国家's 家
         scopes = {scope} if scope else set(self.mentioned("scope", question)) - {"全部"}
         if _TOGETHER.search(normalize(question)) and self._names_both_levels(question):
             # "中职高职加起来多少所" asks for the whole, not one level.

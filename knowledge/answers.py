@@ -192,7 +192,7 @@ class AspectBook:
         for particular in self.particulars:
             found = particular.found(text, asked)
             if found and not any(particular.held_by(s, found) for s in statements):
-                label = particular.label.format(subject=subject, found=found)
+                label = particular.label.format(subject=subject, found=found).removeprefix("的")
                 return label, self.where_to_ask[particular.where]
         return None
 

@@ -182,3 +182,60 @@ def test_a_ratio_not_held_is_declined_not_answered_with_a_passage_of_counts(kb, 
     answer = kb.answer_statistics(question)
     assert ((), None) == (answer.figures, answer.passage)
     assert any("率" in word for word in answer.missing)
+
+
+@pytest.mark.parametrize(
+    "question, value",
+    [
+        ("22年的时候内蒙高职有多少家", "37"),  # 家 counts schools, not the 家 of 国家示范
+        ("理工农医类专业布点占比现在是百分之多少", "61"),  # a ratio, not the count of 874
+        ("国家中职改革发展示范校有几所", "21"),  # 国家, not the 自治区级 39
+        ("22年职业教育经费比上年增长多少", "8.5"),  # the change its passage states, not the amount
+    ],
+)
+def test_the_figure_of_the_kind_asked_is_given(kb, question, value):
+    (figure,) = kb.answer_statistics(question).figures
+    assert value == figure.match.statistic.value
+
+
+def test_a_difference_no_figure_states_is_not_held(kb):
+    answer = kb.answer_statistics("高职院校比上年增加几所")
+    assert () == answer.figures and answer.missing
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("2025年专升本考哪几科", ["what_tested"]),  # 专升本 is the subject here
+        ("3+2毕业能专升本吗", ["what_after"]),
+        ("单招能报几个学校", ["scale"]),
+        ("对口招生是招什么学生的", ["who_can"]),
+        ("本科层次职业学校谁审批", ["how_to_apply"]),
+    ],
+)
+def test_what_a_question_asks(kb, question, asked):
+    assert asked == kb.aspect_book.asked(question)
+
+
+@pytest.mark.parametrize(
+    "question, label",
+    [
+        ("呼伦贝尔职业技术学院有没有3+2", "招生项目"),
+        ("呼和浩特职业技术大学宿舍几人间", "住宿条件"),
+        ("内蒙古建筑职业技术大学2025年录取最低分", "录取分数"),
+        ("乌海职业技术学院有没有护理专业", "专业设置"),
+    ],
+)
+def test_what_only_a_named_school_can_say_is_out_of_reach(kb, question, label):
+    assert label == kb.out_of_reach(question).label
+
+
+@pytest.mark.parametrize("question", ["内蒙古职业本科大学都叫啥名", "公办高职学院学费多少", "职业学院学费贵吗"])
+def test_a_kind_of_school_is_not_a_named_school(kb, question):
+    assert kb.out_of_reach(question) is None
+
+
+def test_a_particular_of_no_named_subject_is_said_without_a_dangling_particle(kb):
+    question = "锡林郭勒盟中职毕业生就业率多少"
+    label, where = kb.aspect_book.particular_not_held(question, kb.aspect_book.asked(question), (), "")
+    assert "就业率" == label and where
