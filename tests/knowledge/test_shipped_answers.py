@@ -239,3 +239,16 @@ def test_a_particular_of_no_named_subject_is_said_without_a_dangling_particle(kb
     question = "锡林郭勒盟中职毕业生就业率多少"
     label, where = kb.aspect_book.particular_not_held(question, kb.aspect_book.asked(question), (), "")
     assert "就业率" == label and where
+
+
+@pytest.mark.parametrize(
+    "question, value, asked",
+    [
+        ("what does the separate enrollment exam test", "单招", ["what_tested"]),
+        ("how long does it take to finish a 3+2 program", "三二分段", ["how_long"]),
+    ],
+)
+def test_an_english_question_is_read_as_its_subject_and_what_it_asks(kb, question, value, asked):
+    read = kb.read(question, [], None)
+    assert value in [v for values in read.values.values() for v in values]
+    assert asked == kb.aspect_book.asked(read.text)
