@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -13,6 +12,7 @@ from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
 from knowledge.kb import KnowledgeBase, Question
 from knowledge.reading import ASKS_NUMBER
+from knowledge.replies import about_schooling, unplaced_where
 from knowledge.text import normalize
 
 
@@ -40,36 +40,12 @@ def decline(question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatc
         answer = kb.answer_statistics(question.text)
         if answer.figures:
             return utter_statistics(answer, kb, dispatcher)
-    if about_schooling(question):
-        dispatcher.utter_message(text=templates.not_held(where_to_ask(question, kb)))
+    where = unplaced_where(kb.aspect_book, question)
+    if where is not None:
+        dispatcher.utter_message(text=templates.not_held(where or templates.WHERE_TO_ASK))
     else:
         dispatcher.utter_message(response="utter_out_of_scope")
     return []
-
-
-# What a question about schooling speaks of, besides the vocabulary's programmes, channels,
-# subsidies and levels (a place alone is not: "今天呼和浩特天气怎么样").
-SCHOOLING = re.compile(
-    r"学校|学院|大学|专业|学费|考试|招生|录取|毕业|中职|高职|大专|中专|职高|技校|升学|补助|资助|奖学金|助学|贷款"
-    r"|单招|对口|专升本|本科|分数|志愿|报名|中考|高考|就业|找工作|工资|挣多少|收入"
-)
-SUBSIDY_WORDS = re.compile(r"补助|资助|奖学金|助学|贷款|学费|免费|补贴|雨露")
-EXAM_WORDS = re.compile(r"考试|录取|分数|志愿|报名|单招|对口|中考|高考|专升本|招生")
-
-
-def about_schooling(question: Question) -> bool:
-    return any(values for kind, values in question.values.items() if kind != "place") or bool(
-        SCHOOLING.search(question.text)
-    )
-
-
-def where_to_ask(question: Question, kb: KnowledgeBase) -> str:
-    where = kb.aspect_book.where_to_ask
-    if question.values.get("subsidy") or SUBSIDY_WORDS.search(question.text):
-        return where["aid"]
-    if question.values.get("channel") or EXAM_WORDS.search(question.text):
-        return where["exam"]
-    return templates.WHERE_TO_ASK
 
 
 class ActionSearchKnowledge(KnowledgeAction):

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from knowledge import settings
 from knowledge.answers import AspectBook, borrow, choose, overlap, retrieve, school_named, suggestions
-from knowledge.records import Source, Statement, Topic
+from knowledge.records import Question, Source, Statement, Topic
 from knowledge.text import YEAR, normalize, year_of
 
 # At most this many subjects in one reply (a comparison, 中职 and 高职 of one subsidy).
@@ -305,3 +305,32 @@ def _answer_aspects(
 def _label(topic: Topic, topics: list[Topic]) -> str:
     shorts = [t.short for t in topics]
     return topic.scope if shorts.count(topic.short) > 1 and topic.scope else topic.short or topic.name
+
+
+# What a question about schooling speaks of, besides the vocabulary's programmes, channels,
+# subsidies and levels (a place alone is not: "今天呼和浩特天气怎么样").
+SCHOOLING = re.compile(
+    r"学校|学院|大学|专业|学费|考试|招生|录取|毕业|中职|高职|大专|中专|职高|技校|升学|补助|资助|奖学金|助学|贷款"
+    r"|单招|对口|专升本|本科|分数|志愿|报名|中考|高考|就业|找工作|工资|挣多少|收入"
+)
+AID_WORDS = re.compile(r"补助|资助|奖学金|助学|贷款|学费|免费|补贴|雨露")
+EXAM_WORDS = re.compile(r"考试|录取|分数|志愿|报名|单招|对口|中考|高考|专升本|招生")
+
+
+def about_schooling(question: Question) -> bool:
+    return any(values for kind, values in question.values.items() if kind != "place") or bool(
+        SCHOOLING.search(question.text)
+    )
+
+
+def unplaced_where(book: AspectBook, question: Question) -> str | None:
+    """Where to ask a question about schooling that the model could not place and nothing
+    answers: the school's 资助中心 for aid, the exam authority for exams, "" for anywhere
+    (the general where); None when it is not about schooling at all."""
+    if not about_schooling(question):
+        return None
+    if question.values.get("subsidy") or AID_WORDS.search(question.text):
+        return book.where_to_ask["aid"]
+    if question.values.get("channel") or EXAM_WORDS.search(question.text):
+        return book.where_to_ask["exam"]
+    return ""
