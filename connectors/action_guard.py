@@ -154,7 +154,7 @@ class EventwiseCheck:
         self.by_type: dict[str, Any] = {}
         items = events.get("items") if isinstance(events, dict) else None
         alternatives = items.get("oneOf") if isinstance(items, dict) else None
-        if not alternatives:
+        if not (alternatives and isinstance(events, dict) and isinstance(items, dict)):
             return
         by_type: dict[str, list[dict[str, Any]]] = {}
         for alternative in alternatives:

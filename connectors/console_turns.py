@@ -25,6 +25,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
 
+from connectors import action_guard
 from console import background
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - counting never fails a turn
                 logger.exception("console: could not count a turn")
 
+    # Around the guard's response check, whatever order the installs come in: the guard
+    # calls the method it replaced only for a response its own check fails.
+    action_guard.install()
     validate = RemoteAction._validate_action_result
 
     def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from connectors import action_guard
 from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
+from tests.connectors.action_server_stub import serving
 
 
 @pytest.fixture(autouse=True)
@@ -99,16 +100,8 @@ async def test_a_slot_value_from_the_action_server_is_bounded(monkeypatch):
             }
         )
 
-    app = web.Application()
-    app.router.add_post("/webhook", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        events = await run(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/webhook")
-    finally:
-        await runner.cleanup()
+    async with serving(answer) as url:
+        events = await run(url)
     values = {event.key: event.value for event in events}
     assert long_text[:1000] == values["last_question"]
     assert 0 < len(values["places"]) and len(str(values["places"])) <= 1000

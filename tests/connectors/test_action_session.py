@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from connectors import action_session
+from tests.connectors.action_server_stub import serving
 
 
 @pytest.fixture
@@ -27,15 +28,8 @@ async def action_server():
         peers.append(request.transport.get_extra_info("peername"))
         return web.json_response({"events": [], "responses": [{"text": "内蒙古共有职业院校237所"}]})
 
-    app = web.Application()
-    app.router.add_post("/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/webhook", peers
-    await runner.cleanup()
+    async with serving(webhook) as url:
+        yield url, peers
 
 
 async def call(endpoint: EndpointConfig) -> list:
