@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from console import background
-from console.assistant_store import store
 from console.school_answers import (
     ANSWERED,
     BOTH,
@@ -43,6 +42,9 @@ from console.school_answers import (
 from console.scrub import group_key, scrub
 from knowledge.kb import KnowledgeBase
 
+if TYPE_CHECKING:
+    from console.assistant_store import AssistantStore
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -53,6 +55,16 @@ BOTH_OFFICES = (templates.WHERE_TO_ASK,)
 AID_LINES = (templates.ELIGIBILITY_DISCLAIMER,)
 # The subject counted for a question the school's own answers answered.
 OWN_SUBJECT = "本校"
+
+
+def store() -> AssistantStore:
+    """The console's data access, imported at the first message that carries a school: it
+    brings SQLAlchemy, about 10 MB of the action server's memory (docs/benchmarks.md), and
+    a widget without a school never needs it (what is counted goes to the Rasa server,
+    actions/console_writes.py)."""
+    from console.assistant_store import store as console_store
+
+    return console_store()
 
 
 def school_id(tracker: Tracker) -> str | None:

@@ -25,6 +25,7 @@ Settings (environment):
     BENCH_LENGTH_USERS   one conversation of 200 messages held beside so many conversations in
                          all, against each bot ("1 20"; "" skips it): messages 1-10 against 190-200
     BENCH_DOC            the document to write (docs/benchmarks.md)
+    BENCH_PORT_OFFSET    added to every port the bench starts a server on (0)
 """
 
 from __future__ import annotations
@@ -76,9 +77,17 @@ FLOOR_DIR = REPO / "bench" / "floor"
 LOCUSTFILE = REPO / "bench" / "locustfile.py"
 WORK_DIR = REPO / "var" / "bench"
 
-# Ports of their own, apart from `make run` (5005), the tests (15005) and `make eval` (25005).
-ASSISTANT_PORTS: dict[str, Any] = {"rasa_port": 26005, "action_port": 26055, "web_port": 29000}
-FLOOR_PORTS: dict[str, Any] = {"rasa_port": 26105, "action_port": 26155, "web_port": 29100}
+# Ports of their own, apart from `make run` (5005), the tests (15005) and `make eval` (25005);
+# BENCH_PORT_OFFSET moves them all, for two benches on one machine.
+PORT_OFFSET = int(os.getenv("BENCH_PORT_OFFSET", "0"))
+
+
+def ports(rasa: int, action: int, web: int) -> dict[str, Any]:
+    return {"rasa_port": rasa + PORT_OFFSET, "action_port": action + PORT_OFFSET, "web_port": web + PORT_OFFSET}
+
+
+ASSISTANT_PORTS = ports(26005, 26055, 29000)
+FLOOR_PORTS = ports(26105, 26155, 29100)
 
 
 def timed(argv: list[str], log: Path, env: dict[str, str] | None = None) -> float:
@@ -313,6 +322,11 @@ def train(config: Path, domain: Path, data: Path, out: Path, name: str, log: Pat
     )
 
 
+def train_floor(out: Path, log: Path) -> float:
+    """Train the floor bot into `out`/floor.tar.gz; the seconds it took."""
+    return train(FLOOR_DIR / "config.yml", FLOOR_DIR / "domain.yml", FLOOR_DIR / "data", out, "floor", log)
+
+
 class MeasuredStack(Stack):
     """A Stack that notes when its servers were spawned (right after the preflight)."""
 
@@ -361,9 +375,25 @@ class FloorStack(MeasuredStack):
         return {name: command for name, command in super().commands().items() if name == "rasa"}
 
 
+def floor_stack(model: Path, ports: dict[str, Any], stores: Path, workers: int, log_dir: Path) -> FloorStack:
+    """The floor bot on the assistant's kind of stores (`stores` + "-tracker.db", "-locks.db")."""
+    return FloorStack(
+        StackConfig(
+            **ports,
+            model=model,
+            endpoints=FLOOR_DIR / "endpoints.yml",
+            tracker_db=stores.with_name(f"{stores.name}-tracker.db"),
+            lock_db=stores.with_name(f"{stores.name}-locks.db"),
+            log_dir=log_dir,
+            with_web=False,
+            sanic_workers=workers,
+        )
+    )
+
+
 ASSISTANT, FLOOR = 0, 1  # columns of Report.costs
-WORKERS_PORTS: dict[str, Any] = {"rasa_port": 26205, "action_port": 26255, "web_port": 29200}
-FLOOR_WORKERS_PORTS: dict[str, Any] = {"rasa_port": 26215, "action_port": 26265, "web_port": 29210}
+WORKERS_PORTS = ports(26205, 26255, 29200)
+FLOOR_WORKERS_PORTS = ports(26215, 26265, 29210)
 LONG_WARMUP_SECONDS = 2
 WORKERS_SETTLE_SECONDS = 30
 
@@ -451,14 +481,7 @@ class Bench:
         )
         self.cost("knowledge_build_s", ASSISTANT, seconds)
         say("training the floor bot")
-        floor_seconds = train(
-            FLOOR_DIR / "config.yml",
-            FLOOR_DIR / "domain.yml",
-            FLOOR_DIR / "data",
-            self.temp / "floor",
-            "floor",
-            self.logs / "train-floor.log",
-        )
+        floor_seconds = train_floor(self.temp / "floor", self.logs / "train-floor.log")
         if self.options.skip_train:
             self.report.notes.append("`rasa train` of the assistant was not timed (BENCH_SKIP_TRAIN=1).")
         else:
@@ -534,19 +557,7 @@ class Bench:
         )
 
     def floor_stack(self, model: Path, ports: dict[str, Any], name: str, workers: int) -> FloorStack:
-        """The floor bot on the assistant's kind of stores (files of its own, named after `name`)."""
-        return FloorStack(
-            StackConfig(
-                **ports,
-                model=model,
-                endpoints=FLOOR_DIR / "endpoints.yml",
-                tracker_db=WORK_DIR / f"{name}-tracker.db",
-                lock_db=WORK_DIR / f"{name}-locks.db",
-                log_dir=self.logs / name,
-                with_web=False,
-                sanic_workers=workers,
-            )
-        )
+        return floor_stack(model, ports, WORK_DIR / name, workers, self.logs / name)
 
     def start_assistant(self) -> MeasuredStack | None:
         if self.options.rasa_url:

@@ -7,8 +7,11 @@ before the user's message), so no sender id is kept to know whether it was seen 
 Answers, declines and what was asked are counted by the action server (actions/school.py).
 
 `install()` wraps MessageProcessor.handle_message (which marks the turn) and save_tracker
-(which, at the end of a marked turn, counts it from the turn's events). Installed by the
-channels' `from_credentials`, with the guards (connectors/rest.py install_guards).
+(which, at the end of a marked turn, counts it from the turn's events), and
+RemoteAction._validate_action_result, which sees every response of the action server: what
+an action counted and kept comes back in it (actions/console_writes.py) and is written from
+here. Installed by the channels' `from_credentials`, with the guards (connectors/rest.py
+install_guards); a test fails if Rasa stops passing the whole response to that method.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from collections.abc import Reversible
 from contextvars import ContextVar
 from typing import Any
 
+from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
 
+from connectors import action_guard
 from console import background
 
 logger = logging.getLogger(__name__)
@@ -29,6 +34,8 @@ ELIGIBILITY_FORM = "eligibility_form"
 # Set (to "yes") when the check's result is shown (actions/eligibility.py RESULT_SHOWN_SLOT).
 RESULT_SHOWN_SLOT = "elig_result_shown"
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
+# actions/console_writes.py CARRIED_KEY (the Rasa server does not import actions/).
+CARRIED_KEY = "console_writes"
 
 _IN_A_TURN: ContextVar[bool] = ContextVar("console_turn", default=False)
 _INSTALLED = "_console_counted"
@@ -87,6 +94,19 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - counting never fails a turn
                 logger.exception("console: could not count a turn")
 
+    # Around the guard's response check, whatever order the installs come in: the guard
+    # calls the method it replaced only for a response its own check fails.
+    action_guard.install()
+    validate = RemoteAction._validate_action_result
+
+    def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        carried = result.pop(CARRIED_KEY, None) if isinstance(result, dict) else None
+        valid = validate(self, result)
+        if carried is not None:
+            background.receive(carried)
+        return valid
+
     setattr(save_tracker, _INSTALLED, True)
     MessageProcessor.handle_message = handle_message
     MessageProcessor.save_tracker = save_tracker
+    RemoteAction._validate_action_result = validate_action_result

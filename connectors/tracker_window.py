@@ -29,7 +29,7 @@ the 5th. What the window drops is old dialogue (earlier questions and answers), 
 policy (max_history 3) and no action reads.
 
 On SQLite it also keeps its connections open (SQLAlchemy 1.4 opens and closes the file for
-every load and save).
+every load and save), and a save inserts a turn's events in one statement.
 
 Saving writes the events appended since the tracker was loaded or last saved, which the
 store remembers on the tracker object; a tracker it did not load (a new conversation) is
@@ -52,6 +52,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from connectors.settings import tracker_window_events
 
@@ -90,8 +91,30 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's SQLTrackerStore.save, the same rows, written in one statement: Rasa adds an
+        ORM object per event, and the ORM inserts them one by one to learn each new id,
+        which costs per event; a turn of the assistant stores 6-12 events
+        (docs/benchmarks.md). tests/connectors/test_tracker_window.py compares the rows with
+        Rasa's and fails if Rasa's save changes."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
         setattr(tracker, _STORED, len(tracker.events))
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, _STORED, None)

@@ -8,6 +8,12 @@ dropped: they are worth less than a reply. Counts only: no text, no sender id.
 
 One row per school, day (China time) and measure; school "" for a widget without a school.
 The measures are the constants below.
+
+The action server does not write: inside `carrying()` (around each action call,
+actions/console_writes.py) what it counts and keeps is collected for that call, sent back
+with the action's response and added here by the Rasa server (`receive`,
+connectors/console_turns.py), which already writes its own counts. So the action server
+never loads SQLAlchemy for a widget without a school.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +116,14 @@ class BackgroundWrites:
         except Exception:  # noqa: BLE001 - keeping must never fail a reply
             logger.exception("console: could not keep a declined question")
 
+    def add(self, counts: dict[tuple[str, str, str], int], declined: list[Declined]) -> None:
+        """Add counts and declined questions made elsewhere (another process's `Carried`)."""
+        with self._lock:
+            self._pending.update(counts)
+            self._declined.extend(declined)
+        if counts or declined:
+            self._ensure_writer()
+
     def pending(self) -> tuple[dict[tuple[str, str, str], int], list[Declined]]:
         with self._lock:
             return dict(self._pending), list(self._declined)
@@ -148,11 +165,60 @@ class BackgroundWrites:
 WRITES = BackgroundWrites()
 
 
+class Carried(BackgroundWrites):
+    """What one action call counted and kept, to send with its response (`as_json`)."""
+
+    def __init__(self) -> None:
+        super().__init__(flush_seconds=None)
+
+    def as_json(self) -> dict[str, list[list[Any]]]:
+        counts, declined = self.pending()
+        return {
+            "counts": [[school, day, measure, n] for (school, day, measure), n in counts.items()],
+            "declined": [[d.school_id, d.question, d.group_key, d.asked_at.isoformat()] for d in declined],
+        }
+
+
+_CARRYING: ContextVar[Carried | None] = ContextVar("console_carrying", default=None)
+
+
+@contextmanager
+def carrying() -> Iterator[Carried]:
+    """Collect what is counted and kept in this context instead of writing it."""
+    carried = Carried()
+    token = _CARRYING.set(carried)
+    try:
+        yield carried
+    finally:
+        _CARRYING.reset(token)
+
+
+def receive(payload: Any) -> None:
+    """Add what an action call carried (`Carried.as_json`) to this process's writes. A
+    malformed payload is logged and dropped: it never fails the action's reply."""
+    try:
+        counts: Counter[tuple[str, str, str]] = Counter()
+        for school, day, measure, n in payload.get("counts", []):
+            counts[(str(school), str(day), str(measure)[:MEASURE_MAX])] += int(n)
+        declined = [
+            Declined(str(school) if school else None, str(question), str(key), datetime.fromisoformat(asked_at))
+            for school, question, key, asked_at in payload.get("declined", [])
+        ]
+    except (AttributeError, TypeError, ValueError):
+        logger.warning("console: an action's counts were malformed and were dropped")
+        return
+    WRITES.add(dict(counts), declined)
+
+
+def _writes() -> BackgroundWrites:
+    return _CARRYING.get() or WRITES
+
+
 def count(school_id: str | None, *measures: str) -> None:
     """Count for the school (None or "": no school), written in the background."""
-    WRITES.count(school_id, *measures)
+    _writes().count(school_id, *measures)
 
 
 def keep_declined(school_id: str | None, question: str, group_key: str) -> None:
     """Keep a scrubbed declined question for the school (None: no school), in the background."""
-    WRITES.keep_declined(school_id, question, group_key)
+    _writes().keep_declined(school_id, question, group_key)

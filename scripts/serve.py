@@ -134,6 +134,9 @@ class StackConfig:
         )
         # Rasa reports usage to Segment and errors to Sentry unless told not to.
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        # Sanic imports distutils (strtobool); setuptools' stand-in for it imports setuptools
+        # and pkg_resources: 13 MB of each server's memory for nothing (docs/benchmarks.md).
+        env.setdefault("SETUPTOOLS_USE_DISTUTILS", "stdlib")
         return env
 
     def rasa_environment(self) -> dict[str, str]:

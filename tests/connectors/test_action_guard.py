@@ -17,6 +17,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from connectors import action_guard
 from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
+from tests.connectors.action_server_stub import serving
 
 
 @pytest.fixture(autouse=True)
@@ -99,17 +100,75 @@ async def test_a_slot_value_from_the_action_server_is_bounded(monkeypatch):
             }
         )
 
-    app = web.Application()
-    app.router.add_post("/webhook", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        events = await run(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/webhook")
-    finally:
-        await runner.cleanup()
+    async with serving(answer) as url:
+        events = await run(url)
     values = {event.key: event.value for event in events}
     assert long_text[:1000] == values["last_question"]
     assert 0 < len(values["places"]) and len(str(values["places"])) <= 1000
     assert "中职" == values["scope"]
+
+
+def every_kind_of_event() -> list[dict]:
+    from rasa.shared.core import events as e
+
+    return [
+        event.as_dict()
+        for event in (
+            e.SlotSet("last_topic", "单招"),
+            e.SlotSet("elig_level", None),
+            e.BotUttered("内蒙古共有职业院校237所", {"buttons": [{"title": "是", "payload": "/affirm"}]}),
+            e.UserUttered(
+                "那高职呢？", {"name": "follow_up", "confidence": 0.9}, [{"entity": "level", "value": "高职"}]
+            ),
+            e.ActiveLoop("eligibility_form"),
+            e.ActiveLoop(None),
+            e.FollowupAction("action_listen"),
+            e.ActionExecuted("action_answer_statistic"),
+            e.Restarted(),
+            e.SessionStarted(),
+            e.AllSlotsReset(),
+            e.LoopInterrupted(True),
+            e.ActionExecutionRejected("validate_eligibility_form"),
+            e.ConversationPaused(),
+            e.ConversationResumed(),
+            e.UserUtteranceReverted(),
+            e.ActionReverted(),
+            e.EntitiesAdded([{"entity": "place", "value": "包头"}]),
+            e.ReminderCancelled(name="r"),
+        )
+    ]
+
+
+def spoiled(event: dict) -> list[dict]:
+    """`event` with each of its fields given a value of the wrong type, one at a time."""
+    return [{**event, key: [] if not isinstance(value, list) else 3} for key, value in event.items()]
+
+
+def test_checking_event_by_event_gives_the_whole_schemas_verdict():
+    whole, eventwise = action_guard.response_validator(), action_guard.eventwise_check()
+    assert eventwise.events is not None  # Rasa's schema still has the shape that makes it faster
+    events = every_kind_of_event()
+    valid = [{"events": events, "responses": [{"text": "你好"}]}, {"events": []}, {}, {"responses": []}]
+    invalid = [
+        {"events": "not a list"},
+        {"events": [{"event": "no_such_event"}]},
+        {"events": [{"name": "slot without a type"}]},
+        {"events": [3]},
+        {"responses": [3]},
+        [],
+        *({"events": [wrong]} for event in events for wrong in spoiled(event)),
+    ]
+    for response in valid:
+        assert whole.is_valid(response) and eventwise.passes(response), response
+    for response in invalid:
+        # The shortcut never passes what the whole schema fails (it may leave a case to it).
+        assert not eventwise.passes(response) or whole.is_valid(response), response
+    assert sum(whole.is_valid(r) for r in invalid) < len(invalid) / 2  # the spoiled events are mostly invalid
+
+
+def test_an_invalid_response_still_gets_rasas_error():
+    import jsonschema
+
+    action = RemoteAction("action_answer_statistic", None)
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"event": "slot", "name": 3}]})
