@@ -641,6 +641,11 @@ async def test_a_message_the_model_did_not_take_for_a_question_can_lean_on_the_f
                     last_question="2022年五年制转段多少人")  # fmt: skip
     answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
     assert "33962" in answer and "5521" not in answer
+    # What asks nothing of the figure stays out of scope after it.
+    for unrelated in ("能帮我写一篇作文吗", "今天呼和浩特天气怎么样呢", "你叫什么"):
+        track = tracker(unrelated, "out_of_scope", last_topic="statistic", last_question="内蒙古一共有多少所职业院校")
+        messages, _ = await run(ActionAnswerOutOfScope(), track)
+        assert "utter_out_of_scope" == messages[0].get("response"), unrelated
     # "几年级能申请" (read as an answer to the check's question) after a scholarship's amount.
     track = tracker("几年级能申请", "inform", last_topic="subsidy", last_question="中职国家奖学金多少钱",
                     subsidy="中职国家奖学金")  # fmt: skip
