@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
+from actions.topics import TOPIC_SLOT, answer_topic
 from knowledge.kb import KnowledgeBase, Question
 from knowledge.reading import ASKS_NUMBER
 from knowledge.replies import about_schooling, unplaced_where
@@ -32,14 +33,21 @@ class ActionAnswerOutOfScope(KnowledgeAction):
 
 
 def decline(question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    """Out of scope; but a question of schooling the model could not place ("职业本科怎么录取
-    看高考分还是单独考") is not: nothing here answers it, and the reply says where to ask."""
-    if about_schooling(question) and ASKS_NUMBER.search(normalize(question.text)):
-        # "how many students got admitted through the separate enrollment exam in 2022": a
-        # figure held answers it, whatever the model made of the words.
+    """Out of scope; but a question of schooling the model could not place is not. One that
+    names one programme, channel or subsidy is that subject's to answer ("中职国家助学金一年多少钱");
+    a count a figure holds is answered ("how many students got admitted through the separate
+    enrollment exam in 2022"); anything else about schooling ("职业本科怎么录取 看高考分还是单独考")
+    is declined with where to ask."""
+    # A count ("多少", "几个") may be a figure's; what is tested or how to apply is not.
+    asked = set(kb.aspect_book.asked(question.text)) - {"scale", "how_much"}
+    if about_schooling(question) and not asked and ASKS_NUMBER.search(normalize(question.text)):
         answer = kb.answer_statistics(question.text)
         if answer.figures:
             return utter_statistics(answer, kb, dispatcher)
+    named = [(kind, values) for kind, slot in TOPIC_SLOT.items() if slot and (values := question.values.get(slot))]
+    if len(named) == 1 and len(named[0][1]) == 1:
+        kind, values = named[0]
+        return answer_topic(kind, list(values), question.first("scope"), question.text, kb, dispatcher)
     where = unplaced_where(kb.aspect_book, question)
     if where is not None:
         dispatcher.utter_message(text=templates.not_held(where or templates.WHERE_TO_ASK))

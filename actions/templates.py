@@ -56,8 +56,10 @@ def statistic_answer(
 
 
 def _figure(statistic: Statistic) -> str:
-    year = f"（{statistic.period or str(statistic.year) + '年'}数据）" if statistic.year or statistic.period else ""
-    return f"{statistic.answer.rstrip('。')}{year}。"
+    # A period says when ("截至2025年11月", "十四五期间"); one that does not ("调整前") is not a date.
+    period = statistic.period if re.search(r"\d|十.五", statistic.period or "") else ""
+    when = period or (f"{statistic.year}年" if statistic.year else "")
+    return f"{statistic.answer.rstrip('。')}{f'（{when}数据）' if when else ''}。"
 
 
 def year_not_held(asked: int, held: Sequence[int]) -> str:

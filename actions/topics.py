@@ -18,14 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import KnowledgeAction, remember
 from actions.eligibility import answers_in, described_profile
+from knowledge.answering import ELLIPTICAL
 from knowledge.eligibility import ELIGIBLE, eligible_subsidies
 from knowledge.kb import KnowledgeBase, Question
-from knowledge.text import YEAR, normalize
 
 # Which slot picks a topic of each kind; 职业本科 has a single topic.
 TOPIC_SLOT = {"pathway": "pathway", "admission": "channel", "subsidy": "subsidy", "undergraduate": None}
-# A question that names only what changes: "那对口招生呢", "对口招生的呢".
-ELLIPTICAL = re.compile(r"^(?:那|那么)|呢\s*[？?]?\s*$")
 # A message this short that asks only an aspect ("最多贷多少", "去哪申请 找谁") leans on the answer before.
 SHORT_FOLLOW_UP = 16
 
@@ -84,26 +82,6 @@ def subject_of_follow_up(
     return kind, value
 
 
-# What a message asks of the figure before when it names no figure: a number ("撤了几个"), a
-# change ("比前一年多了多少"), names ("都叫什么名字"), another time ("现在呢").
-OF_A_FIGURE = re.compile(r"多少|几|叫什么|叫啥|名字|哪几|哪些|是哪|现在|目前|最新|以前|原来|去年|今年|增|减|涨|降|撤")
-
-
-# A message that speaks of the assistant ("你叫什么") asks nothing of a figure.
-OF_THE_ASSISTANT = re.compile(r"你|您|助手|机器人|程序")
-
-
-def leans_on_a_figure(question: Question, kb: KnowledgeBase) -> bool:
-    """Whether a short message the model did not take for a question asks of the figure before:
-    it names what changes ("单招呢", "2021年的呢"), another figure, or asks a number of it."""
-    text = question.text
-    if any(question.values.values()):
-        return True
-    if ELLIPTICAL.search(text) and (kb.names_figure(text) or YEAR.search(normalize(text))):
-        return True  # "在校生呢", "2021年的呢"; not "天气怎么样呢"
-    return bool(OF_A_FIGURE.search(text)) and not OF_THE_ASSISTANT.search(text)
-
-
 def answer_in_context(
     question: Question,
     tracker: Tracker,
@@ -122,12 +100,10 @@ def answer_in_context(
         return None
     previous = tracker.get_slot("last_question") or ""
     if figures and last_topic == "statistic" and previous:
-        if not leans_on_a_figure(question, kb):
-            return None  # "能帮我写一篇作文吗" after a count is not about the count
         from actions.statistics import utter_statistics  # statistics builds on common, as this module
 
-        answer = kb.answer_statistic_follow_up(question, previous)
-        return utter_statistics(answer, kb, dispatcher) if answer.figures else None
+        answer = kb.figure_follow_up(question, previous)
+        return utter_statistics(answer, kb, dispatcher) if answer else None
     if last_topic not in TOPIC_SLOT:
         return None
     book = kb.aspect_book

@@ -66,7 +66,9 @@ class KeptSessionEndpoint(EndpointConfig):
             headers=self.headers,
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            # No cap on connections at once (aiohttp's default is 100): Rasa's session per call had
+            # none, and a cap would queue calls behind it inside the action timeout.
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS, limit=0),
         )
 
 

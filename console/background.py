@@ -45,6 +45,10 @@ WIDGET_OPEN = "widget_open"
 SUBJECT = "subject:"  # + what was asked about: subject:单招, subject:国家助学金, subject:statistic
 KIND = "kind:"  # + what was asked of it (an aspect of knowledge/sources/aspects.yaml): kind:how_much
 MEASURE_MAX = 80
+# What one action's reply may carry back: a few counts of one, a declined question or two.
+CARRIED_MAX = 50
+ID_MAX = 64
+QUESTION_MAX = 500
 
 FLUSH_SECONDS = 2.0
 # Days are China's (UTC+8): a counselor's Monday.
@@ -196,13 +200,22 @@ def carrying() -> Iterator[Carried]:
 def receive(payload: Any) -> None:
     """Add what an action call carried (`Carried.as_json`) to this process's writes. A
     malformed payload is logged and dropped: it never fails the action's reply."""
+    from console.scrub import scrub  # the Rasa server's side; the action server scrubbed it already
+
     try:
         counts: Counter[tuple[str, str, str]] = Counter()
-        for school, day, measure, n in payload.get("counts", []):
-            counts[(str(school), str(day), str(measure)[:MEASURE_MAX])] += int(n)
+        for school, day, measure, n in payload.get("counts", [])[:CARRIED_MAX]:
+            if not 0 < int(n) <= CARRIED_MAX:
+                raise ValueError(f"a count of {n}")  # one reply counts a few things once
+            counts[(str(school)[:ID_MAX], str(day)[:ID_MAX], str(measure)[:MEASURE_MAX])] += int(n)
         declined = [
-            Declined(str(school) if school else None, str(question), str(key), datetime.fromisoformat(asked_at))
-            for school, question, key, asked_at in payload.get("declined", [])
+            Declined(
+                str(school)[:ID_MAX] if school else None,
+                scrub(str(question))[:QUESTION_MAX],
+                str(key)[:QUESTION_MAX],
+                datetime.fromisoformat(asked_at),
+            )
+            for school, question, key, asked_at in payload.get("declined", [])[:CARRIED_MAX]
         ]
     except (AttributeError, TypeError, ValueError):
         logger.warning("console: an action's counts were malformed and were dropped")

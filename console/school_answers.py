@@ -74,6 +74,7 @@ _SCHOOL_CONTACT = re.compile(r"电话|联系方式|怎么联系|官网|网站|�
 # What a reply says when it does not hold what was asked (actions/templates.py wording).
 NOT_HELD = ("我没有", "没有查到", "资料里没有")
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
+REPHRASE_RESPONSE = "utter_ask_rephrase"
 
 
 def day(moment: datetime | None) -> str:
@@ -205,8 +206,8 @@ def outcome(messages: Iterable[Mapping], where_lines: Iterable[str]) -> str:
     """What the reply did with the question: ANSWERED, DECLINED (says it does not hold the
     answer, or sends the user elsewhere for it) or OUT_OF_SCOPE."""
     messages = list(messages)
-    if any(m.get("response") == OUT_OF_SCOPE_RESPONSE for m in messages):
-        return OUT_OF_SCOPE
+    if any(m.get("response") in (OUT_OF_SCOPE_RESPONSE, REPHRASE_RESPONSE) for m in messages):
+        return OUT_OF_SCOPE  # a request to rephrase answered nothing either
     texts = [m.get("text") or "" for m in messages]
     sends_on = [line for line in where_lines if line]
     if any(phrase in text for text in texts for phrase in NOT_HELD) or any(

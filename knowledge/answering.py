@@ -51,6 +51,16 @@ ENTITY_KINDS = ("scope", "subsidy", "channel", "pathway")
 # Asking for the latest figure: "现在有几所", "十四五末还剩多少".
 # A question about how a figure changed over the years: the earlier figure is part of the answer.
 _CHANGE = re.compile(r"涨了多少|涨到了?多少|增长了多少|增加了多少|提高了多少|从多少|多少到多少|变化|这些年|这几年")
+# A short question that names nothing but only what changes: "那对口招生呢", "对口招生的呢".
+ELLIPTICAL = re.compile(r"^(?:那|那么)|呢\s*[？?]?\s*$")
+# What a message asks of the figure before when it names no figure: names ("都叫什么名字"), another
+# time ("现在呢", "以前呢"), a change ("撤了几个", "比前一年多了多少"), a quota.
+_OF_A_FIGURE = re.compile(
+    r"叫什么|叫啥|名字|哪几|哪些|是哪|现在|目前|最新|以前|原来|去年|今年|增|减|涨|降|撤|比上年|比前一年|名额"
+)
+_NAMES_ASKED = re.compile(r"叫什么|叫啥|名字|哪几|哪些|是哪")
+# What is not asked of a figure: the time, the date, the weather, a price; the assistant itself.
+_NOT_OF_A_FIGURE = re.compile(r"几点|星期几|礼拜几|几号|几度|多少钱|天气|你|您|助手|机器人|程序")
 # 家 as the measure word of schools ("高职有多少家"): read as 所.
 _SCHOOLS_AS_FIRMS = re.compile(r"(多少|几)家")
 # A difference asked of one figure: "比上年增长多少", "增幅多大", "减少了几所".
@@ -371,6 +381,31 @@ class KnowledgeBase:
         query = f"{question.text} {context}"
         return self._answer(query, self.match_statistic(query, scope=scope), latest)
 
+    def figure_follow_up(self, question: Question, previous: str) -> StatisticsAnswer | None:
+        """The answer to a short message the model did not take for a question ("单招呢",
+        "撤了几个", "都叫什么名字", "比前一年多了多少") when it asks of the figure answered before
+        (`previous` is its question) and its reading gives something new; None otherwise
+        ("今天星期几", "能帮我写一篇作文吗", and "单招呢" when no 单招 figure is held)."""
+        text = normalize(question.text)
+        if _NOT_OF_A_FIGURE.search(text):
+            return None
+        names_what_changes = any(question.values.values()) or (
+            bool(ELLIPTICAL.search(text)) and (self.names_figure(text) or bool(YEAR.search(text)))
+        )
+        if not names_what_changes and not _OF_A_FIGURE.search(text):
+            return None
+        answer = self.answer_statistic_follow_up(question, previous)
+        if not answer.figures:
+            return None
+        if _NAMES_ASKED.search(text):
+            # Names are in a figure that lists them ("新设A、B、C3所"), not in a count.
+            listed = any(f.match.statistic and "、" in f.match.statistic.answer for f in answer.figures)
+            return answer if listed else None
+        before = self.match_statistic(previous).statistic
+        if before and all(f.match.statistic is before for f in answer.figures) and not _LATEST.search(text):
+            return None  # the figure before again: nothing held answers what changed
+        return answer
+
     def _answer(self, query: str, match: StatisticMatch, latest: bool = False) -> StatisticsAnswer:
         if not answers(match):
             return self._unanswered(query, match)
@@ -383,8 +418,19 @@ class KnowledgeBase:
         statistic = match.statistic
         if statistic is None or not _DIFFERENCE.search(normalize(query)) or _IS_CHANGE.search(statistic.answer):
             return None
+        # The change of the same measure: its passage's, naming what the figure names, and a
+        # count when a count is asked ("增加了几个" is not "占比由53%提高到61%").
+        counted = bool(re.search(r"几|多少(?:个|所|人|名|家|项)", normalize(query)))
         change = next(
-            (s for s in self.statistics if s.passage == statistic.passage and _IS_CHANGE.search(s.answer)), None
+            (
+                s
+                for s in self.statistics
+                if s.passage == statistic.passage
+                and _IS_CHANGE.search(s.answer)
+                and not (counted and unit_kind(s.unit) == "ratio")
+                and any(name in normalize(s.vocabulary + s.answer) for _, name in statistic.names)
+            ),
+            None,
         )
         if change is None:
             return StatisticsAnswer(query, missing=("这项数字的增减变化",))

@@ -234,11 +234,15 @@ SCHOOL_LEVEL = {
 }
 
 
-# Words that make a kind of school, not a name: "内蒙古的职业本科大学", "公办高职学院".
-GENERIC_NAME = re.compile(
-    r"(?:内蒙古|内蒙|全区|自治区|我区|区内|国家级|国家|自治区级|示范|重点|优质|双高|公办|民办|普通|职业|本科|高职|中职"
-    r"|高等|中等|技术|专科|这些|那些|哪些|哪个|哪所|什么|我们|你们|咱们|本地|当地|好的|最好的|的)+"
+# Words that make a kind of school, not a name: "内蒙古的职业本科大学", "公办高职学院". A place
+# alone does not ("内蒙古大学" is one school): a kind word must be among them.
+_PLACE_WORDS = r"内蒙古|内蒙|全区|自治区|我区|区内|本地|当地"
+_KIND_WORDS = (
+    r"国家级|国家|自治区级|示范|重点|优质|双高|公办|民办|普通|职业|本科|高职|中职|高等|中等|技术|专科"
+    r"|这些|那些|哪些|哪个|哪所|什么|我们|你们|咱们|好的|最好的"
 )
+GENERIC_NAME = re.compile(rf"(?:{_PLACE_WORDS}|{_KIND_WORDS}|的)+")
+KIND_WORD = re.compile(_KIND_WORDS)
 
 
 def school_named(question: str) -> tuple[str, str] | None:
@@ -251,7 +255,7 @@ def school_named(question: str) -> tuple[str, str] | None:
     own = name[: len(name) - len(found.group(1))]
     for generic in ("职业技术", "职业", "技术", "高等", "中等"):
         own = own.removesuffix(generic)
-    if len(own) < 2 or GENERIC_NAME.fullmatch(own):
+    if len(own) < 2 or (GENERIC_NAME.fullmatch(own) and KIND_WORD.search(own)):
         return None  # "职业学院学费贵吗", "内蒙古职业本科大学" name a kind of school, not one school
     return name, SCHOOL_LEVEL.get(found.group(1), "中职")
 

@@ -30,9 +30,11 @@ OF_THE_BOT = re.compile(r"你|您|助手|机器|人工|真人|程序|本事|怎�
 
 
 def not_small_talk(intent: str | None, text: str) -> bool:
-    if intent in SMALL_TALK:
-        return bool(ASKS.search(text))
-    return intent == ABOUT_THE_BOT and bool(ASKS.search(text)) and not OF_THE_BOT.search(text)
+    """Whether small talk or a question about the assistant asks a count or "which" of
+    something else ("我很好，你呢" speaks of the assistant: it stays small talk)."""
+    if intent not in SMALL_TALK and intent != ABOUT_THE_BOT:
+        return False
+    return bool(ASKS.search(text)) and not OF_THE_BOT.search(text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -619,8 +619,11 @@ async def test_a_question_of_schooling_the_model_could_not_place_is_declined_wit
     for question in ("单招体检有啥要求 色弱能报吗", "中考志愿表上那个代码在哪查"):
         answer = text_of((await run(ActionAnswerOutOfScope(), tracker(question, "out_of_scope")))[0])
         assert "没有" in answer and "nm.zsks.cn" in answer, question
-    answer = text_of((await run(ActionAnswerOutOfScope(), tracker("助学金的事该问谁呀我们家", "out_of_scope")))[0])
+    answer = text_of((await run(ActionAnswerOutOfScope(), tracker("资助的事该问谁呀我们家", "out_of_scope")))[0])
     assert "资助中心" in answer
+    # One programme named is that programme's to answer, whatever the model made of it.
+    answer = text_of((await run(ActionAnswerOutOfScope(), tracker("中职国家助学金一年多少钱", "out_of_scope")))[0])
+    assert "2300" in answer and ends_with_source(answer)
     # A place alone does not make a question about schooling.
     messages, _ = await run(ActionAnswerOutOfScope(), tracker("今天呼和浩特天气怎么样", "out_of_scope"))
     assert "utter_out_of_scope" == messages[0]["response"]
@@ -642,10 +645,15 @@ async def test_a_message_the_model_did_not_take_for_a_question_can_lean_on_the_f
     answer = text_of((await run(ActionAnswerOutOfScope(), track))[0])
     assert "33962" in answer and "5521" not in answer
     # What asks nothing of the figure stays out of scope after it.
-    for unrelated in ("能帮我写一篇作文吗", "今天呼和浩特天气怎么样呢", "你叫什么"):
+    for unrelated in ("能帮我写一篇作文吗", "今天呼和浩特天气怎么样呢", "你叫什么", "今天星期几", "这个多少钱"):
         track = tracker(unrelated, "out_of_scope", last_topic="statistic", last_question="内蒙古一共有多少所职业院校")
         messages, _ = await run(ActionAnswerOutOfScope(), track)
         assert "utter_out_of_scope" == messages[0].get("response"), unrelated
+    # Nothing new held: "单招呢" and "都叫什么名字" after the count of 中职 schools are not its 200.
+    for unheld in ("单招呢", "都叫什么名字", "撤了几个"):
+        track = tracker(unheld, "out_of_scope", last_topic="statistic", last_question="内蒙古有多少所中职学校")
+        messages, _ = await run(ActionAnswerOutOfScope(), track)
+        assert "200所" not in (messages[0].get("text") or ""), unheld
     # "几年级能申请" (read as an answer to the check's question) after a scholarship's amount.
     track = tracker("几年级能申请", "inform", last_topic="subsidy", last_question="中职国家奖学金多少钱",
                     subsidy="中职国家奖学金")  # fmt: skip

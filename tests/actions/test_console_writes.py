@@ -78,6 +78,16 @@ def test_a_malformed_payload_is_dropped():
     assert ({}, []) == background.WRITES.pending()
 
 
+def test_what_comes_back_is_bounded_and_scrubbed_again_on_the_rasa_side():
+    background.receive({"counts": [["s", "2026-12-06", "answered", -1000]]})
+    background.receive({"counts": [["s", "2026-12-06", "answered", 10**9]]})
+    assert ({}, []) == background.WRITES.pending()
+    question = "我叫张三，电话13812345678，孩子能领助学金吗"
+    background.receive({"declined": [[None, question, "k", "2026-12-06T10:00:00"]]})
+    _, (kept,) = background.WRITES.pending()
+    assert "13812345678" not in kept.question and "助学金" in kept.question
+
+
 def test_both_sides_name_the_key_alike():
     assert console_writes.CARRIED_KEY == console_turns.CARRIED_KEY
 

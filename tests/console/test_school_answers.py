@@ -140,6 +140,7 @@ def test_no_office_line_for_a_school_without_contacts():
         ([{"text": "我没有2026年的这项资料。"}], DECLINED),
         ([{"text": "单招是……\n" + WHERE["exam"]}], DECLINED),
         ([{"response": "utter_out_of_scope"}], OUT_OF_SCOPE),
+        ([{"response": "utter_ask_rephrase"}], OUT_OF_SCOPE),  # asked to rephrase: nothing answered
     ],
 )
 def test_the_outcome_of_a_reply(messages, expected):

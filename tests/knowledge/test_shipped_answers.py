@@ -224,6 +224,7 @@ def test_what_a_question_asks(kb, question, asked):
         ("呼和浩特职业技术大学宿舍几人间", "住宿条件"),
         ("内蒙古建筑职业技术大学2025年录取最低分", "录取分数"),
         ("乌海职业技术学院有没有护理专业", "专业设置"),
+        ("内蒙古大学学费多少", "收费标准"),  # a place alone does not make a name a kind of school
     ],
 )
 def test_what_only_a_named_school_can_say_is_out_of_reach(kb, question, label):

@@ -17,6 +17,8 @@ from nlu.chitchat_guard import ChitChatGuard, not_small_talk
         ("goodbye", "拜拜啦", False),
         ("thank", "谢谢，那高职呢", True),
         ("thank", "多谢多谢", False),
+        ("greet", "我很好，你呢", False),
+        ("greet", "你好呢", False),
         ("greet", "你好，想问几个问题", False),
         ("greet", "在吗", False),
         ("bot_challenge", "都叫什么名字", True),
