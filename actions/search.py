@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,18 +11,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import templates
 from actions.common import KnowledgeAction
 from actions.statistics import utter_statistics
-from actions.topics import TOPIC_SLOT, answer_topic
+from actions.topics import answer_one_subject
 from knowledge.kb import KnowledgeBase, Question
 from knowledge.reading import ASKS_NUMBER
 from knowledge.replies import about_schooling, unplaced_where
 from knowledge.text import normalize
 
 
-class ActionAnswerOutOfScope(KnowledgeAction):
-    """Out of scope, unless it is a short question about the answer just given ("最多贷多少")."""
+class UnplacedMessageAction(KnowledgeAction, metaclass=abc.ABCMeta):
+    """An action for a message the model did not take for a question (out of scope, unsure,
+    an answer outside the check): a short one may lean on the answer or figure before."""
 
     asks_of_the_answer_before = True
     follows_figures = True
+
+
+class ActionAnswerOutOfScope(UnplacedMessageAction):
+    """Out of scope, unless it is a short question about the answer just given ("最多贷多少")."""
 
     def name(self) -> str:
         return "action_answer_out_of_scope"
@@ -44,10 +50,9 @@ def decline(question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatc
         answer = kb.answer_statistics(question.text)
         if answer.figures:
             return utter_statistics(answer, kb, dispatcher)
-    named = [(kind, values) for kind, slot in TOPIC_SLOT.items() if slot and (values := question.values.get(slot))]
-    if len(named) == 1 and len(named[0][1]) == 1:
-        kind, values = named[0]
-        return answer_topic(kind, list(values), question.first("scope"), question.text, kb, dispatcher)
+    answered = answer_one_subject(question, kb, dispatcher)
+    if answered is not None:
+        return answered
     where = unplaced_where(kb.aspect_book, question)
     if where is not None:
         dispatcher.utter_message(text=templates.not_held(where or templates.WHERE_TO_ASK))
@@ -56,10 +61,7 @@ def decline(question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatc
     return []
 
 
-class ActionSearchKnowledge(KnowledgeAction):
-    asks_of_the_answer_before = True
-    follows_figures = True
-
+class ActionSearchKnowledge(UnplacedMessageAction):
     def name(self) -> str:
         return "action_search_knowledge"
 
@@ -73,12 +75,9 @@ class ActionSearchKnowledge(KnowledgeAction):
         return []
 
 
-class ActionAnswerUnclear(KnowledgeAction):
+class ActionAnswerUnclear(UnplacedMessageAction):
     """An answer to the eligibility check's question, or "不知道", outside the check: asked to
     rephrase, unless it asks something of the answer before ("几年级能申请" after a scholarship)."""
-
-    asks_of_the_answer_before = True
-    follows_figures = True
 
     def name(self) -> str:
         return "action_answer_unclear"

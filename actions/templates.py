@@ -18,6 +18,8 @@ TO_BE_CONFIRMED = "（待核实）"
 UNCONFIRMED = "标“待核实”的说法，我没有查到官方文件原文。"
 PLEASE_USE_CHINESE = "请用中文提问，我能答得更准确。"
 DETAILS = "详细说说"
+# A period that says when: a year or a five-year plan ("十四五").
+_DATED = re.compile(r"\d|十.五")
 LATEST_BUTTON = "看最新数字"
 # What the button sends: the follow-up that asks the same measure now.
 LATEST_PAYLOAD = "现在呢"
@@ -48,17 +50,22 @@ def statistic_answer(
     if quote:
         # An article figure is quoted; a policy figure gives the policy fact it rests on.
         lines.append(f"{'依据' if source.kind == 'policy' else '原文'}：“{statistic.passage}”")
-    later = sorted({s.period or f"{s.year}年" for s, _ in newer if s.year or s.period})
+    later = sorted({when for s, _ in newer if (when := _when(s))})
     if later:
         lines.append(f"{'、'.join(later)}有更新的统计，点“{LATEST_BUTTON}”查看。")
     lines.append(source_line([source]))
     return "\n".join(lines)
 
 
+def _when(statistic: Statistic) -> str:
+    """When a figure is of: its period if that says when ("截至2025年11月", "十四五期间"), else its
+    year; a period that says no date ("调整前", "比上年") is not one."""
+    period = statistic.period if _DATED.search(statistic.period or "") else ""
+    return period or (f"{statistic.year}年" if statistic.year else "")
+
+
 def _figure(statistic: Statistic) -> str:
-    # A period says when ("截至2025年11月", "十四五期间"); one that does not ("调整前") is not a date.
-    period = statistic.period if re.search(r"\d|十.五", statistic.period or "") else ""
-    when = period or (f"{statistic.year}年" if statistic.year else "")
+    when = _when(statistic)
     return f"{statistic.answer.rstrip('。')}{f'（{when}数据）' if when else ''}。"
 
 

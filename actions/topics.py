@@ -61,19 +61,13 @@ def aspects_of_follow_up(kb: KnowledgeBase, text: str) -> set[str]:
 
 
 def subject_before(kb: KnowledgeBase, tracker: Tracker, asked: set[str]) -> tuple[str, str | None]:
-    """The subject a follow-up of the topic answered before asks about (see subject_of_follow_up)."""
-    kind = tracker.get_slot("last_topic")
-    slot = TOPIC_SLOT[kind]
-    previous = tracker.get_slot("last_question") or ""
-    return subject_of_follow_up(kb, kind, tracker.get_slot(slot) if slot else None, previous, asked)
-
-
-def subject_of_follow_up(
-    kb: KnowledgeBase, kind: str, value: str | None, previous: str, asked: set[str]
-) -> tuple[str, str | None]:
     """The subject a short follow-up asks about: the answer before's, unless nothing of it
     answers the aspect asked and another subject the question before named does ("想读3+2，
     学费要交多少" then "那读完拿什么证" asks for 3+2's diploma, not 免学费's)."""
+    kind = tracker.get_slot("last_topic")
+    slot = TOPIC_SLOT[kind]
+    value = tracker.get_slot(slot) if slot else None
+    previous = tracker.get_slot("last_question") or ""
     named = [(k, v) for k, slot in TOPIC_SLOT.items() if slot for v in kb.vocabulary.mentioned(slot, previous)]
     for candidate_kind, candidate in [(kind, value), *named]:
         topics = kb.topics(candidate_kind, candidate)
@@ -136,17 +130,36 @@ def answer_in_context(
 NOT_A_FIGURE = frozenset({"who_can", "what_tested", "how_to_apply", "when", "how_long", "diploma", "what_after"})
 
 
+def one_subject(question: Question) -> tuple[str, str] | None:
+    """(kind, value) of the one programme, channel or subsidy a question names; None when it
+    names none or several."""
+    named = [(kind, values) for kind, slot in TOPIC_SLOT.items() if slot and (values := question.values.get(slot))]
+    if len(named) != 1 or len(named[0][1]) != 1:
+        return None
+    kind, (value,) = named[0]
+    return kind, value
+
+
+def answer_one_subject(
+    question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatcher
+) -> list[dict[str, Any]] | None:
+    """Answer a question as the topic of the one subject it names; None when it names no one subject."""
+    subject = one_subject(question)
+    if subject is None:
+        return None
+    kind, value = subject
+    return answer_topic(kind, [value], question.first("scope"), question.text, kb, dispatcher)
+
+
 def answer_named_topic(
     question: Question, kb: KnowledgeBase, dispatcher: CollectingDispatcher
 ) -> list[dict[str, Any]] | None:
     """Answer as a topic a question that names one subject and asks what no figure answers,
     whatever intent the model gave it; None when it asks a figure or names no one subject."""
-    named = [(kind, values) for kind, slot in TOPIC_SLOT.items() if slot and (values := question.values.get(slot))]
     asked = kb.aspect_book.asked(question.text)
-    if len(named) != 1 or len(named[0][1]) != 1 or not asked or not set(asked) <= NOT_A_FIGURE:
+    if not asked or not set(asked) <= NOT_A_FIGURE:
         return None
-    kind, values = named[0]
-    return answer_topic(kind, list(values), question.first("scope"), question.text, kb, dispatcher)
+    return answer_one_subject(question, kb, dispatcher)
 
 
 class TopicAction(KnowledgeAction, metaclass=abc.ABCMeta):

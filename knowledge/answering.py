@@ -67,6 +67,8 @@ _SCHOOLS_AS_FIRMS = re.compile(r"(多少|几)家")
 _DIFFERENCE = re.compile(
     r"比上年|比去年|比前一年|同比|增长率|增幅|增速|(?:增长|增加|减少|多了|少了|涨了|降了|下降)了?(?:多少|几)"
 )
+# A count of things asked ("增加了几个", "多了多少所"), which a share does not answer.
+_ITEMS_ASKED = re.compile(r"几|多少(?:个|所|人|名|家|项)")
 # A figure that is itself a change: "由8所增加至21所", "增长12%", "比上年增加".
 _IS_CHANGE = re.compile(r"增|减|提高|下降|由.{1,20}[到至]|比上年|同比|翻")
 # A year as said in a question, with its 年 ("2012年", "22年").
@@ -415,12 +417,12 @@ class KnowledgeBase:
         """Asked how a figure changed ("经费比上年增长多少"), the figure itself is no answer: the
         change its passage states is ("比上年增长8.5%"), and without one the change is not held.
         None when no change is asked, or the figure is one."""
-        statistic = match.statistic
-        if statistic is None or not _DIFFERENCE.search(normalize(query)) or _IS_CHANGE.search(statistic.answer):
+        statistic, text = match.statistic, normalize(query)
+        if statistic is None or not _DIFFERENCE.search(text) or _IS_CHANGE.search(statistic.answer):
             return None
         # The change of the same measure: its passage's, naming what the figure names, and a
         # count when a count is asked ("增加了几个" is not "占比由53%提高到61%").
-        counted = bool(re.search(r"几|多少(?:个|所|人|名|家|项)", normalize(query)))
+        counted = bool(_ITEMS_ASKED.search(text))
         change = next(
             (
                 s
