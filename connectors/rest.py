@@ -36,7 +36,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import action_guard, action_session, console_turns, conversation_ids, privacy_log, tracker_guard
+from connectors import (
+    action_guard,
+    action_request,
+    action_session,
+    console_turns,
+    conversation_ids,
+    privacy_log,
+    tracker_guard,
+)
 from connectors.metadata import MAX_JSON_DEPTH, allowed_metadata, honoured, too_deep
 from connectors.rate_limit import RATE_LIMITED_REPLY, RateLimiter
 from connectors.settings import max_message_chars, rate_limit_per_ip, rate_limit_per_sender
@@ -110,6 +118,7 @@ def install_guards() -> None:
     alike): our channels install the guards there."""
     action_guard.install()
     action_session.install()
+    action_request.install()
     tracker_guard.install()
     console_turns.install()
     privacy_log.install()

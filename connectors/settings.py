@@ -64,7 +64,7 @@ def slot_max_chars() -> int:
 def tracker_window_events() -> int:
     """Events of a conversation the servers work from (connectors/tracker_window.py): the
     latest ones, whole turns, after the slots and form they start from. The store keeps all."""
-    return max(1, int(os.getenv("TRACKER_WINDOW_EVENTS", "60")))
+    return max(1, int(os.getenv("TRACKER_WINDOW_EVENTS", "30")))
 
 
 def rate_limit_per_sender() -> int:

@@ -11,9 +11,10 @@ WindowedSQLTrackerStore writes to the same `events` table, one row per event, an
 deletes or rewrites one (retention, the household scrub and `make purge` see what they
 always saw; `retrieve_full_tracker` still returns everything). Its `retrieve` loads:
 
-- the last TRACKER_WINDOW_EVENTS events of the session, starting at an `action_listen`
-  so that the window holds whole turns (the policies look back three turns; a rule a
-  few more events);
+- the last TRACKER_WINDOW_EVENTS (30) events of the session, starting at an `action_listen`
+  so that the window holds whole turns, two or more (the RulePolicy's rules look back to
+  the action before the latest message; the policies' cost per message grows with the
+  window, docs/benchmarks.md);
 - before them, the stored events that make the state at the window's start: the latest
   `slot` event of every slot (last_topic, last_question, last_aspect, the check's
   elig_*, requested_slot …), the latest form activation (`active_loop`) with the user's
@@ -26,7 +27,8 @@ Replaying those gives the tracker the same slots and the same active form as rep
 the whole session (tests/connectors/test_tracker_window.py compares them), so a
 follow-up on the 200th message and an eligibility check interrupted long ago behave as on
 the 5th. What the window drops is old dialogue (earlier questions and answers), which no
-policy (max_history 3) and no action reads.
+policy and no action reads (the action server gets only the current turn's events,
+connectors/action_request.py).
 
 On SQLite it also keeps its connections open (SQLAlchemy 1.4 opens and closes the file for
 every load and save), and a save inserts a turn's events in one statement.
@@ -70,6 +72,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Domain | None = None, window_events: int | str | None = None, **kwargs: Any):
         super().__init__(domain, **kwargs)
         self.window_events = max(1, int(window_events)) if window_events not in (None, "") else tracker_window_events()
+        self._queries = _Queries(self.SQLEvent.__table__.name)
         engine: sa.engine.Engine = getattr(self, "engine")  # noqa: B009 (untyped in Rasa)
         url = engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -128,42 +131,37 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         A few indexed queries, none of which reads the events before the window: the
         newest rows come from the sender's index walked backwards, and the state before
         the window is found by SQL (`max(id) … group by`), not by loading those events.
+        The queries are written once as SQL text (`_Queries`): building them from
+        SQLAlchemy's expressions on every message cost more than running them.
         """
-        events = self.SQLEvent.__table__
-        of_sender = events.c.sender_id == sender_id
+        q, run = self._queries, session.execute
         # Rasa's session boundary is the latest `session_started` (by timestamp; events are
-        # stored in order, so by id here).
-        start = session.execute(
-            sa.select(sa.func.max(events.c.id)).where(of_sender, events.c.type_name == "session_started")
-        ).scalar()
-        in_session = sa.and_(of_sender, events.c.id >= (start or 0))
-        columns = (events.c.id, events.c.type_name, events.c.action_name, events.c.data)
-        latest = session.execute(
-            sa.select(*columns).where(in_session).order_by(events.c.id.desc()).limit(self.window_events)
-        ).all()
+        # stored in order, so by id here); each row of the window carries it.
+        latest = run(q.window, {"sender": sender_id, "limit": self.window_events}).all()
+        if not latest:
+            return []
+        start = latest[0].session_start or 0
         window = latest[::-1]
         if len(latest) == self.window_events:
             first = next((i for i, row in enumerate(window) if _is_listen(row)), None)
             if first is None:  # one turn longer than the window: keep the session whole
-                return session.execute(sa.select(*columns).where(in_session).order_by(events.c.id)).all()
+                return run(q.session, {"sender": sender_id, "start": start}).all()
             window = window[first:]
         else:
             return window  # the whole session fits
-        ids = self._state_before(session, of_sender, start or 0, window[0].id)
-        state = session.execute(sa.select(*columns).where(events.c.id.in_(ids)).order_by(events.c.id)).all()
+        ids = self._state_before(session, sender_id, start, window[0].id)
+        state = run(q.rows, {"ids": ids}).all() if ids else []
         return [*state, *window]
 
-    def _state_before(self, session: Any, of_sender: Any, start: int, window_start: int) -> list[int]:
+    def _state_before(self, session: Any, sender_id: str, start: int, window_start: int) -> list[int]:
         """Ids of the events that make the state at `window_start`: see the module's docstring."""
-        events = self.SQLEvent.__table__
+        q, run = self._queries, session.execute
         floor = start
         while True:
             # The latest event of each kind (of each slot, for slots) between floor and the window.
             latest: dict[tuple[str, str | None], int] = {}
-            for type_name, name, row_id in session.execute(
-                sa.select(events.c.type_name, events.c.action_name, sa.func.max(events.c.id))
-                .where(of_sender, events.c.id >= floor, events.c.id < window_start, events.c.type_name.in_(_STATE))
-                .group_by(events.c.type_name, events.c.action_name)
+            for type_name, name, row_id in run(
+                q.state, {"sender": sender_id, "floor": floor, "window_start": window_start, "kinds": _STATE}
             ):
                 key = (type_name, name if type_name == "slot" else None)
                 latest[key] = max(row_id, latest.get(key, row_id))
@@ -177,26 +175,44 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         # The session's first action (its action_listen), as in the whole tracker: policies
         # that skip turns predicted by rules alone then still find the conversation's start
         # when every turn of the window is one (e.g. questions asked during the check).
-        ids.append(
-            session.execute(
-                sa.select(sa.func.min(events.c.id)).where(
-                    of_sender, events.c.id >= start, events.c.id < window_start, events.c.type_name == "action"
-                )
-            ).scalar()
-        )
+        ids.append(run(q.first_action, {"sender": sender_id, "start": start, "window_start": window_start}).scalar())
         paused = [latest.get(("pause", None)), latest.get(("resume", None))]
         ids.append(max((i for i in paused if i is not None), default=None))
         loop = latest.get(("active_loop", None))
         if loop is not None:
             interrupted = latest.get(("loop_interrupted", None))
             # The form remembers the message that started it (active_loop.trigger_message).
-            trigger = session.execute(
-                sa.select(sa.func.max(events.c.id)).where(
-                    of_sender, events.c.id >= floor, events.c.id < loop, events.c.type_name == "user"
-                )
-            ).scalar()
+            trigger = run(q.trigger, {"sender": sender_id, "floor": floor, "loop": loop}).scalar()
             ids += [loop, trigger, interrupted if interrupted is not None and interrupted > loop else None]
         return [row_id for row_id in ids if row_id is not None]
+
+
+class _Queries:
+    """The window's queries on the events table `table`, as SQL text any dialect runs."""
+
+    def __init__(self, table: str) -> None:
+        columns = "id, type_name, action_name, data"
+        session_start = f"(SELECT max(id) FROM {table} WHERE sender_id = :sender AND type_name = 'session_started')"
+        self.window = sa.text(
+            f"SELECT {columns}, {session_start} AS session_start FROM {table} "
+            f"WHERE sender_id = :sender AND id >= coalesce({session_start}, 0) ORDER BY id DESC LIMIT :limit"
+        )
+        self.session = sa.text(f"SELECT {columns} FROM {table} WHERE sender_id = :sender AND id >= :start ORDER BY id")
+        self.rows = sa.text(f"SELECT {columns} FROM {table} WHERE id IN :ids ORDER BY id").bindparams(
+            sa.bindparam("ids", expanding=True)
+        )
+        self.state = sa.text(
+            f"SELECT type_name, action_name, max(id) FROM {table} WHERE sender_id = :sender AND id >= :floor "
+            "AND id < :window_start AND type_name IN :kinds GROUP BY type_name, action_name"
+        ).bindparams(sa.bindparam("kinds", expanding=True))
+        self.first_action = sa.text(
+            f"SELECT min(id) FROM {table} WHERE sender_id = :sender AND id >= :start AND id < :window_start "
+            "AND type_name = 'action'"
+        )
+        self.trigger = sa.text(
+            f"SELECT max(id) FROM {table} WHERE sender_id = :sender AND id >= :floor AND id < :loop "
+            "AND type_name = 'user'"
+        )
 
 
 @cache
