@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -99,28 +100,38 @@ def forget_household(store: Any, sender_id: str) -> int:
     stores (in memory, for tests) are left alone."""
     if not isinstance(store, SQLTrackerStore):
         return 0
-    event = store.SQLEvent
+    queries = _queries(store.SQLEvent.__table__.name)
     with store.session_scope() as session:
-        in_session = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
         # A check that ended before was scrubbed when it ended: read from the message that
         # started the latest one, not the whole conversation (issue 17: flat cost per message).
-        activation = (
-            in_session.order_by(None)
-            .filter(event.type_name == "active_loop", event.action_name.isnot(None))
-            .with_entities(sa.func.max(event.id))
-            .scalar()
-        )
-        if activation is None:
-            return 0
-        opening = (
-            in_session.order_by(None)
-            .filter(event.type_name == "user", event.id < activation)
-            .with_entities(sa.func.max(event.id))
-            .scalar()
-        )
-        rows = in_session.filter(event.id >= (opening or activation)).all()
+        rows = session.execute(queries.check, {"sender": sender_id}).all()
         changes = scrubbed_household([json.loads(row.data) for row in rows])
-        for index, event in changes.items():
-            rows[index].data = json.dumps(event)
+        if changes:
+            session.execute(queries.update, [{"id": rows[i].id, "data": json.dumps(e)} for i, e in changes.items()])
         session.commit()
     return len(changes)
+
+
+class _Queries:
+    """The scrub's SQL on the events table `table`, written once (issue 17: building it from
+    SQLAlchemy's expressions for every check cost more than running it)."""
+
+    def __init__(self, table: str) -> None:
+        of_session = (
+            f"sender_id = :sender AND id >= coalesce((SELECT max(id) FROM {table} "
+            "WHERE sender_id = :sender AND type_name = 'session_started'), 0)"
+        )
+        activation = (
+            f"SELECT max(id) FROM {table} WHERE {of_session} AND type_name = 'active_loop' AND action_name IS NOT NULL"
+        )
+        opening = f"SELECT max(id) FROM {table} WHERE {of_session} AND type_name = 'user' AND id < ({activation})"
+        # From the message that started the latest check (or its activation) on; nothing
+        # when no form was ever activated in the session.
+        start = f"coalesce(({opening}), ({activation}))"
+        self.check = sa.text(f"SELECT id, data FROM {table} WHERE {of_session} AND id >= {start} ORDER BY id")
+        self.update = sa.text(f"UPDATE {table} SET data = :data WHERE id = :id")
+
+
+@cache
+def _queries(table: str) -> _Queries:
+    return _Queries(table)
