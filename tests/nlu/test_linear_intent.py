@@ -12,7 +12,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.linear_intent import LinearIntentClassifier, fit_temperature, softmax
+from nlu.linear_intent import LinearIntentClassifier, fit_temperature, sentence_features, softmax
 
 # Each intent has words of its own; a message's sentence features count them.
 WORDS = {
@@ -28,7 +28,9 @@ def message(words: list[str], intent: str | None = None) -> Message:
     for word in words:
         counts[0, VOCABULARY.index(word)] += 1
     built = Message.build(text="".join(words), intent=intent)
-    built.add_features(Features(scipy.sparse.coo_matrix(counts), "sentence", "text", "test"))
+    # Two featurizers' blocks, as the pipeline has three: Rasa stacks them in this order.
+    built.add_features(Features(scipy.sparse.coo_matrix(counts[:, :4]), "sentence", "text", "words"))
+    built.add_features(Features(scipy.sparse.coo_matrix(counts[:, 4:]), "sentence", "text", "characters"))
     return built
 
 
@@ -84,6 +86,13 @@ def test_a_message_without_known_words_is_not_read_with_confidence(storage):
         classify(classifier, []).get("intent")["confidence"]
         < classify(classifier, ["谢谢"]).get("intent")["confidence"]
     )
+
+
+def test_a_message_is_scored_as_its_row_of_sentence_features(storage):
+    classifier = trained(storage)
+    messages = [message(["你好", "学校", "学校"]), message(["多少", "谢谢"]), message([])]
+    rows = sentence_features(messages) @ classifier.weights.T + classifier.bias
+    assert np.allclose(rows, [classifier._score(m) for m in messages])
 
 
 def test_the_ranking_is_cut_to_its_length(storage):
