@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from knowledge.text import BRIDGE_TAGS, YEAR, find_aliases, is_noun_tag, normalize, segment, year_of
 
@@ -99,8 +99,13 @@ _MEASURE_KINDS = {
 }
 
 
+_MEASURE_WORDS = sorted(_MEASURE_KINDS, key=len, reverse=True)
+
+
+@lru_cache(maxsize=4096)
 def unit_kind(text: str | None) -> str | None:
-    for key in sorted(_MEASURE_KINDS, key=len, reverse=True):
+    """The kind of measure a unit or a question names (the longest word first)."""
+    for key in _MEASURE_WORDS:
         if text and key in text:
             return _MEASURE_KINDS[key]
     return None
