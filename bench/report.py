@@ -43,6 +43,13 @@ class LevelFigures:
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
+    # CPU time of each server (user + system, every thread) per answered message, when the
+    # bench started the servers itself (bench/run.py `cpu_seconds`).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cpu_ms_all(self) -> float | None:
+        return sum(self.cpu_ms.values()) if self.cpu_ms else None
 
     @property
     def per_second(self) -> float:
@@ -209,6 +216,7 @@ def render(report: Report) -> str:
         "",
     ]
     lines += level_table(report.levels)
+    lines += cpu_table(report.levels)
     lines += [
         "",
         "### Start-up, training and memory",
@@ -283,6 +291,34 @@ def level_table(
             f"**{_times(ratio(assistant.p50_ms, floor.p50_ms))}** | "
             f"**{_times(ratio(assistant.p95_ms, floor.p95_ms))}** | "
             f"**{_times(ratio(assistant.p99_ms, floor.p99_ms))}** | |"
+        )
+    return lines
+
+
+def cpu_table(levels: Sequence[tuple[LevelFigures, LevelFigures]]) -> list[str]:
+    """The servers' CPU time per answered message at each level: on a machine whose cores
+    the servers and the load share, what bounds the messages a second."""
+    levels = [pair for pair in levels if pair[0].cpu_ms and pair[1].cpu_ms]
+    if not levels:
+        return []
+    lines = [
+        "",
+        "CPU time per answered message (user + system, every thread, over the level):",
+        "",
+        "| conversations | bot | Rasa server ms | action server ms | all servers ms |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ]
+    for assistant, floor in levels:
+        for name, figures in (("assistant", assistant), ("floor", floor)):
+            lines.append(
+                f"| {figures.users} | {name} | {format_value(figures.cpu_ms.get('rasa'))} | "
+                f"{format_value(figures.cpu_ms.get('actions'))} | "
+                f"{format_value(figures.cpu_ms_all)} |"
+            )
+        rasa = ratio(assistant.cpu_ms.get("rasa"), floor.cpu_ms.get("rasa"))
+        lines.append(
+            f"| {assistant.users} | **ratio** | **{_times(rasa)}** | "
+            f"| **{_times(ratio(assistant.cpu_ms_all, floor.cpu_ms_all))}** |"
         )
     return lines
 

@@ -100,25 +100,44 @@ def timed(argv: list[str], log: Path, env: dict[str, str] | None = None) -> floa
     return time.perf_counter() - started
 
 
-def peak_rss_mb(session_id: int) -> float | None:
-    """Sum of the peak RSS (VmHWM) of the processes in a session (a server and its workers)."""
-    total_kb, found = 0, False
+def _session_processes(session_id: int) -> list[tuple[Path, list[str]]]:
+    """The /proc entries of the processes in a session, each with its stat fields after the
+    parenthesised command name (state, ppid, pgrp, session, … utime at 11, stime at 12)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            # The session id is the 6th field after the parenthesised command name.
             stat = (entry / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2 :].split()[3]) != session_id:
-                continue
-            status = (entry / "status").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[3]) == session_id:
+                found.append((entry, fields))
         except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def peak_rss_mb(session_id: int) -> float | None:
+    """Sum of the peak RSS (VmHWM) of the processes in a session (a server and its workers)."""
+    total_kb, found = 0, False
+    for entry, _ in _session_processes(session_id):
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
             continue
         match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
         if match:
             total_kb += int(match.group(1))
             found = True
     return total_kb / 1024 if found else None
+
+
+def cpu_seconds(session_id: int) -> float | None:
+    """User and system CPU time so far of the processes in a session, all their threads
+    (TensorFlow's included, which a Python profiler does not see)."""
+    processes = _session_processes(session_id)
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[11]) + int(fields[12]) for _, fields in processes) / ticks if processes else None
 
 
 def post(url: str, sender: str, text: str, timeout: float = 60) -> tuple[int, object]:
@@ -351,6 +370,9 @@ class MeasuredStack(Stack):
     def peak_rss_mb(self) -> dict[str, float | None]:
         return {name: peak_rss_mb(process.pid) for name, process in self.processes.items()}
 
+    def cpu_seconds(self) -> dict[str, float | None]:
+        return {name: cpu_seconds(process.pid) for name, process in self.processes.items()}
+
     def exited(self) -> list[str]:
         return [
             f"{name} (exit code {process.returncode})"
@@ -453,7 +475,10 @@ class Bench:
             self.rehearse(assistant_url, floor.rasa_url)
             for users in self.options.levels:
                 self.report.levels.append(
-                    (self.drive(assistant_url, users, "assistant"), self.drive(floor.rasa_url, users, "floor"))
+                    (
+                        self.drive(assistant_url, users, "assistant", stack=assistant),
+                        self.drive(floor.rasa_url, users, "floor", stack=floor),
+                    )
                 )
             if self.options.length_users:
                 self.hold_long(assistant_url, floor.rasa_url)
@@ -551,8 +576,8 @@ class Bench:
         self.report.workers_variant = (
             workers,
             (
-                self.drive(stack.rasa_url, users, "assistant", f"assistant-{workers}-workers"),
-                self.drive(floor.rasa_url, users, "floor", f"floor-{workers}-workers"),
+                self.drive(stack.rasa_url, users, "assistant", f"assistant-{workers}-workers", stack),
+                self.drive(floor.rasa_url, users, "floor", f"floor-{workers}-workers", floor),
             ),
         )
 
@@ -597,9 +622,19 @@ class Bench:
             say(f"rehearsal of the {name}: {len(problems)} problems")
             self.report.notes += [f"Before the load, the {name} answered wrongly: {p}" for p in problems]
 
-    def drive(self, url: str, users: int, name: str, label: str = "") -> LevelFigures:
+    def drive(
+        self, url: str, users: int, name: str, label: str = "", stack: MeasuredStack | None = None
+    ) -> LevelFigures:
+        """Drive `url`; with the `stack` that serves it, also its servers' CPU time per answer."""
         say(f"{users} conversations against the {name} for {self.options.seconds} s")
+        before = stack.cpu_seconds() if stack else {}
         figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR, label or name)
+        after = stack.cpu_seconds() if stack else {}
+        figures.cpu_ms = {
+            server: 1000 * (spent - start) / figures.messages
+            for server, spent in after.items()
+            if spent is not None and (start := before.get(server)) is not None and figures.messages
+        }
         say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
         return figures
 

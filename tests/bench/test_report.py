@@ -149,6 +149,37 @@ def test_the_document_shows_each_figure_next_to_the_floor_and_the_ratio():
     assert "abc1234" in text
 
 
+def test_the_servers_cpu_time_per_answer_is_shown_next_to_the_floors():
+    assistant, floor = figures(20, 600, 60, 300), figures(20, 1200, 60, 100)
+    assert "CPU time per answered message" not in render(report(assistant, floor))  # not measured: no table
+    assistant.cpu_ms, floor.cpu_ms = {"rasa": 9.0, "actions": 1.5}, {"rasa": 6.0}
+    text = render(report(assistant, floor))
+    assert "| 20 | assistant | 9.00 | 1.50 | 10.5 |" in text
+    assert "| 20 | floor | 6.00 | — | 6.00 |" in text
+    assert "| 20 | **ratio** | **1.50×** | | **1.75×** |" in text
+
+
+def test_cpu_seconds_of_a_session_count_the_work_of_its_processes():
+    import subprocess
+    import sys
+
+    from bench.run import cpu_seconds
+
+    # Burns 0.3 s of CPU, says so, then waits to be read.
+    script = (
+        "import time\nend = time.process_time() + 0.3\n"
+        "while time.process_time() < end: pass\nprint(1, flush=True)\ntime.sleep(30)"
+    )
+    busy = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, stdout=subprocess.PIPE)
+    try:
+        assert busy.stdout.readline().strip() == b"1"
+        assert 0.25 <= cpu_seconds(busy.pid) < 5
+    finally:
+        busy.kill()
+        busy.wait()
+    assert cpu_seconds(busy.pid) is None  # no process left in the session
+
+
 def test_the_workers_variant_is_shown_apart_from_the_default_levels():
     found = report(figures(20, 600, 60, 300), figures(20, 1200, 60, 100))
     found.workers_variant = (2, (figures(20, 1080, 60, 110), figures(20, 1200, 60, 100)))
