@@ -172,8 +172,9 @@ def test_cpu_seconds_of_a_session_count_the_work_of_its_processes():
     )
     busy = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, stdout=subprocess.PIPE)
     try:
-        assert busy.stdout.readline().strip() == b"1"
-        assert 0.25 <= cpu_seconds(busy.pid) < 5
+        assert busy.stdout is not None and busy.stdout.readline().strip() == b"1"
+        spent = cpu_seconds(busy.pid)
+        assert spent is not None and 0.25 <= spent < 5
     finally:
         busy.kill()
         busy.wait()
