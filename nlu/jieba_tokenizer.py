@@ -38,6 +38,8 @@ from knowledge.schema import load_vocabulary
 PINYIN_FILE = "pinyin.json"
 # Message property: (the text read as Chinese, where each of its characters starts and ends).
 READ_TEXT = "read_text"
+# U+FF01-FF5E are U+0021-007E in full width; U+3000 is the full-width space.
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
@@ -116,6 +118,9 @@ class DictionaryJiebaTokenizer(JiebaTokenizer):
         read, starts, ends = self.reader.to_hanzi_keeping_positions(text)
         if attribute == TEXT:
             message.set(READ_TEXT, (read, starts, ends))
+        # Full-width letters, digits and signs (a Chinese keyboard's "３＋２") are read as their
+        # ASCII forms, one character for one, so the classifier sees the words it was trained on.
+        read = read.translate(FULL_WIDTH)
         if read == text:
             return super().tokenize(message, attribute)
         tokens = [Token(word, starts[start], end=ends[end - 1]) for word, start, end in jieba.tokenize(read)]

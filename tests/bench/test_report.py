@@ -250,7 +250,8 @@ def test_the_floor_uses_the_assistants_language_tokenizer_and_featurizer():
     names = [component["name"] for component in floor["pipeline"]]
     assert ["JiebaTokenizer", "CountVectorsFeaturizer", "DIETClassifier"] == names
     assert floor["language"] == assistant["language"] == "zh"
-    assert set(names) <= {rasa_component(component["name"]) for component in assistant["pipeline"]}
+    # The classifier is Rasa's default (DIET), which the bare bot stands for; the assistant's is cheaper.
+    assert set(names) - {"DIETClassifier"} <= {rasa_component(c["name"]) for c in assistant["pipeline"]}
     assert [p["name"] for p in floor["policies"]] == [p["name"] for p in assistant["policies"]]
 
 
