@@ -9,8 +9,9 @@ conversation, and changes nothing.
 
 `install()` wraps the SDK's ActionExecutor.run: the events of a response are replayed in
 order over the slots the request carried, and a `slot` event whose value the slot already
-has is left out. Anything else that can change slots (a reset, a restart, a session start…)
-makes the values unknown from there on, so every later slot event is kept. A form's
+has is left out (the eligibility check's slots excepted, KEPT_PREFIXES). Anything else
+that can change slots (a reset, a restart, a session start…) makes the values unknown from
+there on, so every later slot event is kept. A form's
 validation action is left as it is: Rasa takes the slots it returns as the ones the user's
 message filled (a candidate it leaves out is rejected), whatever the tracker held before.
 """
@@ -24,6 +25,10 @@ from rasa_sdk.executor import ActionExecutor
 
 # Events that change no slot: the values known before them still hold after.
 _NO_SLOT_CHANGE = frozenset({"bot", "action", "active_loop", "loop_interrupted", "followup"})
+# The eligibility check's slots are always kept: an event of one between a form's activation
+# and its end is what marks a check for the household scrub (connectors/household.py
+# CHECK_SLOT_PREFIX), even one cancelled before any answer, whose clearing sets None to None.
+KEPT_PREFIXES = ("elig_",)
 _INSTALLED = "_changed_slots_only"
 
 
@@ -39,7 +44,7 @@ def changed_only(slots: Mapping[str, Any], events: list[dict[str, Any]]) -> list
         kind = event.get("event")
         if kind == "slot" and known is not None:
             name, value = str(event.get("name")), event.get("value")
-            if name in known and _same(known[name], value):
+            if name in known and _same(known[name], value) and not name.startswith(KEPT_PREFIXES):
                 continue
             known[name] = value
         elif kind not in _NO_SLOT_CHANGE:

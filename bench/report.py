@@ -43,7 +43,7 @@ class LevelFigures:
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
-    # CPU time of each server (user + system, every thread) per answered message, when the
+    # CPU time of each server (user + system, every thread) per message sent, when the
     # bench started the servers itself (bench/run.py `cpu_seconds`).
     cpu_ms: dict[str, float] = field(default_factory=dict)
 
@@ -296,14 +296,14 @@ def level_table(
 
 
 def cpu_table(levels: Sequence[tuple[LevelFigures, LevelFigures]]) -> list[str]:
-    """The servers' CPU time per answered message at each level: on a machine whose cores
+    """The servers' CPU time per message sent at each level: on a machine whose cores
     the servers and the load share, what bounds the messages a second."""
     levels = [pair for pair in levels if pair[0].cpu_ms and pair[1].cpu_ms]
     if not levels:
         return []
     lines = [
         "",
-        "CPU time per answered message (user + system, every thread, over the level):",
+        "CPU time per message sent (user + system, every thread, over the level):",
         "",
         "| conversations | bot | Rasa server ms | action server ms | all servers ms |",
         "| ---: | --- | ---: | ---: | ---: |",

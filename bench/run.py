@@ -630,10 +630,13 @@ class Bench:
         before = stack.cpu_seconds() if stack else {}
         figures = drive(url, users, self.options.seconds, self.options.think, name != "floor", WORK_DIR, label or name)
         after = stack.cpu_seconds() if stack else {}
+        # Per message answered at all: a wrong answer or an error cost CPU too (the floor's
+        # answers are not checked, the assistant's are).
+        answered = figures.messages + figures.errors
         figures.cpu_ms = {
-            server: 1000 * (spent - start) / figures.messages
+            server: 1000 * (spent - start) / answered
             for server, spent in after.items()
-            if spent is not None and (start := before.get(server)) is not None and figures.messages
+            if spent is not None and (start := before.get(server)) is not None and answered
         }
         say(f"  {figures.messages} answered, p95 {format_value(figures.p95_ms)} ms, {figures.errors} errors")
         return figures

@@ -1,8 +1,8 @@
 """A call to the action server carries the current turn's events, not the whole window.
 
 Rasa 3.6 sends the action server the tracker's state with every event it holds
-(`EventVerbosity.ALL`): with the windowed store (connectors/tracker_window.py) up to 60
-events and the state before them, serialised to JSON by the Rasa server and read back by
+(`EventVerbosity.ALL`): with the windowed store (connectors/tracker_window.py) the
+window's events and the state before them, serialised to JSON by the Rasa server and read back by
 the action server on every call. Encoding them was the largest single cost of an action
 call on the Rasa server under load (docs/benchmarks.md, issue 17).
 

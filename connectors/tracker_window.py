@@ -12,9 +12,9 @@ deletes or rewrites one (retention, the household scrub and `make purge` see wha
 always saw; `retrieve_full_tracker` still returns everything). Its `retrieve` loads:
 
 - the last TRACKER_WINDOW_EVENTS (30) events of the session, starting at an `action_listen`
-  so that the window holds whole turns, two or more (the RulePolicy's rules look back to
-  the action before the latest message; the policies' cost per message grows with the
-  window, docs/benchmarks.md);
+  so that the window holds whole turns (the RulePolicy's rules look back to the action
+  before the latest message, which a cut at an `action_listen` always keeps; the
+  policies' cost per message grows with the window, docs/benchmarks.md);
 - before them, the stored events that make the state at the window's start: the latest
   `slot` event of every slot (last_topic, last_question, last_aspect, the check's
   elig_*, requested_slot …), the latest form activation (`active_loop`) with the user's
@@ -74,6 +74,11 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         self.window_events = max(1, int(window_events)) if window_events not in (None, "") else tracker_window_events()
         self._queries = _Queries(self.SQLEvent.__table__.name)
         engine: sa.engine.Engine = getattr(self, "engine")  # noqa: B009 (untyped in Rasa)
+        # Rasa indexes the events by sender alone: the session's start and the state before
+        # the window (latest event of a kind) would read every event of the conversation.
+        # With the kind in the index each is a short lookup, however long the conversation.
+        with engine.begin() as connection:
+            connection.execute(self._queries.index)
         url = engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             # SQLAlchemy 1.4 opens a SQLite file anew for every session and closes it after
@@ -208,6 +213,9 @@ class _Queries:
         self.first_action = sa.text(
             f"SELECT min(id) FROM {table} WHERE sender_id = :sender AND id >= :start AND id < :window_start "
             "AND type_name = 'action'"
+        )
+        self.index = sa.text(
+            f"CREATE INDEX IF NOT EXISTS ix_{table}_sender_type_id ON {table} (sender_id, type_name, id)"
         )
         self.trigger = sa.text(
             f"SELECT max(id) FROM {table} WHERE sender_id = :sender AND id >= :floor AND id < :loop "

@@ -185,15 +185,20 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     ) -> LinearIntentClassifier:
         component = cls(config, model_storage, resource)
         try:
-            with (
-                model_storage.read_from(resource) as directory,
-                np.load(directory / MODEL_FILE, allow_pickle=False) as stored,
-            ):
-                component.intents = stored["intents"]
-                component.weights = stored["weights"]
-                component.bias = stored["bias"]
-                component.temperature = float(stored["temperature"])
+            with model_storage.read_from(resource) as directory:
+                if not (directory / MODEL_FILE).exists():
+                    raise FileNotFoundError(MODEL_FILE)
+                try:
+                    with np.load(directory / MODEL_FILE, allow_pickle=False) as stored:
+                        component.intents = stored["intents"]
+                        component.weights = stored["weights"]
+                        component.bias = stored["bias"]
+                        component.temperature = float(stored["temperature"])
+                except (ValueError, KeyError, OSError):
+                    # A model that is there but cannot be read is an error, not an untrained one.
+                    logger.exception("The LinearIntentClassifier in the model cannot be read: it predicts no intent.")
         except (ValueError, FileNotFoundError):
+            # Trained on fewer than two intents, as Rasa's classifiers: nothing was stored.
             logger.debug("No trained LinearIntentClassifier in the model: it predicts no intent.")
         return component
 
@@ -220,7 +225,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return score
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if not len(self.intents):
+        if not len(self.intents) or not messages:
             return messages
         confidences = softmax(np.array([self._score(message) for message in messages]), self.temperature)
         for message, row in zip(messages, confidences, strict=True):

@@ -59,3 +59,31 @@ async def test_an_answer_does_not_set_again_the_slot_its_entity_set():
     # Without the wrapper the action sets them again (so the assertion above can fail).
     unwrapped = await ActionExecutor.run.__wrapped__(executor, call)
     assert {"scope", "subsidy"} <= {e["name"] for e in unwrapped["events"] if e["event"] == "slot"}
+
+
+def test_the_checks_slots_are_kept_so_the_household_scrub_finds_a_check_cancelled_early():
+    from connectors.household import CHECK_SLOT_PREFIX, scrubbed_household
+
+    assert CHECK_SLOT_PREFIX in changed_slots.KEPT_PREFIXES
+    # The check starts, the user tells the household in words the form cannot read and a
+    # rule answers them, then cancels: clearing the profile sets None to None.
+    cleared = [slot("elig_scope", None), slot("elig_household", None), slot("requested_slot", None)]
+    kept = changed_slots.trimmed(
+        {
+            "next_action": "action_cancel_eligibility",
+            "tracker": {"slots": {"elig_scope": None, "requested_slot": None}},
+        },
+        {"events": cleared, "responses": []},
+    )["events"]
+    assert [slot("elig_scope", None), slot("elig_household", None)] == kept
+    events = [
+        {"event": "user", "text": "帮我查查能领什么", "parse_data": {"intent": {"name": "check_eligibility"}}},
+        {"event": "active_loop", "name": "eligibility_form"},
+        {"event": "user", "text": "我爸残疾，家里是低保户", "parse_data": {"intent": {"name": "ask_subsidy"}}},
+        {"event": "bot", "text": "残疾学生……"},
+        {"event": "user", "text": "算了", "parse_data": {"intent": {"name": "stop"}}},
+        {"event": "active_loop", "name": None},
+        *kept,
+    ]
+    scrubbed = scrubbed_household(events)
+    assert 2 in scrubbed and scrubbed[2]["text"] == ""

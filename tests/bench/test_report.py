@@ -151,7 +151,7 @@ def test_the_document_shows_each_figure_next_to_the_floor_and_the_ratio():
 
 def test_the_servers_cpu_time_per_answer_is_shown_next_to_the_floors():
     assistant, floor = figures(20, 600, 60, 300), figures(20, 1200, 60, 100)
-    assert "CPU time per answered message" not in render(report(assistant, floor))  # not measured: no table
+    assert "CPU time per message" not in render(report(assistant, floor))  # not measured: no table
     assistant.cpu_ms, floor.cpu_ms = {"rasa": 9.0, "actions": 1.5}, {"rasa": 6.0}
     text = render(report(assistant, floor))
     assert "| 20 | assistant | 9.00 | 1.50 | 10.5 |" in text

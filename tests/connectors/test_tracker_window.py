@@ -219,3 +219,16 @@ def test_rasas_save_is_the_one_the_windowed_save_repeats():
     # upgrade changes it, compare the two again and update the hash.
     source = inspect.getsource(SQLTrackerStore.save)
     assert "57165e46ea" == hashlib.sha256(source.encode()).hexdigest()[:10]
+
+
+def test_the_store_indexes_the_events_by_sender_and_kind(tmp_path):
+    """The session's start and the state before the window are looked up, not scanned."""
+    store = WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "i.db"), window_events=WINDOW)
+    WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "i.db"), window_events=WINDOW)  # again: kept
+    with store.engine.connect() as connection:
+        plan = connection.execute(
+            sa.text(
+                "EXPLAIN QUERY PLAN SELECT max(id) FROM events WHERE sender_id = 's' AND type_name = 'session_started'"
+            )
+        ).all()
+    assert "ix_events_sender_type_id" in " ".join(str(row) for row in plan)
