@@ -77,8 +77,14 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         # Rasa indexes the events by sender alone: the session's start and the state before
         # the window (latest event of a kind) would read every event of the conversation.
         # With the kind in the index each is a short lookup, however long the conversation.
-        with engine.begin() as connection:
-            connection.execute(self._queries.index)
+        try:
+            with engine.begin() as connection:
+                connection.execute(self._queries.index)
+        except sa.exc.DBAPIError:
+            # Servers starting at once on PostgreSQL can race on CREATE INDEX IF NOT EXISTS
+            # (one fails on the catalogue's unique key): the index is there, made by another.
+            if _INDEX_NAME.format(table=self.SQLEvent.__table__.name) not in _index_names(engine, self.SQLEvent):
+                raise
         url = engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             # SQLAlchemy 1.4 opens a SQLite file anew for every session and closes it after
@@ -192,6 +198,14 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return [row_id for row_id in ids if row_id is not None]
 
 
+_INDEX_NAME = "ix_{table}_sender_type_id"
+
+
+def _index_names(engine: sa.engine.Engine, event_class: Any) -> set[str]:
+    table = event_class.__table__
+    return {index["name"] for index in sa.inspect(engine).get_indexes(table.name, schema=table.schema)}
+
+
 class _Queries:
     """The window's queries on the events table `table`, as SQL text any dialect runs."""
 
@@ -215,7 +229,7 @@ class _Queries:
             "AND type_name = 'action'"
         )
         self.index = sa.text(
-            f"CREATE INDEX IF NOT EXISTS ix_{table}_sender_type_id ON {table} (sender_id, type_name, id)"
+            f"CREATE INDEX IF NOT EXISTS {_INDEX_NAME.format(table=table)} ON {table} (sender_id, type_name, id)"
         )
         self.trigger = sa.text(
             f"SELECT max(id) FROM {table} WHERE sender_id = :sender AND id >= :floor AND id < :loop "

@@ -232,3 +232,29 @@ def test_the_store_indexes_the_events_by_sender_and_kind(tmp_path):
             )
         ).all()
     assert "ix_events_sender_type_id" in " ".join(str(row) for row in plan)
+
+
+def test_a_server_that_loses_the_race_to_create_the_index_starts(tmp_path, monkeypatch):
+    """Two servers starting at once on PostgreSQL can both run CREATE INDEX IF NOT EXISTS and
+    one fail on the catalogue; simulated here by a plain CREATE INDEX of an index that exists."""
+    from connectors import tracker_window
+
+    db = str(tmp_path / "race.db")
+    WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, window_events=WINDOW)
+
+    class Racing(tracker_window._Queries):
+        def __init__(self, table: str) -> None:
+            super().__init__(table)
+            self.index = sa.text(str(self.index).replace(" IF NOT EXISTS", ""))
+
+    monkeypatch.setattr(tracker_window, "_Queries", Racing)
+    WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, window_events=WINDOW)  # no error: the index is there
+
+    class Failing(tracker_window._Queries):
+        def __init__(self, table: str) -> None:
+            super().__init__(table)
+            self.index = sa.text("CREATE INDEX ix_never ON no_such_table (id)")
+
+    monkeypatch.setattr(tracker_window, "_Queries", Failing)
+    with pytest.raises(sa.exc.DBAPIError):  # a failure that leaves no index is not hidden
+        WindowedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fresh.db"), window_events=WINDOW)
