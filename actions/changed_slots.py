@@ -23,6 +23,8 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from actions.executor_hooks import Run, wrap_run
+
 # Events that change no slot: the values known before them still hold after.
 _NO_SLOT_CHANGE = frozenset({"bot", "action", "active_loop", "loop_interrupted", "followup"})
 # The eligibility check's slots are always kept: an event of one between a form's activation
@@ -67,13 +69,11 @@ def trimmed(action_call: Mapping[str, Any], result: dict[str, Any] | None) -> di
 
 def install() -> None:
     """Wrap ActionExecutor.run once per process (later calls do nothing)."""
-    if getattr(ActionExecutor.run, _INSTALLED, False):
-        return
-    run = ActionExecutor.run
 
-    async def changed_slots_run(self: ActionExecutor, action_call: Any) -> dict[str, Any] | None:
-        return trimmed(action_call, await run(self, action_call))
+    def trimming(run: Run) -> Run:
+        async def changed_slots_run(self: ActionExecutor, action_call: Any) -> dict[str, Any] | None:
+            return trimmed(action_call, await run(self, action_call))
 
-    setattr(changed_slots_run, _INSTALLED, True)
-    changed_slots_run.__wrapped__ = run  # type: ignore[attr-defined]
-    ActionExecutor.run = changed_slots_run
+        return changed_slots_run
+
+    wrap_run(_INSTALLED, trimming)

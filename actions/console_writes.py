@@ -16,6 +16,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from actions.executor_hooks import Run, wrap_run
 from console import background
 
 CARRIED_KEY = "console_writes"
@@ -24,16 +25,15 @@ _INSTALLED = "_console_carried"
 
 def install() -> None:
     """Wrap ActionExecutor.run once per process (later calls do nothing)."""
-    if getattr(ActionExecutor.run, _INSTALLED, False):
-        return
-    run = ActionExecutor.run
 
-    async def carried_run(self: ActionExecutor, action_call: Any) -> dict[str, Any] | None:
-        with background.carrying() as carried:
-            result = await run(self, action_call)
-        if result is not None and carried.pending() != ({}, []):
-            result[CARRIED_KEY] = carried.as_json()
-        return result
+    def carrying(run: Run) -> Run:
+        async def carried_run(self: ActionExecutor, action_call: Any) -> dict[str, Any] | None:
+            with background.carrying() as carried:
+                result = await run(self, action_call)
+            if result is not None and carried.pending() != ({}, []):
+                result[CARRIED_KEY] = carried.as_json()
+            return result
 
-    setattr(carried_run, _INSTALLED, True)
-    ActionExecutor.run = carried_run
+        return carried_run
+
+    wrap_run(_INSTALLED, carrying)

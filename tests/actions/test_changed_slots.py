@@ -87,3 +87,15 @@ def test_the_checks_slots_are_kept_so_the_household_scrub_finds_a_check_cancelle
     ]
     scrubbed = scrubbed_household(events)
     assert 2 in scrubbed and scrubbed[2]["text"] == ""
+
+
+def test_each_wrapper_is_installed_once_in_either_order():
+    from actions import console_writes, executor_hooks
+
+    changed_slots.install()
+    console_writes.install()
+    before = ActionExecutor.run
+    changed_slots.install()  # under the other wrapper now: still found
+    console_writes.install()
+    assert ActionExecutor.run is before
+    assert executor_hooks.installed("_changed_slots_only") and executor_hooks.installed("_console_carried")
