@@ -27,6 +27,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActiveLoop, UserUttered
 
+from connectors.tracker_window import in_latest_session_sql
+
 CHECK_SLOT_PREFIX = "elig_"
 
 
@@ -117,10 +119,7 @@ class _Queries:
     SQLAlchemy's expressions for every check cost more than running it)."""
 
     def __init__(self, table: str) -> None:
-        of_session = (
-            f"sender_id = :sender AND id >= coalesce((SELECT max(id) FROM {table} "
-            "WHERE sender_id = :sender AND type_name = 'session_started'), 0)"
-        )
+        of_session = in_latest_session_sql(table)
         activation = (
             f"SELECT max(id) FROM {table} WHERE {of_session} AND type_name = 'active_loop' AND action_name IS NOT NULL"
         )

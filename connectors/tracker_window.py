@@ -201,6 +201,17 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
 _INDEX_NAME = "ix_{table}_sender_type_id"
 
 
+def session_start_sql(table: str) -> str:
+    """SQL: the id of :sender's latest `session_started` in `table` (NULL before any).
+    Rasa's session boundary is the latest one (by timestamp; events are stored in order)."""
+    return f"(SELECT max(id) FROM {table} WHERE sender_id = :sender AND type_name = 'session_started')"
+
+
+def in_latest_session_sql(table: str) -> str:
+    """SQL condition: an event of :sender's latest session (all of its events before any)."""
+    return f"sender_id = :sender AND id >= coalesce({session_start_sql(table)}, 0)"
+
+
 def _index_names(engine: sa.engine.Engine, event_class: Any) -> set[str]:
     table = event_class.__table__
     return {index["name"] for index in sa.inspect(engine).get_indexes(table.name, schema=table.schema)}
@@ -211,10 +222,9 @@ class _Queries:
 
     def __init__(self, table: str) -> None:
         columns = "id, type_name, action_name, data"
-        session_start = f"(SELECT max(id) FROM {table} WHERE sender_id = :sender AND type_name = 'session_started')"
         self.window = sa.text(
-            f"SELECT {columns}, {session_start} AS session_start FROM {table} "
-            f"WHERE sender_id = :sender AND id >= coalesce({session_start}, 0) ORDER BY id DESC LIMIT :limit"
+            f"SELECT {columns}, {session_start_sql(table)} AS session_start FROM {table} "
+            f"WHERE {in_latest_session_sql(table)} ORDER BY id DESC LIMIT :limit"
         )
         self.session = sa.text(f"SELECT {columns} FROM {table} WHERE sender_id = :sender AND id >= :start ORDER BY id")
         self.rows = sa.text(f"SELECT {columns} FROM {table} WHERE id IN :ids ORDER BY id").bindparams(
