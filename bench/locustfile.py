@@ -4,7 +4,7 @@ Each user holds the conversations of bench/conversations.py one after another, e
 a fresh sender id of its own, and sends a message as soon as the previous answer is in
 (plus BENCH_THINK_SECONDS). A failed message ends that conversation: the next one starts
 afresh rather than carrying on from a state the assistant never reached. Every message
-is appended to BENCH_RECORD as "start<TAB>seconds<TAB>problem"; the bench computes the
+is appended to BENCH_RECORD as "start<TAB>seconds<TAB>problem<TAB>message"; the bench computes the
 figures from that file, not from locust's rounded histogram.
 
 Not a pytest module (no test_ prefix); run by hand with
@@ -37,7 +37,7 @@ def open_record(environment, **_kwargs) -> None:
 
 
 @events.request.add_listener
-def record(response_time, exception=None, start_time=None, **_kwargs) -> None:
+def record(response_time, name="", exception=None, start_time=None, **_kwargs) -> None:
     if _record is not None:
         problem = (
             ""
@@ -46,7 +46,7 @@ def record(response_time, exception=None, start_time=None, **_kwargs) -> None:
             if isinstance(exception, CatchResponseError)
             else type(exception).__name__
         )
-        _record.write(f"{start_time:.6f}\t{response_time / 1000:.6f}\t{problem}\n")
+        _record.write(f"{start_time:.6f}\t{response_time / 1000:.6f}\t{problem}\t{name}\n")
 
 
 @events.quitting.add_listener
@@ -77,7 +77,7 @@ class Visitor(FastHttpUser):
             with self.client.post(
                 "/webhooks/rest/webhook",
                 json={"sender": sender, "message": turn.text},
-                name="message",
+                name=turn.text,
                 catch_response=True,
             ) as response:
                 if not response.status_code:  # no HTTP answer: locust reports its exception

@@ -129,7 +129,7 @@ def answered(record: Path, start: float, seconds: float) -> int:
     """Messages answered without a problem that were sent while py-spy sampled."""
     count = 0
     for line in record.read_text(encoding="utf-8").splitlines():
-        sent, _, problem = line.split("\t")
+        sent, _, problem = line.split("\t")[:3]
         count += start <= float(sent) < start + seconds and not problem
     return count
 
