@@ -153,7 +153,15 @@ class ValidateEligibilityForm(FormValidationAction):
         again = [SlotSet(slot, None) for slot in required if tracker.slots.get(slot) is not None]
         tracker.add_slots(again)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return answers + again + ([next_slot] if next_slot else [])
+        events = answers + again + ([next_slot] if next_slot else [])
+        asking = next_slot.get("value") if next_slot else tracker.get_slot("requested_slot")
+        # The result and the check's end are given here, in the same call, rather than by
+        # actions of their own (issue 17: one action server round trip per step).
+        if asking == DETAILS_WANTED_SLOT and not tracker.get_slot(RESULT_SHOWN_SLOT):
+            return events + show_result(dispatcher, tracker)
+        if asking is None and tracker.get_slot(DETAILS_WANTED_SLOT) is not None:
+            return events + end_check(dispatcher, tracker)
+        return events
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -185,7 +193,7 @@ class ValidateEligibilityForm(FormValidationAction):
             said = {"text": tracker.get_slot("last_question") or ""}
             answers = {**answers_in(said, common.knowledge_base()), **answers}
         if requested == DETAILS_WANTED_SLOT:
-            return self._details_wanted(intent, resumed=resumed(tracker))
+            return self._details_wanted(tracker.get_slot(DETAILS_WANTED_SLOT), resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it
         if requested and requested not in answers:
@@ -203,14 +211,14 @@ class ValidateEligibilityForm(FormValidationAction):
         return self._bad_answer(requested, tracker, dispatcher)
 
     @staticmethod
-    def _details_wanted(intent: str | None, resumed: bool) -> list[EventType]:
-        if intent in ("ask_details", "affirm") and not resumed:
-            return [SlotSet(DETAILS_WANTED_SLOT, YES)]
-        if resumed or intent in ("deny", "stop", "dont_know", "thank", "goodbye"):
-            # No, or the family moved on to another question (answered by its rule just
-            # now): the check ends without keeping it waiting.
+    def _details_wanted(wanted: str | None, resumed: bool) -> list[EventType]:
+        """The details question's answer: the value its intent mappings read (domain), or 否
+        once the family moved on to another question (answered by its rule just now): the
+        check ends without keeping it waiting. Nothing else is an answer: another question
+        steps aside on the Rasa server before it gets here (connectors/intent_slots.py)."""
+        if resumed:
             return [SlotSet(DETAILS_WANTED_SLOT, NO)]
-        return []  # another question: the form steps aside for the rule that answers it
+        return [SlotSet(DETAILS_WANTED_SLOT, wanted)] if wanted in (YES, NO) else []
 
     @staticmethod
     def _bad_answer(requested: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -234,36 +242,23 @@ def _result(tracker: Tracker):
     return profile, eligible_subsidies(profile, kb.subsidy_rules, kb.policy_facts, date.today())
 
 
-class ActionAskEligibilityDetailsWanted(Action):
-    """The short result, then whether the family wants the details (asked again, alone, after
-    a message that was not understood)."""
-
-    def name(self) -> str:
-        return "action_ask_elig_details_wanted"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot(RESULT_SHOWN_SLOT):
-            dispatcher.utter_message(response="utter_ask_elig_details_wanted")
-            return []
-        profile, result = _result(tracker)
-        dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
-        school.with_school_offices(tracker, dispatcher, common.knowledge_base())
-        dispatcher.utter_message(response="utter_ask_elig_details_wanted")
-        return [SlotSet(RESULT_SHOWN_SLOT, YES)]
+def show_result(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The short result, said once, before the check's last question (utter_ask_elig_details_wanted,
+    which the form asks next): the details, yes or no."""
+    profile, result = _result(tracker)
+    dispatcher.utter_message(text=templates.eligibility_answer(profile, result))
+    school.with_school_offices(tracker, dispatcher, common.knowledge_base())
+    return [SlotSet(RESULT_SHOWN_SLOT, YES)]
 
 
-class ActionEligibilityResult(Action):
-    """The end of the check: the details if wanted, and the family's answers cleared."""
-
-    def name(self) -> str:
-        return "action_eligibility_result"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot(DETAILS_WANTED_SLOT) == YES:
-            _, result = _result(tracker)
-            dispatcher.utter_message(text=templates.eligibility_details(result))
-        dispatcher.utter_message(response="utter_eligibility_done")
-        return clear_profile()
+def end_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The end of the check once its last question is answered: the details if wanted, and
+    the family's answers cleared (the form ends with this turn)."""
+    if tracker.get_slot(DETAILS_WANTED_SLOT) == YES:
+        _, result = _result(tracker)
+        dispatcher.utter_message(text=templates.eligibility_details(result))
+    dispatcher.utter_message(response="utter_eligibility_done")
+    return clear_profile()
 
 
 class ActionCancelEligibility(Action):

@@ -42,6 +42,7 @@ from connectors import (
     action_session,
     console_turns,
     conversation_ids,
+    intent_slots,
     privacy_log,
     tracker_guard,
 )
@@ -119,6 +120,7 @@ def install_guards() -> None:
     action_guard.install()
     action_session.install()
     action_request.install()
+    intent_slots.install()
     tracker_guard.install()
     console_turns.install()
     privacy_log.install()

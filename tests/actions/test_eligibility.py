@@ -14,9 +14,7 @@ from actions.eligibility import (
     PROFILE_SLOTS,
     RESULT_SHOWN_SLOT,
     UNKNOWN,
-    ActionAskEligibilityDetailsWanted,
     ActionCancelEligibility,
-    ActionEligibilityResult,
     ValidateEligibilityForm,
     profile_from_slots,
 )
@@ -289,18 +287,26 @@ def test_a_place_is_a_league_or_city_or_else_a_county(place, league_city, county
 
 
 async def result_for(**slots):
-    """The short result, as the check's last question shows it."""
-    dispatcher = CollectingDispatcher()
-    events = await ActionAskEligibilityDetailsWanted().run(dispatcher, form_tracker("", **slots), {})
-    return dispatcher.messages, events
+    """What the validation says once the check has what it needs: the short result, with the
+    details question next (asked by the form: utter_ask_elig_details_wanted)."""
+    messages, events = await validate(form_tracker("", **slots))
+    assert DETAILS_WANTED_SLOT == slot_values(events)["requested_slot"]
+    return messages, [e for e in events if e["name"] != "requested_slot"]
 
 
 async def end_of_check(wanted, **slots):
-    dispatcher = CollectingDispatcher()
-    events = await ActionEligibilityResult().run(
-        dispatcher, form_tracker("", **{DETAILS_WANTED_SLOT: wanted}, **slots), {}
+    """What the validation says when the details question is answered (是 or 否, as the slot's
+    intent mappings read the answer before the form runs)."""
+    text, intent = ("详细说说", "ask_details") if wanted == "是" else ("不用了", "deny")
+    return await validate(
+        form_tracker(
+            text,
+            intent,
+            requested=DETAILS_WANTED_SLOT,
+            **slots,
+            **{RESULT_SHOWN_SLOT: "是", DETAILS_WANTED_SLOT: wanted},
+        )
     )
-    return dispatcher.messages, events
 
 
 async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sources():
@@ -314,7 +320,7 @@ async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sou
     assert any(line.startswith("怎么申请：") for line in lines)
     assert "具体以学校资助中心认定为准" in messages[0]["text"]
     assert lines[-1].startswith("来源：") and "财教〔2024〕181号" in lines[-1]
-    assert "utter_ask_elig_details_wanted" == messages[1]["response"]  # 详细说说 / 不用了
+    assert 1 == len(messages)  # the details question is the form's to ask
     assert [SlotSet(RESULT_SHOWN_SLOT, "是")] == events  # nothing cleared yet: the check goes on
 
 
@@ -322,7 +328,7 @@ async def test_after_a_question_in_between_only_the_details_question_is_asked_ag
     messages, events = await result_for(
         elig_scope="中职", elig_grade="一年级", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}
     )
-    assert (["utter_ask_elig_details_wanted"], []) == ([m["response"] for m in messages], events)
+    assert ([], []) == (messages, events)  # the form asks the details question alone
 
 
 async def test_each_source_is_named_once_without_research_notes():
@@ -346,7 +352,7 @@ async def test_each_source_is_named_once_without_research_notes():
     ],
 )
 async def test_the_details_question_is_answered_and_ends_the_check(text, intent, expected):
-    _, events = await validate(
+    messages, events = await validate(
         form_tracker(
             text,
             intent,
@@ -354,10 +360,13 @@ async def test_the_details_question_is_answered_and_ends_the_check(text, intent,
             elig_scope="中职",
             elig_grade="一年级",
             elig_hardship="低保",
-            **{RESULT_SHOWN_SLOT: "是"},
+            **{RESULT_SHOWN_SLOT: "是", DETAILS_WANTED_SLOT: expected},  # the slot's intent mapping read it
         )
     )
-    assert (expected, None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
+    assert SlotSet(DETAILS_WANTED_SLOT, expected) in events and slot_values(events)["requested_slot"] is None
+    said = [m.get("response") or "the details" for m in messages]
+    assert ["the details"] * (expected == "是") + ["utter_eligibility_done"] == said
+    assert not any(slot_values(events)[slot] for slot in (*PROFILE_SLOTS, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT))
 
 
 async def test_a_question_at_the_details_question_is_answered_and_then_the_check_ends():
@@ -367,8 +376,9 @@ async def test_a_question_at_the_details_question_is_answered_and_then_the_check
     track = form_tracker(
         "单招考什么", "ask_admission", requested=DETAILS_WANTED_SLOT, after="action_answer_admission", **slots
     )
-    _, events = await validate(track)
-    assert ("否", None) == (slot_values(events)[DETAILS_WANTED_SLOT], slot_values(events)["requested_slot"])
+    messages, events = await validate(track)
+    assert SlotSet(DETAILS_WANTED_SLOT, "否") in events and slot_values(events)["requested_slot"] is None
+    assert ["utter_eligibility_done"] == [m["response"] for m in messages]
 
 
 async def test_the_details_are_given_when_wanted_and_everything_is_cleared():

@@ -160,13 +160,20 @@ async def test_a_console_database_that_fails_leaves_the_reply_as_it_was(monkeypa
 
 
 async def test_the_eligibility_result_names_the_schools_aid_office(url, writes):
-    from actions.eligibility import ActionAskEligibilityDetailsWanted
+    from actions.eligibility import DETAILS_WANTED_SLOT, PROFILE_SLOTS, ValidateEligibilityForm
+
+    form = {"forms": {"eligibility_form": {"required_slots": [*PROFILE_SLOTS, DETAILS_WANTED_SLOT]}}}
+
+    async def result(track: Tracker) -> str:
+        dispatcher = CollectingDispatcher()
+        await ValidateEligibilityForm().run(dispatcher, track, form)
+        return text(dispatcher.messages)
 
     slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_household": "农村", "elig_hardship": "低保"}
     with_school = asked("没当过兵", "inform")
     with_school.slots.update(slots)
-    result = text(await reply(ActionAskEligibilityDetailsWanted(), with_school))
-    assert "怎么申请" in result and AID_LINE in result
+    shown = await result(with_school)
+    assert "怎么申请" in shown and AID_LINE in shown
     without = asked("没当过兵", "inform", school_id=None)
     without.slots.update(slots)
-    assert AID_LINE not in text(await reply(ActionAskEligibilityDetailsWanted(), without))
+    assert AID_LINE not in await result(without)

@@ -38,16 +38,16 @@ STARTED = [
     BotUttered("家里是农村（牧区）户口吗？", {"buttons": [{"title": "农村", "payload": "农村户口"}]}),
     ActionExecuted("action_listen"),
 ]
+# The form's validation gives the result and clears the answers in the turn that ends it.
 FINISHED = [
     user("我们是牧区的，公办学校", "inform", household="农村"),
     ActionExecuted("eligibility_form"),
     SlotSet("elig_household", "农村"),
-    ActiveLoop(None),
-    SlotSet("requested_slot", None),
-    ActionExecuted("action_eligibility_result"),
     BotUttered("二年级、低保户：可享受免学费和国家助学金。"),
     SlotSet("elig_grade", None),
     SlotSet("elig_hardship", None),
+    SlotSet("requested_slot", None),
+    ActiveLoop(None),
     ActionExecuted("action_listen"),
 ]
 CANCELLED = [
