@@ -44,6 +44,7 @@ from connectors import (
     conversation_ids,
     intent_slots,
     privacy_log,
+    slot_copy,
     tracker_guard,
 )
 from connectors.metadata import MAX_JSON_DEPTH, allowed_metadata, honoured, too_deep
@@ -121,6 +122,7 @@ def install_guards() -> None:
     action_session.install()
     action_request.install()
     intent_slots.install()
+    slot_copy.install()
     tracker_guard.install()
     console_turns.install()
     privacy_log.install()
