@@ -46,7 +46,8 @@ def record(response_time, name="", exception=None, start_time=None, **_kwargs) -
             if isinstance(exception, CatchResponseError)
             else type(exception).__name__
         )
-        _record.write(f"{start_time:.6f}\t{response_time / 1000:.6f}\t{problem}\t{name}\n")
+        message = " ".join(str(name).split())  # one line, no tabs: the record's fourth column
+        _record.write(f"{start_time:.6f}\t{response_time / 1000:.6f}\t{problem}\t{message}\n")
 
 
 @events.quitting.add_listener

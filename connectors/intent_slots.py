@@ -19,8 +19,9 @@ from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection
 from rasa.core.actions.forms import FormAction
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 INTENT_MAPPINGS = frozenset({"from_intent", "from_trigger_intent"})
@@ -46,7 +47,13 @@ async def validate(self: FormAction, tracker: DialogueStateTracker, domain: Doma
         and not self._get_slot_extractions(tracker, domain)
     ):
         raise ActionExecutionRejection(self.name(), f"No intent mapping of '{requested}' matched the message.")
-    return await RASAS_VALIDATE(self, tracker, domain, *args, **kwargs)
+    events = await RASAS_VALIDATE(self, tracker, domain, *args, **kwargs)
+    if requested and answered_by_intents_only(domain, requested) and not any(isinstance(e, SlotSet) for e in events):
+        # A mapping answered, but the validation did not run (the action server failed and
+        # connectors/action_guard.py gave the apology alone): ask the question again, rather
+        # than let Rasa move on to the next empty slot of the domain's list.
+        events = [*events, SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
+    return events
 
 
 def install() -> None:

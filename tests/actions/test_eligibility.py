@@ -324,11 +324,11 @@ async def test_the_result_is_short_one_line_per_item_with_where_to_apply_and_sou
     assert [SlotSet(RESULT_SHOWN_SLOT, "是")] == events  # nothing cleared yet: the check goes on
 
 
-async def test_after_a_question_in_between_only_the_details_question_is_asked_again():
+async def test_the_result_is_not_shown_twice():
     messages, events = await result_for(
         elig_scope="中职", elig_grade="一年级", elig_hardship="低保", **{RESULT_SHOWN_SLOT: "是"}
     )
-    assert ([], []) == (messages, events)  # the form asks the details question alone
+    assert ([], []) == (messages, events)  # the form asks the details question (alone) if at all
 
 
 async def test_each_source_is_named_once_without_research_notes():
@@ -352,6 +352,8 @@ async def test_each_source_is_named_once_without_research_notes():
     ],
 )
 async def test_the_details_question_is_answered_and_ends_the_check(text, intent, expected):
+    # Which intent gives 是 or 否 is the domain's mapping, read by Rasa before the form runs
+    # (tests/connectors/test_intent_slots.py); here the slot arrives as the mapping set it.
     messages, events = await validate(
         form_tracker(
             text,

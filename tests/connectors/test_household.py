@@ -38,14 +38,31 @@ STARTED = [
     BotUttered("家里是农村（牧区）户口吗？", {"buttons": [{"title": "农村", "payload": "农村户口"}]}),
     ActionExecuted("action_listen"),
 ]
-# The form's validation gives the result and clears the answers in the turn that ends it.
-FINISHED = [
+# The last answer the check needs: the validation shows the short result and the form asks
+# whether the family wants the details.
+ANSWERED = [
     user("我们是牧区的，公办学校", "inform", household="农村"),
     ActionExecuted("eligibility_form"),
     SlotSet("elig_household", "农村"),
-    BotUttered("二年级、低保户：可享受免学费和国家助学金。"),
+    BotUttered("二年级、牧区、低保户：可享受免学费和国家助学金。"),
+    SlotSet("elig_result_shown", "是"),
+    SlotSet("requested_slot", "elig_details_wanted"),
+    BotUttered("要看每一项的条件和说明吗？"),
+    ActionExecuted("action_listen"),
+]
+# The answer to that question (read by the slot's intent mapping before the form runs): the
+# validation gives the details and the closing line, clears the answers, and the form ends.
+FINISHED = [
+    user("详细说说", "ask_details"),
+    SlotSet("elig_details_wanted", "是"),
+    ActionExecuted("eligibility_form"),
+    BotUttered("免学费：公办学校、低保户……"),
+    BotUttered("好的，这次查询结束，你刚才提供的家庭情况已清除。"),
     SlotSet("elig_grade", None),
     SlotSet("elig_hardship", None),
+    SlotSet("elig_household", None),
+    SlotSet("elig_details_wanted", None),
+    SlotSet("elig_result_shown", None),
     SlotSet("requested_slot", None),
     ActiveLoop(None),
     ActionExecuted("action_listen"),
@@ -92,10 +109,10 @@ def household_left(events: list[dict]) -> list[str]:
     return [word for word in HOUSEHOLD if word in text]
 
 
-@pytest.mark.parametrize("ending", [FINISHED, CANCELLED], ids=["finished", "cancelled"])
+@pytest.mark.parametrize("ending", [(ANSWERED, FINISHED), (CANCELLED,), (ANSWERED, CANCELLED)])
 async def test_a_check_that_ended_leaves_no_household_answer_in_the_database(store, ending):
     loud, path = store
-    await save_turns(loud, BEFORE, STARTED, ending, AFTER)
+    await save_turns(loud, BEFORE, STARTED, *ending, AFTER)
     events = stored(path)
     assert [] == household_left(events)
     assert all(
@@ -103,7 +120,7 @@ async def test_a_check_that_ended_leaves_no_household_answer_in_the_database(sto
     )
     # what was asked before and after the check is kept, and the shape of the dialogue
     said = [event for event in events if event["event"] == "user"]
-    assert ["中职学校有多少所", "", "", "单招考什么"] == [event["text"] for event in said]
+    assert ["中职学校有多少所", *[""] * (1 + len(ending)), "单招考什么"] == [event["text"] for event in said]
     assert "check_eligibility" == said[1]["parse_data"]["intent"]["name"]
     assert "全区中职学校200所。" in [event.get("text") for event in events]
 
@@ -116,7 +133,7 @@ async def test_a_check_still_going_on_is_kept_until_it_ends(store):
 
 async def test_the_conversation_goes_on_from_the_scrubbed_store(store):
     loud, path = store
-    await save_turns(loud, BEFORE, STARTED, FINISHED)
+    await save_turns(loud, BEFORE, STARTED, ANSWERED, FINISHED)
     tracker = await loud.retrieve("family")
     assert tracker.get_slot("elig_grade") is None and tracker.active_loop_name is None
     assert "ask_statistic" == [e for e in tracker.events if isinstance(e, UserUttered)][0].intent_name
@@ -124,8 +141,8 @@ async def test_the_conversation_goes_on_from_the_scrubbed_store(store):
 
 async def test_a_second_check_is_scrubbed_when_it_ends_and_the_first_stays_scrubbed(store):
     loud, path = store
-    await save_turns(loud, BEFORE, STARTED, FINISHED, AFTER, STARTED, CANCELLED, AFTER)
+    await save_turns(loud, BEFORE, STARTED, ANSWERED, FINISHED, AFTER, STARTED, CANCELLED, AFTER)
     events = stored(path)
     assert [] == household_left(events)
     said = [event["text"] for event in events if event["event"] == "user"]
-    assert ["中职学校有多少所", "", "", "单招考什么", "", "", "单招考什么"] == said
+    assert ["中职学校有多少所", "", "", "", "单招考什么", "", "", "单招考什么"] == said

@@ -14,10 +14,11 @@ from rasa.core.actions.forms import FormAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors import intent_slots
+from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
 FORM = "eligibility_form"
@@ -52,7 +53,7 @@ def sent(monkeypatch) -> list[dict]:
         return [SlotSet(name, value) for name, value in candidates.items()]
 
     monkeypatch.setattr(FormAction, "validate_slots", validate_slots)
-    intent_slots.install()
+    monkeypatch.setattr(FormAction, "validate", intent_slots.validate)
     return calls
 
 
@@ -104,7 +105,29 @@ async def test_the_intents_answer_only_the_details_question(sent):
     assert tracker.get_slot("elig_details_wanted") is None
 
 
-def test_installing_twice_wraps_once():
+async def test_a_validation_that_failed_asks_the_question_again(monkeypatch):
+    # The action server is down: the guard's apology is all the validation returns. The
+    # form asks the details question again instead of the next empty slot (公办/民办).
+    async def validate_slots(self, candidates, *args, **kwargs):
+        return [BotUttered(ACTION_UNAVAILABLE_REPLY)]
+
+    monkeypatch.setattr(FormAction, "validate_slots", validate_slots)
+    monkeypatch.setattr(FormAction, "validate", intent_slots.validate)
+    tracker = await read(asked("elig_details_wanted", "详细说说", "ask_details"))
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    events = await FormAction(FORM, None).run(CollectingOutputChannel(), nlg, tracker, DOMAIN)
+    said = [event.text for event in events if isinstance(event, BotUttered)]
+    assert [ACTION_UNAVAILABLE_REPLY, DOMAIN.responses["utter_ask_elig_details_wanted"][0]["text"]] == said
+    tracker.update_with_events(events, DOMAIN)
+    assert ("elig_details_wanted", None) == (
+        tracker.get_slot("requested_slot"),
+        tracker.get_slot("elig_details_wanted"),
+    )
+    assert FORM == tracker.active_loop_name
+
+
+def test_installing_twice_wraps_once(monkeypatch):
+    monkeypatch.setattr(FormAction, "validate", intent_slots.RASAS_VALIDATE)
     intent_slots.install()
     intent_slots.install()
     assert FormAction.validate is intent_slots.validate
