@@ -44,6 +44,7 @@ from connectors import (
     conversation_ids,
     intent_slots,
     privacy_log,
+    rule_text_pass,
     slot_copy,
     tracker_guard,
 )
@@ -123,6 +124,7 @@ def install_guards() -> None:
     action_request.install()
     intent_slots.install()
     slot_copy.install()
+    rule_text_pass.install()
     tracker_guard.install()
     console_turns.install()
     privacy_log.install()
