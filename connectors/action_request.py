@@ -28,10 +28,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from connectors.patches import replace_once
+
 ACTION_LISTEN = "action_listen"
 # Rasa's own, kept for the test that compares the two requests.
 RASAS_CALL_FORMAT = RemoteAction._action_call_format
-_INSTALLED = "_zhijiao_turn_only"
 
 
 def turn_start(events: Sequence[Event]) -> int:
@@ -69,7 +70,4 @@ def call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Domai
 
 def install() -> None:
     """Make every RemoteAction send the current turn's events, once per process."""
-    if getattr(RemoteAction._action_call_format, _INSTALLED, False):
-        return
-    setattr(call_format, _INSTALLED, True)
-    RemoteAction._action_call_format = call_format
+    replace_once(RemoteAction, "_action_call_format", call_format)

@@ -24,10 +24,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from connectors.patches import replace_once
+
 INTENT_MAPPINGS = frozenset({"from_intent", "from_trigger_intent"})
 # Rasa's own, kept for the fall-through and for the test that pins it.
 RASAS_VALIDATE = FormAction.validate
-_INSTALLED = "_zhijiao_intent_slots"
 
 
 def answered_by_intents_only(domain: Domain, slot_name: str) -> bool:
@@ -58,7 +59,4 @@ async def validate(self: FormAction, tracker: DialogueStateTracker, domain: Doma
 
 def install() -> None:
     """Make every form step aside by itself where only intents answer, once per process."""
-    if getattr(FormAction.validate, _INSTALLED, False):
-        return
-    setattr(validate, _INSTALLED, True)
-    FormAction.validate = validate
+    replace_once(FormAction, "validate", validate)

@@ -27,9 +27,10 @@ from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, R
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
+from connectors.patches import replace_once
+
 # Rasa's own, kept for every other case and for the test that pins it.
 RASAS_FIND_ACTION = RulePolicy._find_action_from_rules
-_INSTALLED = "_zhijiao_rule_text_pass"
 _TEXT_CAN_MATCH = "_zhijiao_text_can_match"
 
 
@@ -69,7 +70,4 @@ def find_action_from_rules(
 
 def install() -> None:
     """Make every RulePolicy skip the text look its rules cannot match, once per process."""
-    if getattr(RulePolicy._find_action_from_rules, _INSTALLED, False):
-        return
-    setattr(find_action_from_rules, _INSTALLED, True)
-    RulePolicy._find_action_from_rules = find_action_from_rules
+    replace_once(RulePolicy, "_find_action_from_rules", find_action_from_rules)

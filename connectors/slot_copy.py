@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from rasa.shared.core.slots import Slot
 
-_INSTALLED = "_zhijiao_slot_copy"
+from connectors.patches import replace_once
 
 
 def shallow_copy(slot: Slot) -> Slot:
@@ -31,7 +31,4 @@ def shallow_copy(slot: Slot) -> Slot:
 
 def install() -> None:
     """Make copy.copy of a Rasa slot take the direct route, once per process."""
-    if getattr(Slot.__dict__.get("__copy__"), _INSTALLED, False):
-        return
-    setattr(shallow_copy, _INSTALLED, True)
-    Slot.__copy__ = shallow_copy
+    replace_once(Slot, "__copy__", shallow_copy)
