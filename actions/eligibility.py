@@ -193,6 +193,11 @@ class ValidateEligibilityForm(FormValidationAction):
             said = {"text": tracker.get_slot("last_question") or ""}
             answers = {**answers_in(said, common.knowledge_base()), **answers}
         if requested == DETAILS_WANTED_SLOT:
+            if intent == "check_eligibility" and resumed(tracker):
+                # Asked for a check again after the result (its rule has just said the intro):
+                # a new check from what this message says, not the end of the old one.
+                cleared = dict.fromkeys((*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT))
+                return [SlotSet(slot, value) for slot, value in {**cleared, **answers}.items()]
             return self._details_wanted(tracker.get_slot(DETAILS_WANTED_SLOT), resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it

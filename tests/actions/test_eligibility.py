@@ -383,6 +383,25 @@ async def test_a_question_at_the_details_question_is_answered_and_then_the_check
     assert ["utter_eligibility_done"] == [m["response"] for m in messages]
 
 
+async def test_asking_for_a_check_after_the_result_starts_a_new_one():
+    # 帮我查查… at the details question: its rule says the intro, then the form comes back.
+    slots = {"elig_scope": "中职", "elig_grade": "一年级", "elig_hardship": "低保", RESULT_SHOWN_SLOT: "是"}
+    text = "再帮我查查，这次是高职的孩子"
+    track = form_tracker(
+        text, "check_eligibility", requested=DETAILS_WANTED_SLOT, after="utter_eligibility_intro", **slots
+    )
+    messages, events = await validate(track)
+    values = slot_values(events)
+    assert [] == messages  # no result and no "查询结束": the form asks its next question
+    assert ("高职", None, None, None) == (
+        values["elig_scope"],
+        values["elig_grade"],
+        values["elig_hardship"],
+        values[RESULT_SHOWN_SLOT],
+    )
+    assert "elig_grade" == values["requested_slot"]
+
+
 async def test_the_details_are_given_when_wanted_and_everything_is_cleared():
     slots = {"elig_scope": "高职", "elig_grade": "一年级", "elig_hardship": "低保", "elig_military": "非退役士兵"}
     messages, events = await end_of_check("是", **slots)
