@@ -38,6 +38,8 @@ RETRIES_SLOT = "elig_retries"
 # (connectors/household.py scrubs every elig_* slot and reply of a check once it has ended).
 DETAILS_WANTED_SLOT = "elig_details_wanted"
 RESULT_SHOWN_SLOT = "elig_result_shown"
+# Every slot of a check: what ending it (or starting it again) clears.
+CHECK_SLOTS = (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)
 YES, NO = "是", "否"
 # What a slot holds when the family does not know or skipped the question.
 UNKNOWN = "不清楚"
@@ -196,8 +198,7 @@ class ValidateEligibilityForm(FormValidationAction):
             if intent == "check_eligibility" and resumed(tracker):
                 # Asked for a check again after the result (its rule has just said the intro):
                 # a new check from what this message says, not the end of the old one.
-                cleared = dict.fromkeys((*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT))
-                return [SlotSet(slot, value) for slot, value in {**cleared, **answers}.items()]
+                return [SlotSet(slot, value) for slot, value in {**dict.fromkeys(CHECK_SLOTS), **answers}.items()]
             return self._details_wanted(tracker.get_slot(DETAILS_WANTED_SLOT), resumed=resumed(tracker))
         if intent in INTERRUPTIONS and requested not in answers:
             return []  # another question: the form is rejected and the rules answer it
@@ -238,7 +239,7 @@ class ValidateEligibilityForm(FormValidationAction):
 
 
 def clear_profile() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*PROFILE_SLOTS, RETRIES_SLOT, DETAILS_WANTED_SLOT, RESULT_SHOWN_SLOT)]
+    return [SlotSet(slot, None) for slot in CHECK_SLOTS]
 
 
 def _result(tracker: Tracker):
