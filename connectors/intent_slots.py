@@ -41,15 +41,15 @@ def answered_by_intents_only(domain: Domain, slot_name: str) -> bool:
 async def validate(self: FormAction, tracker: DialogueStateTracker, domain: Domain, *args: Any, **kwargs: Any) -> list:
     """FormAction.validate, stepping aside by itself when no intent answered an intent-only question."""
     requested = self.get_slot_to_fill(tracker)
+    intents_only = bool(requested) and answered_by_intents_only(domain, requested)
     if (
-        requested
+        intents_only
         and tracker.latest_action_name == ACTION_LISTEN_NAME
-        and answered_by_intents_only(domain, requested)
         and not self._get_slot_extractions(tracker, domain)
     ):
         raise ActionExecutionRejection(self.name(), f"No intent mapping of '{requested}' matched the message.")
     events = await RASAS_VALIDATE(self, tracker, domain, *args, **kwargs)
-    if requested and answered_by_intents_only(domain, requested) and not any(isinstance(e, SlotSet) for e in events):
+    if intents_only and not any(isinstance(e, SlotSet) for e in events):
         # A mapping answered, but the validation did not run (the action server failed and
         # connectors/action_guard.py gave the apology alone): ask the question again, rather
         # than let Rasa move on to the next empty slot of the domain's list.
