@@ -83,7 +83,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         except sa.exc.DBAPIError:
             # Servers starting at once on PostgreSQL can race on CREATE INDEX IF NOT EXISTS
             # (one fails on the catalogue's unique key): the index is there, made by another.
-            if _INDEX_NAME.format(table=self.SQLEvent.__table__.name) not in _index_names(engine, self.SQLEvent):
+            if self._queries.index_name not in _index_names(engine, self.SQLEvent):
                 raise
         url = engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -198,9 +198,6 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return [row_id for row_id in ids if row_id is not None]
 
 
-_INDEX_NAME = "ix_{table}_sender_type_id"
-
-
 def session_start_sql(table: str) -> str:
     """SQL: the id of :sender's latest `session_started` in `table` (NULL before any).
     Rasa's session boundary is the latest one (by timestamp; events are stored in order)."""
@@ -238,9 +235,8 @@ class _Queries:
             f"SELECT min(id) FROM {table} WHERE sender_id = :sender AND id >= :start AND id < :window_start "
             "AND type_name = 'action'"
         )
-        self.index = sa.text(
-            f"CREATE INDEX IF NOT EXISTS {_INDEX_NAME.format(table=table)} ON {table} (sender_id, type_name, id)"
-        )
+        self.index_name = f"ix_{table}_sender_type_id"
+        self.index = sa.text(f"CREATE INDEX IF NOT EXISTS {self.index_name} ON {table} (sender_id, type_name, id)")
         self.trigger = sa.text(
             f"SELECT max(id) FROM {table} WHERE sender_id = :sender AND id >= :floor AND id < :loop "
             "AND type_name = 'user'"
