@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
@@ -12,6 +9,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from connectors import action_request
+from tests.connectors.rasa_source import source_digest
 
 DOMAIN = Domain.from_dict({"slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}}})
 
@@ -66,4 +64,4 @@ def test_rasas_request_is_built_as_when_this_was_written():
         (action_request.RASAS_CALL_FORMAT, "428795b944"),
         (DialogueStateTracker.current_state, "a9f1526ced"),
     ):
-        assert digest == hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:10], function
+        assert digest == source_digest(function), function

@@ -4,8 +4,6 @@ server; any other message steps aside there without a call to the action server
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors import intent_slots
 from connectors.action_guard import ACTION_UNAVAILABLE_REPLY
+from tests.connectors.rasa_source import source_digest
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
 FORM = "eligibility_form"
@@ -141,4 +140,4 @@ def test_rasas_form_validation_is_as_when_this_was_written():
         (FormAction._get_slot_extractions, "31f49114e4"),
         (FormAction._validate_if_required, "d8a33e9bd3"),
     ):
-        assert digest == hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:10], function
+        assert digest == source_digest(function), function

@@ -3,8 +3,6 @@ the same prediction as Rasa's, without building the window's states once more.""
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import json
 
 import pytest
@@ -18,6 +16,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors import rule_text_pass
+from tests.connectors.rasa_source import source_digest
 
 DOMAIN = Domain.from_dict(
     {
@@ -116,4 +115,4 @@ def test_rasas_rule_matching_is_as_when_this_was_written():
         (RulePolicy._does_rule_match_state, "d3109c1a97"),
         (TrackerFeaturizer._choose_last_user_input, "0a4f5a414b"),
     ):
-        assert digest == hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:10], function
+        assert digest == source_digest(function), function

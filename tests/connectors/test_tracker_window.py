@@ -4,8 +4,6 @@ On SQLite here; tests/scale/test_tracker_window.py runs the same tests on Postgr
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import uuid
 
 import pytest
@@ -26,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors.tracker_window import WindowedSQLTrackerStore
 from scripts.stores import is_sql_tracker_store
+from tests.connectors.rasa_source import source_digest
 
 DOMAIN = Domain.from_yaml(
     """
@@ -217,8 +216,7 @@ async def test_a_save_writes_the_rows_rasas_save_writes(tmp_path, sender):
 def test_rasas_save_is_the_one_the_windowed_save_repeats():
     # The windowed store's save writes what this method writes, in one statement; if an
     # upgrade changes it, compare the two again and update the hash.
-    source = inspect.getsource(SQLTrackerStore.save)
-    assert "57165e46ea" == hashlib.sha256(source.encode()).hexdigest()[:10]
+    assert "57165e46ea" == source_digest(SQLTrackerStore.save)
 
 
 def test_the_store_indexes_the_events_by_sender_and_kind(tmp_path):
