@@ -125,10 +125,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         )
 
     @staticmethod
-    def _scores(svm: Any, features: scipy.sparse.csr_matrix) -> np.ndarray:
-        scores = svm.decision_function(features)
-        # With two intents scikit-learn gives one column, the second intent's score.
-        return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
+    def _per_intent(svm: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The fitted SVM's weights and bias, one row per intent. With two intents
+        scikit-learn gives one row, the second intent's: the first's is its negation."""
+        if svm.coef_.shape[0] == 1:
+            return np.vstack([-svm.coef_[0], svm.coef_[0]]), np.array([-svm.intercept_[0], svm.intercept_[0]])
+        return svm.coef_, svm.intercept_
 
     def _held_out_scores(self, features: scipy.sparse.csr_matrix, truth: np.ndarray) -> np.ndarray:
         from sklearn.model_selection import StratifiedKFold
@@ -141,7 +143,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         for train, held_out in split.split(features, truth):
             if len(np.unique(truth[train])) < scores.shape[1]:
                 continue
-            scores[held_out] = self._scores(self._svm().fit(features[train], truth[train]), features[held_out])
+            weights, bias = self._per_intent(self._svm().fit(features[train], truth[train]))
+            scores[held_out] = features[held_out] @ weights.T + bias
         return scores
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -154,13 +157,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         intents, truth = np.unique(labels, return_inverse=True)
         held_out = self._held_out_scores(features, truth)
         self.temperature = fit_temperature(held_out, truth) if len(held_out) else 1.0
-        svm = self._svm().fit(features, truth)
         self.intents = intents
-        if len(intents) == 2:
-            self.weights = np.vstack([-svm.coef_[0], svm.coef_[0]])
-            self.bias = np.array([-svm.intercept_[0], svm.intercept_[0]])
-        else:
-            self.weights, self.bias = svm.coef_, svm.intercept_
+        self.weights, self.bias = self._per_intent(self._svm().fit(features, truth))
         self.persist()
         return self._resource
 
